@@ -1,0 +1,171 @@
+//! Plain-text decoder: detect the encoding, decode, split into lines.
+//!
+//! Order of evidence: a byte-order mark (UTF-8, UTF-16LE/BE) wins; then valid
+//! UTF-8; then chardetng's guess, accepted only if it decodes without errors;
+//! then GB18030 (a superset of GBK/GB2312, the usual legacy encoding of these
+//! reports). Bytes that look binary (NUL or many control bytes) are rejected
+//! before any guess, so a PDF or image renamed `.txt` never becomes mojibake.
+
+use super::DecodeError;
+use crate::model::{Block, Document, SourceFormat};
+use encoding_rs::{Encoding, GB18030, UTF_16BE, UTF_16LE, UTF_8};
+
+/// How many leading bytes the binary check and the encoding detector look at.
+const SNIFF_BYTES: usize = 64 * 1024;
+
+/// Decode text bytes (any supported encoding) into a [`Document`] of lines.
+///
+/// ```
+/// let doc = xxgk::decode::decode_text("标题\n\t规章\n".as_bytes()).unwrap();
+/// assert_eq!(doc.encoding, "UTF-8");
+/// assert_eq!(doc.blocks.len(), 2);
+/// ```
+pub fn decode_text(bytes: &[u8]) -> Result<Document, DecodeError> {
+    let (text, encoding) = decode_to_string(bytes)?;
+    Ok(Document {
+        format: SourceFormat::Text,
+        encoding: encoding.to_string(),
+        blocks: text_to_lines(&text),
+    })
+}
+
+/// Decode bytes to a `String`, returning the name of the encoding used.
+pub fn decode_to_string(bytes: &[u8]) -> Result<(String, &'static str), DecodeError> {
+    if bytes.is_empty() {
+        return Err(DecodeError::Empty);
+    }
+    if let Some((encoding, bom_len)) = Encoding::for_bom(bytes) {
+        return decode_strict(encoding, &bytes[bom_len..])
+            .map(|text| (text, encoding.name()))
+            .ok_or_else(|| {
+                DecodeError::Undecodable(format!(
+                    "malformed {} after its byte-order mark",
+                    encoding.name()
+                ))
+            });
+    }
+    check_not_binary(bytes)?;
+    if let Ok(text) = std::str::from_utf8(bytes) {
+        return Ok((text.to_string(), UTF_8.name()));
+    }
+    let mut detector = chardetng::EncodingDetector::new();
+    detector.feed(
+        &bytes[..bytes.len().min(SNIFF_BYTES)],
+        bytes.len() <= SNIFF_BYTES,
+    );
+    let guess = detector.guess(Some(b"cn"), false);
+    for encoding in [guess, GB18030] {
+        if encoding == UTF_16LE || encoding == UTF_16BE {
+            continue;
+        }
+        if let Some(text) = decode_strict(encoding, bytes) {
+            return Ok((text, encoding.name()));
+        }
+    }
+    Err(DecodeError::Undecodable(format!(
+        "not valid UTF-8, {} or GB18030",
+        guess.name()
+    )))
+}
+
+/// Decode without replacement: None if any byte sequence is malformed.
+fn decode_strict(encoding: &'static Encoding, bytes: &[u8]) -> Option<String> {
+    let (text, had_errors) = encoding.decode_without_bom_handling(bytes);
+    (!had_errors).then(|| text.into_owned())
+}
+
+/// Reject content that is clearly not text: NUL bytes, or more than 1 in 20
+/// bytes being C0 control characters other than tab, newline, CR, form feed.
+fn check_not_binary(bytes: &[u8]) -> Result<(), DecodeError> {
+    let head = &bytes[..bytes.len().min(SNIFF_BYTES)];
+    if let Some(pos) = head.iter().position(|&b| b == 0) {
+        return Err(DecodeError::Binary(format!("NUL byte at offset {pos}")));
+    }
+    let controls = head
+        .iter()
+        .filter(|&&b| b < 0x20 && !matches!(b, b'\t' | b'\n' | b'\r' | 0x0C))
+        .count();
+    if controls * 20 > head.len() {
+        return Err(DecodeError::Binary(format!(
+            "{controls} control bytes in the first {} bytes",
+            head.len()
+        )));
+    }
+    Ok(())
+}
+
+/// Split text into line blocks: `\r\n`, `\r` and form feeds end lines; a
+/// trailing `\r` is dropped. Lines keep their tabs and inner spacing (the
+/// parser reads layout from them).
+pub fn text_to_lines(text: &str) -> Vec<Block> {
+    text.split(['\n', '\x0C'])
+        .flat_map(|line| line.split('\r'))
+        .map(|line| Block::Line(line.to_string()))
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn utf8_with_and_without_bom() {
+        let plain = decode_to_string("临泽县".as_bytes()).unwrap();
+        assert_eq!(plain, ("临泽县".to_string(), "UTF-8"));
+        let bom = decode_to_string(b"\xEF\xBB\xBF\xE4\xB8\xB4").unwrap();
+        assert_eq!(bom, ("临".to_string(), "UTF-8"));
+    }
+
+    #[test]
+    fn gbk_is_detected() {
+        let (bytes, _, _) = GB18030.encode("临泽县2019年政府信息公开工作年度报告\n一、总体情况\n");
+        let (text, enc) = decode_to_string(&bytes).unwrap();
+        assert!(text.starts_with("临泽县2019年"));
+        assert!(enc == "GBK" || enc == "gb18030", "{enc}");
+    }
+
+    #[test]
+    fn utf16_with_bom() {
+        let mut bytes = vec![0xFF, 0xFE];
+        for unit in "规章\t0".encode_utf16() {
+            bytes.extend_from_slice(&unit.to_le_bytes());
+        }
+        assert_eq!(
+            decode_to_string(&bytes).unwrap(),
+            ("规章\t0".to_string(), "UTF-16LE")
+        );
+    }
+
+    #[test]
+    fn binary_and_empty_are_rejected() {
+        assert!(matches!(decode_to_string(b""), Err(DecodeError::Empty)));
+        assert!(matches!(
+            decode_to_string(b"abc\x00def"),
+            Err(DecodeError::Binary(_))
+        ));
+        assert!(matches!(
+            decode_to_string(&[1u8, 2, 3, 4, 5, 6, 7, 8]),
+            Err(DecodeError::Binary(_))
+        ));
+    }
+
+    #[test]
+    fn lines_split_on_all_breaks() {
+        let blocks = text_to_lines("a\r\nb\x0Cc\rd");
+        assert_eq!(blocks.len(), 4);
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn never_panics_on_arbitrary_bytes(bytes in proptest::collection::vec(proptest::num::u8::ANY, 0..512)) {
+            let _ = decode_text(&bytes);
+        }
+
+        #[test]
+        fn utf8_text_roundtrips(text in "[\\PC\t\n]{0,200}") {
+            if let Ok((decoded, _)) = decode_to_string(text.as_bytes()) {
+                proptest::prop_assert_eq!(decoded, text);
+            }
+        }
+    }
+}

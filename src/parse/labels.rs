@@ -1,0 +1,349 @@
+//! The national tables' vocabulary: item, measure, row, applicant, proceeding
+//! and outcome codes (see `report-format.md`), and how printed labels map to them.
+//!
+//! Labels are matched on normalised text (no whitespace, full-width brackets),
+//! by key phrases that survive line breaks and the wording drift seen in reports.
+
+use crate::model::Template;
+
+/// Normalise a label for matching: drop whitespace and markdown, full-width brackets and dots.
+pub fn norm(text: &str) -> String {
+    text.chars()
+        .filter(|c| !c.is_whitespace() && *c != '*')
+        .map(|c| match c {
+            '(' => '（',
+            ')' => '）',
+            ',' => '，',
+            ':' => '：',
+            '．' | '、' => '.',
+            _ => c,
+        })
+        .collect()
+}
+
+/// Longest text (in chars) that can still be a table label; longer cells are prose.
+pub const MAX_LABEL_CHARS: usize = 64;
+
+/// Table A items: code, and the labels that name it (exact match after numbering is stripped).
+pub const ACTIVE_ITEMS: &[(&str, &[&str])] = &[
+    ("rules", &["规章"]),
+    ("normative_docs", &["规范性文件", "行政规范性文件"]),
+    ("licensing", &["行政许可"]),
+    ("other_services", &["其他对外管理服务事项"]),
+    ("penalty", &["行政处罚"]),
+    ("coercion", &["行政强制"]),
+    ("fees", &["行政事业性收费"]),
+    ("procurement", &["政府集中采购"]),
+];
+
+/// Table A measures for one item under one template, in printed order.
+pub fn active_measures(item: &str, template: Template) -> &'static [&'static str] {
+    match (template, item) {
+        (Template::V2021, "rules" | "normative_docs") => &["issued", "repealed", "in_force"],
+        (Template::V2021, "licensing" | "penalty" | "coercion") => &["decisions"],
+        (Template::V2021, "fees") => &["amount"],
+        (Template::V2021, _) => &[],
+        (_, "rules" | "normative_docs") => &["made", "published", "public_total"],
+        (_, "licensing" | "other_services" | "penalty" | "coercion") => {
+            &["prev_items", "change", "decisions"]
+        }
+        (_, "fees") => &["prev_items", "change"],
+        (_, "procurement") => &["items", "amount"],
+        _ => &[],
+    }
+}
+
+/// Items of table A under a template, in printed order.
+pub fn active_items(template: Template) -> &'static [&'static str] {
+    match template {
+        Template::V2021 => &[
+            "rules",
+            "normative_docs",
+            "licensing",
+            "penalty",
+            "coercion",
+            "fees",
+        ],
+        _ => &[
+            "rules",
+            "normative_docs",
+            "licensing",
+            "other_services",
+            "penalty",
+            "coercion",
+            "fees",
+            "procurement",
+        ],
+    }
+}
+
+/// Which table A item a (normalised) cell names, if any.
+pub fn active_item(cell: &str) -> Option<&'static str> {
+    let label = strip_numbering(cell);
+    let label = label.split('（').next().unwrap_or(label);
+    ACTIVE_ITEMS
+        .iter()
+        .find(|(_, labels)| labels.contains(&label))
+        .map(|(code, _)| *code)
+}
+
+/// Header phrases found only in one template's table A.
+pub fn active_template_marker(cell: &str) -> Option<Template> {
+    const V2021: &[&str] = &[
+        "本年制发件数",
+        "本年废止件数",
+        "现行有效件数",
+        "本年处理决定数量",
+        "本年收费金额",
+    ];
+    const V2019: &[&str] = &[
+        "本年新制作数量",
+        "本年新公开数量",
+        "对外公开总数量",
+        "上一年项目数量",
+        "本年增/减",
+        "其他对外管理服务事项",
+        "第二十条第（九）项",
+        "采购项目数量",
+        "采购总金额",
+    ];
+    if V2021.iter().any(|m| cell.contains(m)) {
+        Some(Template::V2021)
+    } else if V2019.iter().any(|m| cell.contains(m)) {
+        Some(Template::V2019)
+    } else {
+        None
+    }
+}
+
+/// Table B applicant columns, in printed order.
+pub const APPLICANTS: [&str; 7] = [
+    "natural_person",
+    "commercial",
+    "research",
+    "public_welfare",
+    "legal_services",
+    "other_org",
+    "total",
+];
+
+/// Table B rows of a template, in printed order.
+pub fn application_rows(template: Template) -> &'static [&'static str] {
+    const HEAD: [&str; 20] = [
+        "new",
+        "carried_over",
+        "granted",
+        "partial",
+        "denied.state_secret",
+        "denied.law_forbidden",
+        "denied.safety_stability",
+        "denied.third_party",
+        "denied.internal_affairs",
+        "denied.process_info",
+        "denied.enforcement_file",
+        "denied.query_matter",
+        "unavailable.not_held",
+        "unavailable.needs_creation",
+        "unavailable.unclear",
+        "not_processed.petition",
+        "not_processed.repeated",
+        "not_processed.publication",
+        "not_processed.mass_repeated",
+        "not_processed.confirm_reissue",
+    ];
+    const V2019: [&str; 23] = concat_rows(HEAD, ["other", "total", "carried_forward", "", "", ""]);
+    const V2021: [&str; 25] = concat_rows(
+        HEAD,
+        [
+            "other.no_correction",
+            "other.unpaid_fee",
+            "other.other",
+            "total",
+            "carried_forward",
+            "",
+        ],
+    );
+    match template {
+        Template::V2021 => &V2021,
+        _ => &V2019,
+    }
+}
+
+/// Build a row list at compile time from the common head and a tail (blank entries dropped).
+const fn concat_rows<const N: usize>(
+    head: [&'static str; 20],
+    tail: [&'static str; 6],
+) -> [&'static str; N] {
+    let mut out = [""; N];
+    let mut i = 0;
+    while i < 20 {
+        out[i] = head[i];
+        i += 1;
+    }
+    let mut j = 0;
+    while i < N {
+        out[i] = tail[j];
+        i += 1;
+        j += 1;
+    }
+    out
+}
+
+/// Key phrases of table B row labels (normalised). Checked in order; the
+/// first match wins. `total` and `other.other` need context, see [`application_row`].
+const ROW_KEYS: &[(&str, &str)] = &[
+    ("本年新收", "new"),
+    ("上年结转", "carried_over"),
+    ("结转下年度", "carried_forward"),
+    ("予以公开", "granted"),
+    ("部分公开", "partial"),
+    ("国家秘密", "denied.state_secret"),
+    ("禁止公开", "denied.law_forbidden"),
+    ("三安全一稳定", "denied.safety_stability"),
+    ("第三方合法权益", "denied.third_party"),
+    ("内部事务", "denied.internal_affairs"),
+    ("过程性信息", "denied.process_info"),
+    ("行政执法案卷", "denied.enforcement_file"),
+    ("行政查询事项", "denied.query_matter"),
+    ("不掌握", "unavailable.not_held"),
+    ("另行制作", "unavailable.needs_creation"),
+    ("仍不明确", "unavailable.unclear"),
+    ("信访举报", "not_processed.petition"),
+    ("重复申请", "not_processed.repeated"),
+    ("出版物", "not_processed.publication"),
+    ("大量反复", "not_processed.mass_repeated"),
+    ("确认或重新", "not_processed.confirm_reissue"),
+    ("逾期不补", "other.no_correction"),
+    ("收费通知", "other.unpaid_fee"),
+    ("逾期未按", "other.unpaid_fee"),
+    ("其他处理", "other"),
+];
+
+/// Which table B row a (normalised) cell names. `after_new` says the header is
+/// behind us (so `总计` is the total row, not the total column); `in_other`
+/// says the previous row was an `other.*` sub-row (so `3.其他` is `other.other`).
+pub fn application_row(cell: &str, after_new: bool, in_other: bool) -> Option<&'static str> {
+    if cell.chars().count() > MAX_LABEL_CHARS || cell.contains("勾稽关系") {
+        return None;
+    }
+    if let Some((_, code)) = ROW_KEYS.iter().find(|(key, _)| cell.contains(key)) {
+        return Some(code);
+    }
+    let label = strip_numbering(cell);
+    if after_new && label == "总计" {
+        return Some("total");
+    }
+    if in_other && label == "其他" {
+        return Some("other.other");
+    }
+    None
+}
+
+/// Table C proceedings and outcomes, in printed order.
+pub const PROCEEDINGS: [&str; 3] = ["review", "litigation_direct", "litigation_after_review"];
+/// Outcomes of each proceeding, in printed order.
+pub const OUTCOMES: [&str; 5] = ["upheld", "corrected", "other", "pending", "total"];
+
+/// Whether a (normalised) cell is one of table C's outcome headers.
+pub fn is_review_outcome_header(cell: &str) -> bool {
+    matches!(
+        cell,
+        "结果维持" | "结果纠正" | "其他结果" | "尚未审结" | "总计"
+    )
+}
+
+/// Whether a (normalised) cell starts table C.
+pub fn is_review_start(cell: &str) -> bool {
+    cell == "行政复议" || (cell.starts_with("行政复议") && cell.chars().count() <= 8)
+}
+
+/// Drop leading numbering: `一.`, `（一）`, `1.`, `(1)`, `1、`.
+pub fn strip_numbering(cell: &str) -> &str {
+    let mut rest = cell;
+    loop {
+        let before = rest;
+        if let Some(r) = rest.strip_prefix('（') {
+            if let Some(end) = r.find('）') {
+                let inner = &r[..end];
+                if inner.chars().count() <= 3 && inner.chars().all(is_numeral) {
+                    rest = &r[end + '）'.len_utf8()..];
+                }
+            }
+        }
+        let digits = rest.chars().take_while(|c| is_numeral(*c)).count();
+        if digits > 0 && digits <= 3 {
+            let cut: usize = rest.chars().take(digits).map(char::len_utf8).sum();
+            if rest[cut..].starts_with('.') {
+                rest = &rest[cut + 1..];
+            }
+        }
+        if rest == before {
+            return rest;
+        }
+    }
+}
+
+fn is_numeral(c: char) -> bool {
+    c.is_ascii_digit() || "一二三四五六七八九十".contains(c)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn row_lists_have_the_template_lengths() {
+        assert_eq!(application_rows(Template::V2019).len(), 23);
+        assert_eq!(application_rows(Template::V2021).len(), 25);
+        assert!(application_rows(Template::V2021)
+            .iter()
+            .all(|r| !r.is_empty()));
+    }
+
+    #[test]
+    fn numbering_is_stripped() {
+        assert_eq!(strip_numbering(&norm("（七）总计")), "总计");
+        assert_eq!(strip_numbering(&norm("3、其他")), "其他");
+        assert_eq!(strip_numbering(&norm("(七) 总计")), "总计");
+        assert_eq!(strip_numbering("规章"), "规章");
+    }
+
+    #[test]
+    fn rows_match_in_context() {
+        assert_eq!(application_row(&norm("总计"), false, false), None);
+        assert_eq!(
+            application_row(&norm("（七）总计"), true, false),
+            Some("total")
+        );
+        assert_eq!(
+            application_row(&norm("3.其他"), true, true),
+            Some("other.other")
+        );
+        assert_eq!(
+            application_row(
+                &norm("(二) 部分公开(区分处理的, 只计这一情形, 不计其"),
+                true,
+                false
+            ),
+            Some("partial")
+        );
+        assert_eq!(
+            application_row(
+                &norm("（本列数据的勾稽关系为：第一项加第二项之和，等于第三项加第四项之和）"),
+                false,
+                false
+            ),
+            None
+        );
+    }
+
+    #[test]
+    fn items_match_exactly() {
+        assert_eq!(active_item("行政规范性文件"), Some("normative_docs"));
+        assert_eq!(
+            active_item("其他对外管理服务事项（除行政许可外的其他行政权力）"),
+            Some("other_services")
+        );
+        assert_eq!(active_item("行政许可事项办理"), None);
+    }
+}

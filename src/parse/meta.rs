@@ -1,0 +1,126 @@
+//! Metadata: title, issuing agency and covered year from the first lines.
+
+use regex::Regex;
+use std::sync::LazyLock;
+
+/// Title, agency and year of a report.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Meta {
+    /// The title line(s), joined, markdown and extra spaces removed.
+    pub title: Option<String>,
+    /// The issuing body named by the title.
+    pub agency: Option<String>,
+    /// The year covered.
+    pub year: Option<i32>,
+    /// Whether the text calls itself an information-disclosure annual report.
+    pub looks_like_report: bool,
+}
+
+static YEAR_IN_TITLE: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"((?:19|20)\d{2})\s*年\s*度?").expect("valid regex"));
+static TITLE_SUFFIX: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?:关于)?政府信息公开(?:工作)?(?:年度)?(?:工作)?(?:报告|年报).*$")
+        .expect("valid regex")
+});
+static PERIOD_YEAR: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?:统计期限|统计时限|数据统计期)[^0-9]{0,8}((?:19|20)\d{2})\s*年")
+        .expect("valid regex")
+});
+
+/// How many non-empty leading lines may hold the title.
+const TITLE_LINES: usize = 4;
+
+/// Read the metadata from the document's plain text.
+///
+/// ```
+/// let meta = xxgk::parse::meta::read_meta("城口县人民政府机关\n2020年政府信息公开工作年度报告\n正文");
+/// assert_eq!(meta.agency.as_deref(), Some("城口县人民政府机关"));
+/// assert_eq!(meta.year, Some(2020));
+/// ```
+pub fn read_meta(text: &str) -> Meta {
+    let lines: Vec<String> = text
+        .lines()
+        .map(clean_line)
+        .filter(|l| !l.is_empty())
+        .take(TITLE_LINES)
+        .collect();
+    let mut meta = Meta::default();
+    // The title is the first line naming the report, with the line before it
+    // when that line holds the issuer (titles are often broken in two).
+    if let Some(pos) = lines.iter().position(|l| is_title_line(l)) {
+        let mut title = lines[pos].clone();
+        if pos > 0
+            && !YEAR_IN_TITLE.is_match(&lines[pos - 1])
+            && lines[pos - 1].chars().count() <= 30
+            && agency_from(&title).is_none()
+        {
+            title = format!("{}{}", lines[pos - 1], title);
+        }
+        meta.agency = agency_from(&title);
+        meta.year = YEAR_IN_TITLE
+            .captures(&title)
+            .and_then(|c| c[1].parse().ok());
+        meta.title = Some(title);
+        meta.looks_like_report = true;
+    }
+    if meta.year.is_none() {
+        meta.year = PERIOD_YEAR.captures(text).and_then(|c| c[1].parse().ok());
+    }
+    if !meta.looks_like_report {
+        let head: String = text
+            .chars()
+            .take(4000)
+            .collect::<String>()
+            .split_whitespace()
+            .collect();
+        meta.looks_like_report = head.contains("政府信息公开")
+            && (head.contains("年度报告") || head.contains("工作报告"));
+    }
+    meta
+}
+
+fn is_title_line(line: &str) -> bool {
+    line.chars().count() <= 80
+        && line.contains("政府信息公开")
+        && (line.contains("报告") || line.contains("年报"))
+}
+
+/// The issuer: the title without the year and the words 政府信息公开（工作）年度报告.
+fn agency_from(title: &str) -> Option<String> {
+    let without_year = YEAR_IN_TITLE.replace_all(title, "");
+    let agency = TITLE_SUFFIX.replace(&without_year, "");
+    let agency = agency.trim_matches(|c: char| c.is_whitespace() || "《》“”\"（）()的".contains(c));
+    let agency = agency.strip_prefix("关于").unwrap_or(agency);
+    (!agency.is_empty()).then(|| agency.to_string())
+}
+
+/// Drop markdown, Word bookmarks and all whitespace (titles put spaces in `2019 年`).
+fn clean_line(line: &str) -> String {
+    let line = line.replace("**", "").replace("[bookmark: _GoBack]", "");
+    line.chars().filter(|c| !c.is_whitespace()).collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn titles_of_the_samples() {
+        let m = read_meta(" 临泽县2019年政府信息公开工作年度报告\n根据…");
+        assert_eq!((m.agency.as_deref(), m.year), (Some("临泽县"), Some(2019)));
+        let m = read_meta("2019年度缙云县政府信息公开工作报告\n");
+        assert_eq!((m.agency.as_deref(), m.year), (Some("缙云县"), Some(2019)));
+        let m = read_meta("\n\n固原市原州区人民政府办公室 2019 年 政府信息公开工作年度报告\n");
+        assert_eq!(
+            (m.agency.as_deref(), m.year),
+            (Some("固原市原州区人民政府办公室"), Some(2019))
+        );
+        let m = read_meta("谢家集区2019年政府信息公开年度报告\n");
+        assert_eq!(m.agency.as_deref(), Some("谢家集区"));
+    }
+
+    #[test]
+    fn not_a_report() {
+        assert!(!read_meta("会议纪要\n今天开会。").looks_like_report);
+    }
+}

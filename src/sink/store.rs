@@ -1,0 +1,116 @@
+//! Where the dataset's files go: a small storage interface, so the writer
+//! never assumes a local filesystem rename (object stores have none).
+//!
+//! Keys are `/`-separated paths relative to the dataset root.
+
+use std::fs;
+use std::io::{self, Write};
+use std::path::{Path, PathBuf};
+
+/// The operations the sink needs from storage.
+pub trait Store: Send + Sync {
+    /// Write a whole object; readers see all of it or nothing.
+    fn put(&self, key: &str, bytes: &[u8]) -> io::Result<()>;
+    /// Move a staged object to its final key (atomic per object).
+    fn promote(&self, from: &str, to: &str) -> io::Result<()>;
+    /// Keys under a prefix, sorted.
+    fn list(&self, prefix: &str) -> io::Result<Vec<String>>;
+    /// Delete an object if it exists.
+    fn delete(&self, key: &str) -> io::Result<()>;
+    /// Delete every object under a prefix.
+    fn delete_prefix(&self, prefix: &str) -> io::Result<()>;
+}
+
+/// A dataset in a local directory: `put` writes a temporary file, syncs it and
+/// renames it into place, so a crash never leaves a half-written file under
+/// its final name.
+#[derive(Debug, Clone)]
+pub struct LocalStore {
+    root: PathBuf,
+}
+
+impl LocalStore {
+    /// Open (and create) a dataset directory, checking that it is writable.
+    pub fn open(root: &Path) -> io::Result<Self> {
+        fs::create_dir_all(root)?;
+        let store = LocalStore {
+            root: root.to_path_buf(),
+        };
+        let probe = format!(".write-probe-{}", std::process::id());
+        store.put(&probe, b"")?;
+        store.delete(&probe)?;
+        Ok(store)
+    }
+
+    /// The dataset directory.
+    pub fn root(&self) -> &Path {
+        &self.root
+    }
+
+    fn path(&self, key: &str) -> PathBuf {
+        self.root.join(key)
+    }
+}
+
+impl Store for LocalStore {
+    fn put(&self, key: &str, bytes: &[u8]) -> io::Result<()> {
+        let path = self.path(key);
+        if let Some(parent) = path.parent() {
+            fs::create_dir_all(parent)?;
+        }
+        let file_name = path
+            .file_name()
+            .and_then(|n| n.to_str())
+            .unwrap_or("object");
+        let tmp = path.with_file_name(format!(".{file_name}.tmp-{}", std::process::id()));
+        let result = (|| {
+            let mut file = fs::File::create(&tmp)?;
+            file.write_all(bytes)?;
+            file.sync_all()?;
+            fs::rename(&tmp, &path)
+        })();
+        if result.is_err() {
+            let _ = fs::remove_file(&tmp);
+        }
+        result
+    }
+
+    fn promote(&self, from: &str, to: &str) -> io::Result<()> {
+        let to = self.path(to);
+        if let Some(parent) = to.parent() {
+            fs::create_dir_all(parent)?;
+        }
+        fs::rename(self.path(from), to)
+    }
+
+    fn list(&self, prefix: &str) -> io::Result<Vec<String>> {
+        let base = self.path(prefix);
+        if !base.exists() {
+            return Ok(Vec::new());
+        }
+        let mut keys = Vec::new();
+        for entry in walkdir::WalkDir::new(&base).sort_by_file_name() {
+            let entry = entry.map_err(io::Error::other)?;
+            if entry.file_type().is_file() {
+                if let Ok(rel) = entry.path().strip_prefix(&self.root) {
+                    keys.push(rel.to_string_lossy().replace('\\', "/"));
+                }
+            }
+        }
+        Ok(keys)
+    }
+
+    fn delete(&self, key: &str) -> io::Result<()> {
+        match fs::remove_file(self.path(key)) {
+            Err(e) if e.kind() != io::ErrorKind::NotFound => Err(e),
+            _ => Ok(()),
+        }
+    }
+
+    fn delete_prefix(&self, prefix: &str) -> io::Result<()> {
+        match fs::remove_dir_all(self.path(prefix)) {
+            Err(e) if e.kind() != io::ErrorKind::NotFound => Err(e),
+            _ => Ok(()),
+        }
+    }
+}

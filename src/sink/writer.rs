@@ -1,0 +1,313 @@
+//! The partitioned Parquet writer: rows in, part files out, committed at the end.
+//!
+//! Rows are buffered per (table, region, year) partition as Arrow builders. A
+//! partition is written as a part file when it reaches `max_rows_per_file`,
+//! and the largest partitions are written early when all buffers together
+//! exceed `max_buffered_rows`, so memory stays bounded whatever the corpus size.
+//! Both decisions depend only on the rows in input order, so the same inputs
+//! give the same files.
+//!
+//! Part files are staged under `_staging/<run_id>/` and only moved into the
+//! table folders by [`DatasetWriter::commit`] (the two-phase pattern of
+//! Hadoop's FileOutputCommitter): a run that fails before the commit leaves
+//! nothing visible.
+
+use super::schema::{
+    self, Table, TableBuffer, Value, NULL_PARTITION, PARTITION_REGION, PARTITION_YEAR,
+};
+use super::store::Store;
+use crate::model::{Reject, Report};
+use parquet::arrow::ArrowWriter;
+use parquet::basic::{Compression, ZstdLevel};
+use parquet::file::properties::{EnabledStatistics, WriterProperties};
+use std::collections::BTreeMap;
+use std::sync::Arc;
+
+/// Why writing the dataset failed.
+#[derive(Debug, thiserror::Error)]
+pub enum SinkError {
+    /// A storage operation failed.
+    #[error("cannot {op} {key}: {source}")]
+    Io {
+        /// What was being done.
+        op: &'static str,
+        /// The key (path relative to the dataset).
+        key: String,
+        /// The underlying error.
+        source: std::io::Error,
+    },
+    /// Encoding Parquet failed.
+    #[error("parquet: {0}")]
+    Parquet(#[from] parquet::errors::ParquetError),
+    /// Building an Arrow batch failed.
+    #[error("arrow: {0}")]
+    Arrow(#[from] arrow_schema::ArrowError),
+}
+
+/// Sizes that shape the output files.
+#[derive(Debug, Clone)]
+pub struct WriterOptions {
+    /// A partition's buffer is written as a part file at this many rows.
+    pub max_rows_per_file: usize,
+    /// All buffers together may hold this many rows before the largest are written.
+    pub max_buffered_rows: usize,
+    /// Rows per Parquet row group.
+    pub row_group_rows: usize,
+    /// zstd level.
+    pub zstd_level: i32,
+}
+
+impl Default for WriterOptions {
+    fn default() -> Self {
+        WriterOptions {
+            max_rows_per_file: 1_000_000,
+            max_buffered_rows: 2_000_000,
+            row_group_rows: 1_000_000,
+            zstd_level: 3,
+        }
+    }
+}
+
+/// Where a row goes: a table and, for partitioned tables, region and year.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct PartitionKey {
+    /// The table.
+    pub table: Table,
+    /// Region slug (None → NULL partition).
+    pub region: Option<String>,
+    /// Year covered (None → NULL partition).
+    pub year: Option<i32>,
+}
+
+impl PartitionKey {
+    /// The partition's folder relative to the dataset root.
+    pub fn dir(&self) -> String {
+        if !self.table.partitioned() {
+            return self.table.name().to_string();
+        }
+        let region = self
+            .region
+            .as_deref()
+            .filter(|r| is_safe_slug(r))
+            .unwrap_or(NULL_PARTITION);
+        let year = self
+            .year
+            .map(|y| y.to_string())
+            .unwrap_or_else(|| NULL_PARTITION.to_string());
+        format!(
+            "{}/{PARTITION_REGION}={region}/{PARTITION_YEAR}={year}",
+            self.table.name()
+        )
+    }
+}
+
+/// Partition values come from codes, but never let one escape its folder.
+fn is_safe_slug(s: &str) -> bool {
+    !s.is_empty()
+        && s.len() <= 32
+        && s.bytes()
+            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'_')
+}
+
+/// Counts of what a run wrote.
+#[derive(Debug, Default, Clone)]
+pub struct WriteStats {
+    /// Rows per table name.
+    pub rows: BTreeMap<&'static str, u64>,
+    /// Part files written.
+    pub files: u64,
+    /// Bytes of Parquet written.
+    pub bytes: u64,
+}
+
+/// Writes one run's rows as staged part files, then commits them.
+pub struct DatasetWriter<'s> {
+    store: &'s dyn Store,
+    run_id: String,
+    options: WriterOptions,
+    properties: Arc<WriterProperties>,
+    buffers: BTreeMap<PartitionKey, TableBuffer>,
+    next_file: BTreeMap<PartitionKey, u32>,
+    buffered_rows: usize,
+    staged: Vec<(String, String)>,
+    stats: WriteStats,
+}
+
+impl<'s> DatasetWriter<'s> {
+    /// A writer for run `run_id` (e.g. `run-00001`) into `store`.
+    pub fn new(
+        store: &'s dyn Store,
+        run_id: &str,
+        options: WriterOptions,
+    ) -> Result<Self, SinkError> {
+        let level = ZstdLevel::try_new(options.zstd_level)?;
+        let properties = WriterProperties::builder()
+            .set_compression(Compression::ZSTD(level))
+            .set_statistics_enabled(EnabledStatistics::Page)
+            .set_max_row_group_row_count(Some(options.row_group_rows.max(1)))
+            .set_created_by(format!("xxgk {}", env!("CARGO_PKG_VERSION")))
+            .build();
+        Ok(DatasetWriter {
+            store,
+            run_id: run_id.to_string(),
+            options,
+            properties: Arc::new(properties),
+            buffers: BTreeMap::new(),
+            next_file: BTreeMap::new(),
+            buffered_rows: 0,
+            staged: Vec::new(),
+            stats: WriteStats::default(),
+        })
+    }
+
+    fn staging_prefix(&self) -> String {
+        format!("_staging/{}", self.run_id)
+    }
+
+    /// Add every row of a report.
+    pub fn add_report(&mut self, report: &Report) -> Result<(), SinkError> {
+        let region = report.region.slug.clone();
+        let year = report.parsed.year;
+        let mut touched: Vec<PartitionKey> = Vec::new();
+        schema::append_report(report, |table, values| {
+            let key = PartitionKey {
+                table,
+                region: region.clone(),
+                year,
+            };
+            self.append(&key, values);
+            if touched.last() != Some(&key) {
+                touched.push(key);
+            }
+        });
+        self.after_append(&touched)
+    }
+
+    /// Add a reject row.
+    pub fn add_reject(&mut self, reject: &Reject) -> Result<(), SinkError> {
+        let key = PartitionKey {
+            table: Table::Rejects,
+            region: None,
+            year: None,
+        };
+        schema::append_reject(reject, |_, values| self.append(&key, values));
+        self.after_append(&[key])
+    }
+
+    fn append(&mut self, key: &PartitionKey, values: &[Value<'_>]) {
+        if !self.buffers.contains_key(key) {
+            self.buffers
+                .insert(key.clone(), TableBuffer::new(key.table));
+        }
+        if let Some(buffer) = self.buffers.get_mut(key) {
+            buffer.append(values);
+        }
+        self.buffered_rows += 1;
+        *self.stats.rows.entry(key.table.name()).or_default() += 1;
+    }
+
+    fn after_append(&mut self, touched: &[PartitionKey]) -> Result<(), SinkError> {
+        for key in touched {
+            if self
+                .buffers
+                .get(key)
+                .is_some_and(|b| b.len() >= self.options.max_rows_per_file)
+            {
+                self.flush(key)?;
+            }
+        }
+        while self.buffered_rows > self.options.max_buffered_rows {
+            // Largest first; ties broken by key order, so the choice is deterministic.
+            let Some(largest) = self
+                .buffers
+                .iter()
+                .filter(|(_, b)| !b.is_empty())
+                .max_by(|a, b| a.1.len().cmp(&b.1.len()).then(b.0.cmp(a.0)))
+                .map(|(k, _)| k.clone())
+            else {
+                break;
+            };
+            self.flush(&largest)?;
+        }
+        Ok(())
+    }
+
+    /// Write one partition's buffered rows as a staged part file.
+    fn flush(&mut self, key: &PartitionKey) -> Result<(), SinkError> {
+        let Some(buffer) = self.buffers.get_mut(key) else {
+            return Ok(());
+        };
+        if buffer.is_empty() {
+            return Ok(());
+        }
+        self.buffered_rows -= buffer.len();
+        let batch = buffer.finish()?;
+        let mut bytes = Vec::new();
+        let mut writer = ArrowWriter::try_new(
+            &mut bytes,
+            key.table.schema(),
+            Some((*self.properties).clone()),
+        )?;
+        writer.write(&batch)?;
+        writer.close()?;
+        let file_no = self.next_file.entry(key.clone()).or_insert(0);
+        let name = format!("part-{}-{:05}.parquet", self.run_id, *file_no);
+        *file_no += 1;
+        let final_key = format!("{}/{}", key.dir(), name);
+        let staged_key = format!("{}/{}", self.staging_prefix(), final_key);
+        self.store
+            .put(&staged_key, &bytes)
+            .map_err(|source| SinkError::Io {
+                op: "write",
+                key: staged_key.clone(),
+                source,
+            })?;
+        self.stats.files += 1;
+        self.stats.bytes += bytes.len() as u64;
+        self.staged.push((staged_key, final_key));
+        Ok(())
+    }
+
+    /// Write every remaining buffer (call once, after the last row).
+    pub fn finish(&mut self) -> Result<&WriteStats, SinkError> {
+        let keys: Vec<PartitionKey> = self.buffers.keys().cloned().collect();
+        for key in keys {
+            self.flush(&key)?;
+        }
+        Ok(&self.stats)
+    }
+
+    /// Make the run visible: remove `_SUCCESS`, move the staged files into the
+    /// table folders, write the run record, then `_SUCCESS` last.
+    pub fn commit(self, run_record: &[u8]) -> Result<WriteStats, SinkError> {
+        let io = |op: &'static str, key: &str| {
+            let key = key.to_string();
+            move |source| SinkError::Io { op, key, source }
+        };
+        self.store
+            .delete("_SUCCESS")
+            .map_err(io("remove", "_SUCCESS"))?;
+        for (staged, final_key) in &self.staged {
+            self.store
+                .promote(staged, final_key)
+                .map_err(io("move into place", final_key))?;
+        }
+        let record_key = format!("_runs/{}.json", self.run_id);
+        self.store
+            .put(&record_key, run_record)
+            .map_err(io("write", &record_key))?;
+        self.store
+            .put("_SUCCESS", b"")
+            .map_err(io("write", "_SUCCESS"))?;
+        let staging = self.staging_prefix();
+        self.store
+            .delete_prefix(&staging)
+            .map_err(io("clean up", &staging))?;
+        Ok(self.stats)
+    }
+
+    /// Throw the staged files away (the run failed).
+    pub fn abort(self) {
+        let _ = self.store.delete_prefix(&self.staging_prefix());
+    }
+}
