@@ -199,6 +199,8 @@ const ROW_KEYS: &[(&str, &str)] = &[
     ("部分公开", "partial"),
     ("国家秘密", "denied.state_secret"),
     ("禁止公开", "denied.law_forbidden"),
+    // Printed so in real reports (法规禁 dropped).
+    ("其他法律行政", "denied.law_forbidden"),
     ("三安全一稳定", "denied.safety_stability"),
     ("第三方合法权益", "denied.third_party"),
     ("内部事务", "denied.internal_affairs"),

@@ -1,0 +1,223 @@
+//! Golden tests: every cell of tables A, B and C of each fixture, compared
+//! with values read by hand from the documents (`tests/golden/*/*.golden`).
+
+use crate::util::{self, Row, Val};
+use std::collections::BTreeMap;
+use std::path::Path;
+
+/// The reports of one dataset, by source file stem.
+struct Dataset {
+    reports: Vec<Row>,
+    active: Vec<Row>,
+    applications: Vec<Row>,
+    review: Vec<Row>,
+    findings: Vec<Row>,
+}
+
+impl Dataset {
+    fn read(out: &Path) -> Self {
+        Dataset {
+            reports: util::read_table(out, "reports"),
+            active: util::read_table(out, "active_disclosure"),
+            applications: util::read_table(out, "applications"),
+            review: util::read_table(out, "review_litigation"),
+            findings: util::read_table(out, "findings"),
+        }
+    }
+
+    fn report(&self, stem: &str) -> &Row {
+        self.reports
+            .iter()
+            .find(|r| {
+                let p = r["source_path"].str().unwrap();
+                Path::new(p)
+                    .file_stem()
+                    .and_then(|s| s.to_str())
+                    .is_some_and(|s| s.starts_with(stem))
+            })
+            .unwrap_or_else(|| panic!("no report for {stem}"))
+    }
+}
+
+fn rows_of<'a>(rows: &'a [Row], id: &'a str) -> impl Iterator<Item = &'a Row> + 'a {
+    rows.iter()
+        .filter(move |r| r["report_id"].str() == Some(id))
+}
+
+fn find<'a>(rows: &'a [Row], id: &'a str, keys: &[(&str, &str)]) -> Option<&'a Row> {
+    rows_of(rows, id).find(|r| keys.iter().all(|(k, v)| r[*k].str() == Some(v)))
+}
+
+/// Compare a cell with a golden value; return a description of the difference.
+fn check_cell(
+    row: Option<&Row>,
+    value_col: &str,
+    expected: &str,
+    unit: Option<&str>,
+) -> Option<String> {
+    let Some(row) = row else {
+        return Some("row not written".into());
+    };
+    let cell = row["cell"].str().unwrap_or("?");
+    match expected {
+        "blank" | "missing" => {
+            (cell != expected).then(|| format!("cell {cell} raw {:?}", row["raw"]))
+        }
+        number => {
+            let want: f64 = number.parse().expect("golden number");
+            let got = match &row[value_col] {
+                Val::Int(i) => Some(*i as f64),
+                Val::Float(f) => Some(*f),
+                _ => None,
+            };
+            let unit_got = row.get("unit").and_then(|u| u.str());
+            if cell != "value" || got.is_none_or(|g| (g - want).abs() > 1e-6) {
+                Some(format!("cell {cell} value {got:?} raw {:?}", row["raw"]))
+            } else if row.contains_key("unit") && unit_got != unit {
+                Some(format!("unit {unit_got:?}, expected {unit:?}"))
+            } else {
+                None
+            }
+        }
+    }
+}
+
+/// Check one golden file against the dataset; returns the list of mismatches.
+fn check_golden(data: &Dataset, golden: &Path) -> Vec<String> {
+    let stem = golden.file_stem().unwrap().to_str().unwrap();
+    let text = std::fs::read_to_string(golden).unwrap();
+    let report = data.report(stem);
+    let id = report["report_id"].str().unwrap().to_string();
+    let mut errors = Vec::new();
+    let mut expected_findings: Vec<(String, String)> = Vec::new();
+    for (n, line) in text.lines().enumerate() {
+        if line.starts_with('#') || line.trim().is_empty() {
+            continue;
+        }
+        let f: Vec<&str> = line.split('\t').collect();
+        let problem = match f[0] {
+            "meta" => {
+                let column = match f[1] {
+                    "region" | "year" => f[1],
+                    other => other,
+                };
+                let got = report.get(column).cloned().unwrap_or(Val::Null);
+                let got = match got {
+                    Val::Str(s) => s,
+                    Val::Int(i) => i.to_string(),
+                    other => format!("{other:?}"),
+                };
+                (got != f[2]).then(|| format!("got {got:?}"))
+            }
+            "A" => check_cell(
+                find(&data.active, &id, &[("item", f[1]), ("measure", f[2])]),
+                "value",
+                f[3],
+                f.get(4).copied(),
+            ),
+            "B" => check_cell(
+                find(
+                    &data.applications,
+                    &id,
+                    &[("row", f[1]), ("applicant", f[2])],
+                ),
+                "count",
+                f[3],
+                None,
+            ),
+            "C" => check_cell(
+                find(
+                    &data.review,
+                    &id,
+                    &[("proceeding", f[1]), ("outcome", f[2])],
+                ),
+                "count",
+                f[3],
+                None,
+            ),
+            "F" => {
+                expected_findings.push((f[1].to_string(), f[2].to_string()));
+                find(&data.findings, &id, &[("rule", f[1]), ("subject", f[2])])
+                    .is_none()
+                    .then(|| "finding not reported".to_string())
+            }
+            other => Some(format!("unknown line kind {other}")),
+        };
+        if let Some(p) = problem {
+            errors.push(format!("{stem}:{}: {line}  →  {p}", n + 1));
+        }
+    }
+    // Identity findings are exact: nothing reported that the golden file does not list.
+    for f in rows_of(&data.findings, &id) {
+        let rule = f["rule"].str().unwrap();
+        let subject = f["subject"].str().unwrap();
+        if (rule.starts_with("B.") || rule.starts_with("C.") || rule.starts_with("table_"))
+            && !expected_findings
+                .iter()
+                .any(|(r, s)| r == rule && s == subject)
+        {
+            errors.push(format!(
+                "{stem}: unexpected finding {rule} {subject}: {:?}",
+                f["message"]
+            ));
+        }
+    }
+    errors
+}
+
+fn check_dir(inputs: &[&Path], golden_dir: &str, names: &[&str]) {
+    let out = tempfile::tempdir().unwrap();
+    util::ingest(inputs, out.path(), &[]);
+    let data = Dataset::read(out.path());
+    let mut errors = Vec::new();
+    let mut counts: BTreeMap<&str, usize> = BTreeMap::new();
+    for name in names {
+        let golden = util::root().join(golden_dir).join(format!("{name}.golden"));
+        let e = check_golden(&data, &golden);
+        counts.insert(name, e.len());
+        errors.extend(e);
+    }
+    assert!(
+        errors.is_empty(),
+        "{} mismatches {counts:?}:\n{}",
+        errors.len(),
+        errors.join("\n")
+    );
+}
+
+const SAMPLES: [&str; 5] = [
+    "000_1f3be3be81006fc6",
+    "001_29196fa5befbfdb4",
+    "002_71af202b911b497d",
+    "003_45d03742e780f514",
+    "004_49933982007c6c7a",
+];
+
+#[test]
+fn samples_match_hand_read_values() {
+    let dir = util::root().join("data/samples");
+    check_dir(&[&dir], "tests/golden/samples", &SAMPLES);
+}
+
+#[test]
+fn realworld_pdf_text_matches_hand_read_values() {
+    let root = util::root().join("tests/fixtures/realworld");
+    let files: Vec<_> = [
+        "huaian_city_2024",
+        "hongze_district_2023",
+        "hongze_district_2024",
+    ]
+    .iter()
+    .map(|n| root.join(format!("{n}.pdftotext-layout.txt")))
+    .collect();
+    let refs: Vec<&Path> = files.iter().map(|p| p.as_path()).collect();
+    check_dir(
+        &refs,
+        "tests/golden/realworld",
+        &[
+            "huaian_city_2024",
+            "hongze_district_2023",
+            "hongze_district_2024",
+        ],
+    );
+}
