@@ -20,5 +20,6 @@ pub mod progress;
 pub mod region;
 pub mod run;
 pub mod sink;
+pub mod synth;
 pub mod validate;
 pub mod walk;

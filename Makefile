@@ -1,0 +1,37 @@
+# xxgk: the front door. `make help` lists the targets.
+.DEFAULT_GOAL := help
+CARGO ?= cargo
+OUT ?= out
+
+help: ## List the targets
+	@grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-12s %s\n", $$1, $$2}'
+
+build: ## Build the release binary
+	$(CARGO) build --release --locked
+
+run: build ## Ingest data/samples/ into out/ and print a summary
+	./target/release/xxgk ingest data/samples --out $(OUT) --overwrite
+
+test: ## Run every test (unit, doc, integration incl. DuckDB when installed)
+	$(CARGO) test --locked --all-targets
+	$(CARGO) test --locked --doc
+
+check: ## rustfmt and clippy with warnings as errors
+	$(CARGO) fmt --all -- --check
+	$(CARGO) clippy --locked --all-targets -- -D warnings
+
+doc: ## Build the API docs (private items too), warnings denied
+	RUSTDOCFLAGS="-D warnings" $(CARGO) doc --no-deps --document-private-items
+
+.PHONY: help build run test check doc
+
+corpus: build ## Generate the benchmark corpora (cached under bench/)
+	./scripts/bench.sh corpus
+
+accuracy: build ## Generate a few thousand reports and compare the pipeline's output with their truth
+	./scripts/accuracy.sh
+
+bench: build ## Ingest 1k/10k/100k-report corpora; compare with cat and grep baselines; write BENCHMARKS.md
+	./scripts/bench.sh
+
+.PHONY: corpus accuracy bench
