@@ -92,7 +92,9 @@ fn walk_one(input: &Path, config: &WalkConfig, skip: &GlobSet, walked: &mut Walk
             }
             continue;
         }
-        if entry.file_type().is_file() {
+        // A symlink that is not followed is still an input: reading it follows
+        // the link, and a dangling one becomes an `unreadable` reject.
+        if entry.file_type().is_file() || entry.file_type().is_symlink() {
             walked.files.push(SourceFile {
                 index: 0,
                 path: entry.path().to_path_buf(),

@@ -108,9 +108,19 @@ impl Store for LocalStore {
     }
 
     fn delete_prefix(&self, prefix: &str) -> io::Result<()> {
-        match fs::remove_dir_all(self.path(prefix)) {
-            Err(e) if e.kind() != io::ErrorKind::NotFound => Err(e),
-            _ => Ok(()),
+        let path = self.path(prefix);
+        match fs::remove_dir_all(&path) {
+            Err(e) if e.kind() != io::ErrorKind::NotFound => return Err(e),
+            _ => {}
         }
+        // Folders are not objects: drop parents the removal left empty.
+        let mut parent = path.parent();
+        while let Some(dir) = parent.filter(|d| *d != self.root) {
+            if fs::remove_dir(dir).is_err() {
+                break;
+            }
+            parent = dir.parent();
+        }
+        Ok(())
     }
 }

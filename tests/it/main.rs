@@ -1,4 +1,6 @@
 //! Integration tests: they run the built `xxgk` binary and read the Parquet back.
 
+mod bad_input;
+mod dataset;
 mod golden;
 mod util;

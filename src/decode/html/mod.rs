@@ -292,7 +292,10 @@ fn find_content<'a>(
         node = child;
     }
     // Stopped between a table and its cells: the table is the content.
-    while matches!(node.value().name(), "tbody" | "thead" | "tfoot" | "tr" | "caption" | "colgroup" | "col") {
+    while matches!(
+        node.value().name(),
+        "tbody" | "thead" | "tfoot" | "tr" | "caption" | "colgroup" | "col"
+    ) {
         match node.parent().and_then(ElementRef::wrap) {
             Some(parent) => node = parent,
             None => break,

@@ -1,0 +1,207 @@
+//! Bad input: every file ends up exactly once as a report or a reject with a
+//! reason, and one broken file never stops the run.
+
+use crate::util::{self, Row};
+use std::path::Path;
+
+fn sample(name: &str) -> Vec<u8> {
+    std::fs::read(util::root().join("data/samples").join(name)).unwrap()
+}
+
+fn by_path<'a>(rows: &'a [Row], path: &str) -> Vec<&'a Row> {
+    rows.iter()
+        .filter(|r| r["source_path"].str() == Some(path))
+        .collect()
+}
+
+fn reject_reason(rejects: &[Row], path: &str) -> String {
+    let rows = by_path(rejects, path);
+    assert_eq!(
+        rows.len(),
+        1,
+        "{path} should be rejected once, rejects: {rejects:?}"
+    );
+    rows[0]["reason"].str().unwrap().to_string()
+}
+
+#[test]
+fn broken_inputs_become_rejects_and_the_run_goes_on() {
+    let utf8 = sample("000_1f3be3be81006fc6.txt");
+    let text = String::from_utf8(utf8.clone()).unwrap();
+    let (gbk, _, _) = encoding_rs::GB18030.encode(&text);
+    let mut utf16 = vec![0xFF, 0xFE];
+    for unit in text.encode_utf16() {
+        utf16.extend_from_slice(&unit.to_le_bytes());
+    }
+    let mut zip = b"PK\x03\x04".to_vec();
+    zip.extend_from_slice(&[0u8; 64]);
+    let inputs = util::temp_inputs(&[
+        ("a_utf8.txt", &utf8),
+        ("b_gbk.txt", &gbk),
+        ("c_utf16.txt", &utf16),
+        ("d_empty.txt", b""),
+        (
+            "e_binary.txt",
+            &[0u8, 159, 146, 150, 0, 1, 2, 3, 255, 254, 0, 0],
+        ),
+        ("f_zip_as.txt", &zip),
+        ("g_fake_pdf.txt", b"%PDF-1.4\nthis is not really a pdf\n"),
+        (
+            "h_not_a_report.txt",
+            "会议通知\n请各单位于明日上午九时参加会议。\n".as_bytes(),
+        ),
+        (
+            "i_old_word.doc",
+            &[0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1, 0, 0],
+        ),
+    ]);
+    std::os::unix::fs::symlink(
+        "/nonexistent/target.txt",
+        inputs.path().join("j_dangling.txt"),
+    )
+    .unwrap();
+    let out = tempfile::tempdir().unwrap();
+    util::ingest(&[inputs.path()], out.path(), &[]);
+
+    let reports = util::read_table(out.path(), "reports");
+    let rejects = util::read_table(out.path(), "rejects");
+    assert_eq!(
+        reports.len() + rejects.len(),
+        10,
+        "every input exactly once"
+    );
+
+    for (path, encoding) in [
+        ("a_utf8.txt", "UTF-8"),
+        ("b_gbk.txt", "gb18030"),
+        ("c_utf16.txt", "UTF-16LE"),
+    ] {
+        let rows = by_path(&reports, path);
+        assert_eq!(rows.len(), 1, "{path} is a report");
+        let got = rows[0]["encoding"].str().unwrap();
+        assert!(
+            got.eq_ignore_ascii_case(encoding) || (encoding == "gb18030" && got == "GBK"),
+            "{path}: {got}"
+        );
+    }
+    assert_eq!(reject_reason(&rejects, "d_empty.txt"), "empty");
+    assert_eq!(reject_reason(&rejects, "e_binary.txt"), "binary");
+    assert_eq!(
+        reject_reason(&rejects, "f_zip_as.txt"),
+        "unsupported_format"
+    );
+    let pdf = reject_reason(&rejects, "g_fake_pdf.txt");
+    assert!(
+        ["corrupt", "extractor_failed", "extractor_missing"].contains(&pdf.as_str()),
+        "{pdf}"
+    );
+    assert_eq!(
+        reject_reason(&rejects, "h_not_a_report.txt"),
+        "not_a_report"
+    );
+    assert_eq!(
+        reject_reason(&rejects, "i_old_word.doc"),
+        "unsupported_format"
+    );
+    assert_eq!(reject_reason(&rejects, "j_dangling.txt"), "unreadable");
+    for r in &rejects {
+        assert!(
+            !r["message"].str().unwrap().is_empty(),
+            "a reject says why: {r:?}"
+        );
+    }
+}
+
+/// The GBK and UTF-16 copies of a sample give exactly the cells of the UTF-8 one.
+#[test]
+fn encodings_give_identical_cells() {
+    let utf8 = sample("002_71af202b911b497d.txt");
+    let text = String::from_utf8(utf8.clone()).unwrap();
+    let (gbk, _, _) = encoding_rs::GB18030.encode(&text);
+    let mut utf16 = vec![0xFE, 0xFF];
+    for unit in text.encode_utf16() {
+        utf16.extend_from_slice(&unit.to_be_bytes());
+    }
+    let inputs = util::temp_inputs(&[
+        ("utf8.txt", &utf8),
+        ("gbk.txt", &gbk),
+        ("utf16be.txt", &utf16),
+    ]);
+    let out = tempfile::tempdir().unwrap();
+    util::ingest(&[inputs.path()], out.path(), &[]);
+    let reports = util::read_table(out.path(), "reports");
+    let cells = util::read_table(out.path(), "applications");
+    let id_of = |path: &str| by_path(&reports, path)[0]["report_id"].clone();
+    let strip = |id| -> Vec<Row> {
+        cells
+            .iter()
+            .filter(|r| r["report_id"] == id)
+            .map(|r| {
+                let mut r = r.clone();
+                r.remove("report_id");
+                r
+            })
+            .collect()
+    };
+    let base = strip(id_of("utf8.txt"));
+    assert_eq!(base.len(), 161);
+    assert_eq!(strip(id_of("gbk.txt")), base);
+    assert_eq!(strip(id_of("utf16be.txt")), base);
+}
+
+#[test]
+fn unusable_arguments_fail_with_a_message() {
+    let out = tempfile::tempdir().unwrap();
+    let missing = util::xxgk(&[
+        "ingest",
+        "/nonexistent/input",
+        "--out",
+        out.path().to_str().unwrap(),
+    ]);
+    assert_eq!(missing.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&missing.stderr).contains("does not exist"));
+
+    let bad_config = util::temp_inputs(&[("bad.toml", b"[walk]\nnope = 1\n")]);
+    let cfg = bad_config.path().join("bad.toml");
+    let out2 = util::xxgk(&[
+        "ingest",
+        "data/samples",
+        "--out",
+        out.path().join("x").to_str().unwrap(),
+        "--config",
+        cfg.to_str().unwrap(),
+    ]);
+    assert_eq!(out2.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out2.stderr).contains("invalid config"));
+
+    // An output path under a regular file cannot be created.
+    let file = bad_config.path().join("bad.toml");
+    let out3 = util::xxgk(&[
+        "ingest",
+        "data/samples",
+        "--out",
+        file.join("sub").to_str().unwrap(),
+    ]);
+    assert_eq!(out3.status.code(), Some(2));
+    assert!(!Path::new(&file.join("sub")).exists());
+}
+
+#[test]
+fn strict_makes_a_reject_a_failure() {
+    let inputs = util::temp_inputs(&[
+        ("empty.txt", b""),
+        ("ok.txt", &sample("001_29196fa5befbfdb4.txt")),
+    ]);
+    let out = tempfile::tempdir().unwrap();
+    let o = util::xxgk(&[
+        "ingest",
+        inputs.path().to_str().unwrap(),
+        "--out",
+        out.path().join("d").to_str().unwrap(),
+        "--strict",
+        "--quiet",
+    ]);
+    assert_eq!(o.status.code(), Some(3));
+    // The data is still written: rejects are data.
+    assert_eq!(util::read_table(&out.path().join("d"), "rejects").len(), 1);
+}
