@@ -403,3 +403,23 @@ mod tests {
         }
     }
 }
+
+#[cfg(test)]
+mod dictionary_tests {
+    use super::*;
+
+    /// The data dictionary names every column of every table.
+    #[test]
+    fn data_dictionary_covers_every_column() {
+        let doc = include_str!("../../docs/data-dictionary.md");
+        for table in Table::ALL {
+            let section = doc
+                .split("\n## ")
+                .find(|s| s.starts_with(table.name()))
+                .unwrap_or_else(|| panic!("no section for {}", table.name()));
+            for (name, _, _) in table.columns() {
+                assert!(section.contains(&format!("| `{name}` |")), "{}.{name} is not in the data dictionary", table.name());
+            }
+        }
+    }
+}

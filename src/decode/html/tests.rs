@@ -411,3 +411,24 @@ proptest::proptest! {
         }
     }
 }
+
+/// `XXGK_DUMP=path cargo test --lib decode::html::tests::dump -- --ignored --nocapture`
+#[test]
+#[ignore]
+fn dump() {
+    let Ok(path) = std::env::var("XXGK_DUMP") else { return };
+    let doc = decode(&std::fs::read(path).unwrap()).unwrap();
+    println!("encoding {}", doc.encoding);
+    for block in &doc.blocks {
+        match block {
+            Block::Line(l) => println!("L|{l}"),
+            Block::Table(rows) => {
+                for r in rows {
+                    let cells: Vec<String> =
+                        r.iter().map(|c| format!("{}{}", c.text, if c.spanned { "*" } else { "" })).collect();
+                    println!("T|{}", cells.join(" | "));
+                }
+            }
+        }
+    }
+}
