@@ -22,7 +22,7 @@ enum Command {
         /// Input files or directories (walked recursively).
         #[arg(required = true)]
         inputs: Vec<PathBuf>,
-        /// Dataset directory to write.
+        /// Dataset directory: created, or updated with the inputs it does not hold yet.
         #[arg(long)]
         out: PathBuf,
         /// Pipeline settings.
@@ -37,9 +37,12 @@ enum Command {
         /// Fail (exit 3) if any input is rejected.
         #[arg(long)]
         strict: bool,
-        /// Replace an existing dataset (built beside it, swapped in when complete).
+        /// Rebuild the dataset from the inputs alone (built beside it, swapped in when complete).
+        #[arg(long, alias = "overwrite")]
+        full_refresh: bool,
+        /// Read again inputs an earlier run rejected (they are skipped otherwise until their content changes).
         #[arg(long)]
-        overwrite: bool,
+        retry_rejects: bool,
     },
     /// Show how a name or a text snippet resolves to a region.
     Regions {
@@ -71,37 +74,33 @@ fn real_main() -> anyhow::Result<ExitCode> {
             jobs,
             quiet,
             strict,
-            overwrite,
+            full_refresh,
+            retry_rejects,
         } => {
             if jobs == Some(0) {
                 anyhow::bail!("--jobs must be at least 1");
             }
             let config = Config::load(&config)?;
+            // Fault injection for the crash-recovery tests; never set in normal use.
+            let failpoint = match std::env::var("XXGK_FAILPOINT") {
+                Ok(name) => Some(
+                    run::Failpoint::parse(&name)
+                        .with_context(|| format!("unknown XXGK_FAILPOINT {name:?}"))?,
+                ),
+                Err(_) => None,
+            };
             let options = IngestOptions {
                 inputs,
                 out,
                 jobs,
                 progress: !quiet,
-                overwrite,
+                full_refresh,
+                retry_rejects,
+                failpoint,
             };
             let summary = run::ingest(&options, &config).context("ingest failed")?;
             if !quiet {
-                eprintln!(
-                    "{}: {} inputs, {} reports ({} partial, {} without tables), {} rejects, {} findings, {} files, {:.2} s, {:.1} MB/s",
-                    summary.run_id,
-                    summary.inputs,
-                    summary.reports,
-                    summary.partial,
-                    summary.no_tables,
-                    summary.rejects,
-                    summary.findings,
-                    summary.files,
-                    summary.seconds,
-                    summary.mb_per_second()
-                );
-                for (reason, n) in &summary.rejects_by_reason {
-                    eprintln!("  rejected ({reason}): {n}");
-                }
+                print_summary(&summary);
             }
             if strict && summary.rejects > 0 {
                 eprintln!("xxgk: --strict: {} inputs were rejected", summary.rejects);
@@ -114,5 +113,33 @@ fn real_main() -> anyhow::Result<ExitCode> {
             println!("{}", resolver.explain(&text, year));
             Ok(ExitCode::SUCCESS)
         }
+    }
+}
+
+fn print_summary(s: &run::RunSummary) {
+    for run in &s.recovery.rolled_forward {
+        eprintln!("recovered: completed the commit of {run}, which was interrupted");
+    }
+    for run in &s.recovery.rolled_back {
+        eprintln!("recovered: discarded the uncommitted output of {run}, which was interrupted");
+    }
+    eprintln!(
+        "{}: {} inputs: {} new, {} unchanged; {} reports ({} partial, {} without tables, {} new versions), {} rejects, {} findings; {} files written; {:.2} s, {:.1} MB/s",
+        s.run_id,
+        s.inputs,
+        s.new_inputs(),
+        s.unchanged,
+        s.reports,
+        s.partial,
+        s.no_tables,
+        s.superseding,
+        s.rejects,
+        s.findings,
+        s.files,
+        s.seconds,
+        s.mb_per_second()
+    );
+    for (reason, n) in &s.rejects_by_reason {
+        eprintln!("  rejected ({reason}): {n}");
     }
 }

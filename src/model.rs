@@ -394,6 +394,9 @@ pub struct Report {
     pub parsed: ParsedReport,
     /// Where it comes from.
     pub region: Region,
+    /// The report_id of the earlier version this report replaces (same source
+    /// path, or same agency and year), set by the run when the dataset has one.
+    pub supersedes: Option<String>,
 }
 
 /// Why an input could not be read as a report at all.
@@ -470,4 +473,11 @@ pub enum Outcome {
     Report(Box<Report>),
     /// Could not be read as a report.
     Reject(Reject),
+    /// Content the dataset already holds (skipped by an incremental run).
+    Unchanged {
+        /// Path relative to the input root.
+        source_path: String,
+        /// Size in bytes.
+        bytes: u64,
+    },
 }

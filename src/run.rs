@@ -1,7 +1,8 @@
 //! Run: the only module that knows the order of the stages.
 //!
 //! ```text
-//! walk ──▶ [rayon workers: read → decode → parse → validate → region] ──▶ sink (one thread)
+//! lock ─▶ recover ─▶ read ledger ─▶ walk ─▶ [rayon: read → hash → (skip if known) → decode → parse
+//!      → validate → region] ─▶ sink (one thread, input order) ─▶ commit ─▶ unlock
 //! ```
 //!
 //! Files are processed in chunks; each chunk is mapped in parallel and its
@@ -10,15 +11,19 @@
 
 use crate::config::Config;
 use crate::decode::{self, PdfOptions};
-use crate::model::{Outcome, Reject, RejectReason, Report, SourceFile};
+use crate::model::{Outcome, Reject, RejectReason, Report, ReportStatus, SourceFile};
 use crate::parse;
 use crate::region::{RegionInput, RegionResolver};
-use crate::sink::{DatasetWriter, LocalStore, SinkError, Store};
+use crate::sink::commit::{self, CommitStep, Recovery};
+use crate::sink::ledger::{self, Ledger, LedgerError};
+use crate::sink::lock::{DatasetLock, LockError};
+use crate::sink::schema::LedgerEntry;
+use crate::sink::{DatasetWriter, FailingStore, LocalStore, SinkError, Store};
 use crate::validate;
 use crate::walk::{self, WalkError};
 use sha2::{Digest, Sha256};
 use std::collections::BTreeMap;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::sync::mpsc;
 use std::time::{Duration, Instant};
 
@@ -27,7 +32,7 @@ use std::time::{Duration, Instant};
 const CHUNK_FILES: usize = 256;
 
 /// What to ingest and where.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Default)]
 pub struct IngestOptions {
     /// Input files or directories.
     pub inputs: Vec<PathBuf>,
@@ -37,8 +42,54 @@ pub struct IngestOptions {
     pub jobs: Option<usize>,
     /// Show a progress bar (only when stderr is a terminal).
     pub progress: bool,
-    /// Replace an existing dataset instead of refusing.
-    pub overwrite: bool,
+    /// Rebuild the dataset from the inputs in a new folder and swap it in when complete.
+    pub full_refresh: bool,
+    /// Read again inputs that an earlier run rejected.
+    pub retry_rejects: bool,
+    /// Fault injection for tests: abort the process at a named point.
+    pub failpoint: Option<Failpoint>,
+}
+
+/// Named points where tests make the process die (as `kill -9` would) or fail.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Failpoint {
+    /// After the first chunk of files was parsed and written to the buffers.
+    Parse,
+    /// After the first part file was staged.
+    Write,
+    /// Right after the commit manifest was written.
+    CommitManifest,
+    /// After the first part file was moved into place.
+    CommitMove,
+    /// After every move, before `_SUCCESS`.
+    CommitSuccess,
+    /// Storage refuses writes (ENOSPC) after the first two.
+    DiskFull,
+    /// Hold the lock for two seconds before working (concurrency tests).
+    HoldLock,
+}
+
+impl Failpoint {
+    /// Parse a failpoint name (`parse`, `write`, `commit-manifest`, …).
+    pub fn parse(name: &str) -> Option<Self> {
+        Some(match name {
+            "parse" => Failpoint::Parse,
+            "write" => Failpoint::Write,
+            "commit-manifest" => Failpoint::CommitManifest,
+            "commit-move" => Failpoint::CommitMove,
+            "commit-success" => Failpoint::CommitSuccess,
+            "disk-full" => Failpoint::DiskFull,
+            "hold-lock" => Failpoint::HoldLock,
+            _ => return None,
+        })
+    }
+}
+
+fn die_at(options: &IngestOptions, point: Failpoint) {
+    if options.failpoint == Some(point) {
+        eprintln!("xxgk: failpoint {point:?}: aborting");
+        std::process::abort();
+    }
 }
 
 /// Why a run could not complete.
@@ -55,9 +106,12 @@ pub enum RunError {
         /// The I/O error.
         source: std::io::Error,
     },
-    /// The output already holds a dataset.
-    #[error("{0} already holds a dataset; pass --overwrite to replace it")]
-    Exists(String),
+    /// Another run holds the dataset.
+    #[error(transparent)]
+    Lock(#[from] LockError),
+    /// The ledger could not be read.
+    #[error(transparent)]
+    Ledger(#[from] LedgerError),
     /// Writing Parquet failed.
     #[error(transparent)]
     Sink(#[from] SinkError),
@@ -70,12 +124,14 @@ pub enum RunError {
 }
 
 /// What a run did, for the summary and `_runs/<run_id>.json`.
-#[derive(Debug, Clone, serde::Serialize)]
+#[derive(Debug, Clone, Default, serde::Serialize)]
 pub struct RunSummary {
     /// Run id (`run-00001`).
     pub run_id: String,
     /// Inputs found.
     pub inputs: u64,
+    /// Inputs whose content the dataset already held (skipped).
+    pub unchanged: u64,
     /// Bytes read.
     pub bytes: u64,
     /// Reports written.
@@ -84,6 +140,8 @@ pub struct RunSummary {
     pub partial: u64,
     /// Of which without tables.
     pub no_tables: u64,
+    /// Of which new versions of an earlier report.
+    pub superseding: u64,
     /// Rejects written.
     pub rejects: u64,
     /// Rejects by reason.
@@ -96,6 +154,8 @@ pub struct RunSummary {
     pub files: u64,
     /// Parquet bytes written.
     pub output_bytes: u64,
+    /// What recovery found from killed runs.
+    pub recovery: Recovery,
     /// Wall time in seconds.
     pub seconds: f64,
     /// Worker threads.
@@ -106,6 +166,11 @@ impl RunSummary {
     /// Input megabytes per second.
     pub fn mb_per_second(&self) -> f64 {
         self.bytes as f64 / 1e6 / self.seconds.max(1e-9)
+    }
+
+    /// Inputs that were new to the dataset.
+    pub fn new_inputs(&self) -> u64 {
+        self.reports + self.rejects
     }
 }
 
@@ -127,24 +192,39 @@ pub fn ingest(options: &IngestOptions, config: &Config) -> Result<RunSummary, Ru
         .build()
         .map_err(|e| RunError::Threads(e.to_string()))?;
 
-    // A replaced dataset is built beside the old one and swapped in at the end.
     let target = options.out.clone();
-    let has_dataset = target.join("_runs").exists() || target.join("reports").exists();
-    if has_dataset && !options.overwrite {
-        return Err(RunError::Exists(target.display().to_string()));
+    let output_err = |path: &Path| {
+        let path = path.display().to_string();
+        move |source| RunError::Output { path, source }
+    };
+    let target_store = LocalStore::open(&target).map_err(output_err(&target))?;
+    let _lock = DatasetLock::acquire(&target, "ingest")?;
+    if options.failpoint == Some(Failpoint::HoldLock) {
+        std::thread::sleep(Duration::from_secs(2));
     }
-    let build_dir = if has_dataset {
-        sibling(&target, "building")
+    // A full refresh builds a new dataset beside the old one; the old stays readable until the swap.
+    let build_dir = if options.full_refresh {
+        sibling(&target, "refresh")
     } else {
         target.clone()
     };
-    let output_err = |source| RunError::Output {
-        path: build_dir.display().to_string(),
-        source,
+    if options.full_refresh {
+        let _ = std::fs::remove_dir_all(&build_dir);
+    }
+    let local = if options.full_refresh {
+        LocalStore::open(&build_dir).map_err(output_err(&build_dir))?
+    } else {
+        target_store
     };
-    let store = LocalStore::open(&build_dir).map_err(output_err)?;
-    let run_id = next_run_id(&store).map_err(output_err)?;
-    let mut writer = DatasetWriter::new(&store, &run_id, config.writer_options())?;
+    let store: Box<dyn Store> = match options.failpoint {
+        Some(Failpoint::DiskFull) => Box::new(FailingStore::new(local, 2)),
+        _ => Box::new(local),
+    };
+    let store = store.as_ref();
+    let recovery = commit::recover(store).map_err(output_err(&build_dir))?;
+    let mut known = ledger::read_ledger(store)?;
+    let run_id = next_run_id(store).map_err(output_err(&build_dir))?;
+    let mut writer = DatasetWriter::new(store, &run_id, config.writer_options())?;
 
     let pdf = PdfOptions {
         timeout: Duration::from_secs(config.pdf.timeout_secs),
@@ -161,18 +241,15 @@ pub fn ingest(options: &IngestOptions, config: &Config) -> Result<RunSummary, Ru
     let mut summary = RunSummary {
         run_id: run_id.clone(),
         inputs: (walked.files.len() + walked.problems.len()) as u64,
-        bytes: 0,
-        reports: 0,
-        partial: 0,
-        no_tables: 0,
-        rejects: 0,
-        rejects_by_reason: BTreeMap::new(),
-        findings: 0,
-        rows: BTreeMap::new(),
-        files: 0,
-        output_bytes: 0,
-        seconds: 0.0,
+        recovery,
         jobs,
+        ..RunSummary::default()
+    };
+    let mut sink = Sink {
+        writer: &mut writer,
+        summary: &mut summary,
+        ledger: &mut known,
+        options,
     };
 
     for problem in &walked.problems {
@@ -183,22 +260,27 @@ pub fn ingest(options: &IngestOptions, config: &Config) -> Result<RunSummary, Ru
             bytes: None,
             content_id: None,
         };
-        record(&mut writer, &mut summary, Outcome::Reject(reject))?;
+        sink.record(Outcome::Reject(reject))?;
     }
 
     let result = std::thread::scope(|scope| -> Result<(), RunError> {
         let (tx, rx) = mpsc::sync_channel::<Vec<Outcome>>(2);
         let files = &walked.files;
-        let resolver = &resolver;
-        let pdf = &pdf;
-        let pool = &pool;
+        let (resolver, pdf, pool) = (&resolver, &pdf, &pool);
+        let skip = Skip {
+            ledger: &*sink.ledger,
+            retry_rejects: options.retry_rejects,
+        };
+        // The skip set is read by the workers while the sink only adds this
+        // run's entries to a separate list, so it is frozen for the run.
+        let skip_snapshot = skip.snapshot();
         scope.spawn(move || {
             use rayon::prelude::*;
             for chunk in files.chunks(CHUNK_FILES) {
                 let outcomes: Vec<Outcome> = pool.install(|| {
                     chunk
                         .par_iter()
-                        .map(|f| process_file(f, resolver, pdf))
+                        .map(|f| process_file(f, resolver, pdf, &skip_snapshot))
                         .collect()
                 });
                 if tx.send(outcomes).is_err() {
@@ -206,15 +288,21 @@ pub fn ingest(options: &IngestOptions, config: &Config) -> Result<RunSummary, Ru
                 }
             }
         });
+        let mut chunks = 0usize;
         for outcomes in rx {
             for outcome in outcomes {
                 let bytes = match &outcome {
                     Outcome::Report(r) => r.bytes,
                     Outcome::Reject(r) => r.bytes.unwrap_or(0),
+                    Outcome::Unchanged { bytes, .. } => *bytes,
                 };
-                summary.bytes += bytes;
+                sink.summary.bytes += bytes;
                 progress.advance(bytes);
-                record(&mut writer, &mut summary, outcome)?;
+                sink.record(outcome)?;
+            }
+            chunks += 1;
+            if chunks == 1 {
+                die_at(options, Failpoint::Parse);
             }
         }
         Ok(())
@@ -224,10 +312,17 @@ pub fn ingest(options: &IngestOptions, config: &Config) -> Result<RunSummary, Ru
         writer.abort();
         return Err(e);
     }
+    if writer.staged_files() > 0 {
+        die_at(options, Failpoint::Write);
+    }
     summary.seconds = started.elapsed().as_secs_f64();
-    let record_json =
-        serde_json::to_vec_pretty(&RunRecord::new(&summary, options)).unwrap_or_default();
-    let stats = writer.commit(&record_json)?;
+    let record = serde_json::to_value(RunRecord::new(&summary, options)).unwrap_or_default();
+    let hook = |step: CommitStep| match step {
+        CommitStep::ManifestWritten => die_at(options, Failpoint::CommitManifest),
+        CommitStep::FirstMove => die_at(options, Failpoint::CommitMove),
+        CommitStep::BeforeSuccess => die_at(options, Failpoint::CommitSuccess),
+    };
+    let stats = writer.commit(record, &hook)?;
     summary.rows = stats
         .rows
         .iter()
@@ -236,13 +331,107 @@ pub fn ingest(options: &IngestOptions, config: &Config) -> Result<RunSummary, Ru
     summary.files = stats.files;
     summary.output_bytes = stats.bytes;
     if build_dir != target {
-        swap_in(&build_dir, &target).map_err(|source| RunError::Output {
-            path: target.display().to_string(),
-            source,
-        })?;
+        swap_in(&build_dir, &target).map_err(output_err(&target))?;
     }
     summary.seconds = started.elapsed().as_secs_f64();
     Ok(summary)
+}
+
+/// The single consumer of outcomes: writes rows, keeps counts, assigns `supersedes`.
+struct Sink<'a, 'w> {
+    writer: &'a mut DatasetWriter<'w>,
+    summary: &'a mut RunSummary,
+    ledger: &'a mut Ledger,
+    options: &'a IngestOptions,
+}
+
+impl Sink<'_, '_> {
+    fn record(&mut self, outcome: Outcome) -> Result<(), SinkError> {
+        let run_id = self.writer.run_id().to_string();
+        match outcome {
+            Outcome::Unchanged { .. } => {
+                self.summary.unchanged += 1;
+                Ok(())
+            }
+            Outcome::Report(mut report) => {
+                let s = &mut *self.summary;
+                s.reports += 1;
+                s.findings += report.parsed.findings.len() as u64;
+                match report.parsed.status {
+                    ReportStatus::Partial => s.partial += 1,
+                    ReportStatus::NoTables => s.no_tables += 1,
+                    ReportStatus::Ok => {}
+                }
+                report.supersedes = self
+                    .ledger
+                    .superseded(
+                        &report.source_path,
+                        report.parsed.agency.as_deref(),
+                        report.parsed.year,
+                    )
+                    .filter(|id| *id != report.report_id);
+                if report.supersedes.is_some() {
+                    s.superseding += 1;
+                }
+                let entry = LedgerEntry {
+                    content_id: report.report_id.clone(),
+                    source_path: report.source_path.clone(),
+                    bytes: report.bytes,
+                    outcome: "report",
+                    reason: None,
+                    agency: report.parsed.agency.clone(),
+                    year: report.parsed.year,
+                    run_id,
+                };
+                self.ledger.note(&entry);
+                self.writer.add_report(&report)?;
+                self.writer.add_ledger(&entry)
+            }
+            Outcome::Reject(reject) => {
+                self.summary.rejects += 1;
+                *self
+                    .summary
+                    .rejects_by_reason
+                    .entry(reject.reason.as_str().to_string())
+                    .or_default() += 1;
+                self.writer.add_reject(&reject)?;
+                // An input that could not be read has no content to remember: it is tried again.
+                let Some(content_id) = reject.content_id.clone() else {
+                    return Ok(());
+                };
+                let entry = LedgerEntry {
+                    content_id,
+                    source_path: reject.source_path.clone(),
+                    bytes: reject.bytes.unwrap_or(0),
+                    outcome: "reject",
+                    reason: Some(reject.reason.as_str().to_string()),
+                    agency: None,
+                    year: None,
+                    run_id,
+                };
+                let _ = self.options;
+                self.ledger.note(&entry);
+                self.writer.add_ledger(&entry)
+            }
+        }
+    }
+}
+
+/// Which content ids the workers skip.
+struct Skip<'a> {
+    ledger: &'a Ledger,
+    retry_rejects: bool,
+}
+
+impl Skip<'_> {
+    fn snapshot(&self) -> std::collections::HashSet<String> {
+        self.ledger
+            .outcome
+            .iter()
+            .filter(|(_, outcome)| **outcome == "report" || !self.retry_rejects)
+            .map(|(id, _)| id.clone())
+            .collect()
+    }
 }
 
 /// The run record written to `_runs/<run_id>.json`: what was read and written, and timings.
@@ -270,36 +459,14 @@ impl<'a> RunRecord<'a> {
     }
 }
 
-fn record(
-    writer: &mut DatasetWriter<'_>,
-    summary: &mut RunSummary,
-    outcome: Outcome,
-) -> Result<(), SinkError> {
-    match outcome {
-        Outcome::Report(report) => {
-            summary.reports += 1;
-            summary.findings += report.parsed.findings.len() as u64;
-            match report.parsed.status {
-                crate::model::ReportStatus::Partial => summary.partial += 1,
-                crate::model::ReportStatus::NoTables => summary.no_tables += 1,
-                crate::model::ReportStatus::Ok => {}
-            }
-            writer.add_report(&report)
-        }
-        Outcome::Reject(reject) => {
-            summary.rejects += 1;
-            *summary
-                .rejects_by_reason
-                .entry(reject.reason.as_str().to_string())
-                .or_default() += 1;
-            writer.add_reject(&reject)
-        }
-    }
-}
-
-/// Read, decode, parse, validate and locate one file. Never fails: every
+/// Read, hash, decode, parse, validate and locate one file. Never fails: every
 /// problem becomes a reject, including a panic (which would be a bug).
-pub fn process_file(file: &SourceFile, resolver: &RegionResolver, pdf: &PdfOptions) -> Outcome {
+pub fn process_file(
+    file: &SourceFile,
+    resolver: &RegionResolver,
+    pdf: &PdfOptions,
+    skip: &std::collections::HashSet<String>,
+) -> Outcome {
     let bytes = match std::fs::read(&file.path) {
         Ok(bytes) => bytes,
         Err(e) => {
@@ -313,6 +480,12 @@ pub fn process_file(file: &SourceFile, resolver: &RegionResolver, pdf: &PdfOptio
         }
     };
     let content_id = content_id(&bytes);
+    if skip.contains(&content_id) {
+        return Outcome::Unchanged {
+            source_path: file.rel_path.clone(),
+            bytes: bytes.len() as u64,
+        };
+    }
     let result = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
         process_bytes(file, &bytes, &content_id, resolver, pdf)
     }));
@@ -367,6 +540,7 @@ fn process_bytes(
         bytes: bytes.len() as u64,
         parsed,
         region: resolution.region,
+        supersedes: None,
     })
 }
 
@@ -375,7 +549,7 @@ pub fn content_id(bytes: &[u8]) -> String {
     hex::encode(&Sha256::digest(bytes)[..16])
 }
 
-/// `run-NNNNN`, one more than the runs already recorded in the dataset.
+/// `run-NNNNN`, one more than the runs already committed to the dataset.
 fn next_run_id(store: &dyn Store) -> std::io::Result<String> {
     let runs = store
         .list("_runs")?
@@ -385,19 +559,43 @@ fn next_run_id(store: &dyn Store) -> std::io::Result<String> {
     Ok(format!("run-{:05}", runs + 1))
 }
 
-fn sibling(target: &std::path::Path, what: &str) -> PathBuf {
+fn sibling(target: &Path, what: &str) -> PathBuf {
     let name = target
         .file_name()
         .map(|n| n.to_string_lossy().into_owned())
         .unwrap_or_else(|| "out".into());
-    target.with_file_name(format!(".{name}.{what}-{}", std::process::id()))
+    target.with_file_name(format!(".{name}.{what}"))
 }
 
-/// Replace `target` with the complete dataset in `built`: the old one stays
-/// readable until the new one is complete; two renames swap them.
-fn swap_in(built: &std::path::Path, target: &std::path::Path) -> std::io::Result<()> {
+/// Replace `target`'s contents with the complete dataset in `built`. The
+/// table folders are swapped one by one (each a rename), the lock file stays.
+fn swap_in(built: &Path, target: &Path) -> std::io::Result<()> {
     let old = sibling(target, "old");
-    std::fs::rename(target, &old)?;
-    std::fs::rename(built, target)?;
+    let _ = std::fs::remove_dir_all(&old);
+    std::fs::create_dir_all(&old)?;
+    std::fs::remove_file(target.join("_SUCCESS")).or_else(|e| {
+        if e.kind() == std::io::ErrorKind::NotFound {
+            Ok(())
+        } else {
+            Err(e)
+        }
+    })?;
+    for entry in std::fs::read_dir(target)? {
+        let entry = entry?;
+        let name = entry.file_name();
+        if name == crate::sink::lock::LOCK_FILE {
+            continue;
+        }
+        std::fs::rename(entry.path(), old.join(&name))?;
+    }
+    for entry in std::fs::read_dir(built)? {
+        let entry = entry?;
+        if entry.file_name() == "_SUCCESS" {
+            continue;
+        }
+        std::fs::rename(entry.path(), target.join(entry.file_name()))?;
+    }
+    std::fs::rename(built.join("_SUCCESS"), target.join("_SUCCESS"))?;
+    std::fs::remove_dir_all(built)?;
     std::fs::remove_dir_all(&old)
 }

@@ -98,8 +98,8 @@ fn check_not_binary(bytes: &[u8]) -> Result<(), DecodeError> {
 /// trailing `\r` is dropped. Lines keep their tabs and inner spacing (the
 /// parser reads layout from them).
 pub fn text_to_lines(text: &str) -> Vec<Block> {
-    text.split(['\n', '\x0C'])
-        .flat_map(|line| line.split('\r'))
+    text.replace("\r\n", "\n")
+        .split(['\n', '\r', '\x0C'])
         .map(|line| Block::Line(line.to_string()))
         .collect()
 }

@@ -4,9 +4,12 @@
 //! (local directory today, object storage later), [`writer`] buffers rows per
 //! partition, stages part files and commits them at the end of a run.
 
+pub mod commit;
+pub mod ledger;
+pub mod lock;
 pub mod schema;
 pub mod store;
 pub mod writer;
 
-pub use store::{LocalStore, Store};
+pub use store::{FailingStore, LocalStore, Store};
 pub use writer::{DatasetWriter, SinkError, WriteStats, WriterOptions};

@@ -23,17 +23,20 @@ pub enum Table {
     Findings,
     /// Inputs that are not reports (not partitioned).
     Rejects,
+    /// Every input ever ingested, by content (not partitioned; under `_ledger/`).
+    Ledger,
 }
 
 impl Table {
     /// All tables, in the order they are written.
-    pub const ALL: [Table; 6] = [
+    pub const ALL: [Table; 7] = [
         Table::Reports,
         Table::ActiveDisclosure,
         Table::Applications,
         Table::ReviewLitigation,
         Table::Findings,
         Table::Rejects,
+        Table::Ledger,
     ];
 
     /// Folder name of the table in the dataset.
@@ -45,12 +48,13 @@ impl Table {
             Table::ReviewLitigation => "review_litigation",
             Table::Findings => "findings",
             Table::Rejects => "rejects",
+            Table::Ledger => "_ledger",
         }
     }
 
     /// Whether the table is partitioned by region and year.
     pub fn partitioned(self) -> bool {
-        self != Table::Rejects
+        !matches!(self, Table::Rejects | Table::Ledger)
     }
 
     /// The table's Arrow schema (file schema: without partition columns).
@@ -90,6 +94,8 @@ impl Table {
                 ("template_applications", Utf8, true),
                 ("status", Utf8, false),
                 ("findings", Int64, false),
+                ("supersedes", Utf8, true),
+                ("run_id", Utf8, false),
             ],
             Table::ActiveDisclosure => &[
                 ("report_id", Utf8, false),
@@ -133,6 +139,17 @@ impl Table {
                 ("message", Utf8, false),
                 ("bytes", Int64, true),
                 ("content_id", Utf8, true),
+                ("run_id", Utf8, false),
+            ],
+            Table::Ledger => &[
+                ("content_id", Utf8, false),
+                ("source_path", Utf8, false),
+                ("bytes", Int64, false),
+                ("outcome", Utf8, false),
+                ("reason", Utf8, true),
+                ("agency", Utf8, true),
+                ("year", Int64, true),
+                ("run_id", Utf8, false),
             ],
         }
     }
@@ -198,7 +215,7 @@ enum ColumnBuilder {
 /// use xxgk::sink::schema::{Table, TableBuffer, Value};
 /// let mut buf = TableBuffer::new(Table::Rejects);
 /// buf.append(&[Value::Str(Some("a.txt")), Value::Str(Some("empty")), Value::Str(Some("the file is empty")),
-///              Value::Int(Some(0)), Value::Str(None)]);
+///              Value::Int(Some(0)), Value::Str(None), Value::Str(Some("run-00001"))]);
 /// let batch = buf.finish().unwrap();
 /// assert_eq!(batch.num_rows(), 1);
 /// assert_eq!(batch.schema(), Table::Rejects.schema());
@@ -279,7 +296,7 @@ impl TableBuffer {
 }
 
 /// Append every row a report contributes, table by table.
-pub fn append_report(report: &Report, mut sink: impl FnMut(Table, &[Value<'_>])) {
+pub fn append_report(report: &Report, run_id: &str, mut sink: impl FnMut(Table, &[Value<'_>])) {
     use Value::{Float, Int, Str};
     let id = Some(report.report_id.as_str());
     let p = &report.parsed;
@@ -309,6 +326,8 @@ pub fn append_report(report: &Report, mut sink: impl FnMut(Table, &[Value<'_>]))
             Str(template_of(1)),
             Str(Some(p.status.as_str())),
             Int(Some(p.findings.len() as i64)),
+            Str(report.supersedes.as_deref()),
+            Str(Some(run_id)),
         ],
     );
     for c in &p.active {
@@ -372,7 +391,7 @@ fn append_finding(id: Option<&str>, f: &Finding, mut sink: impl FnMut(&[Value<'_
 }
 
 /// The row a reject contributes.
-pub fn append_reject(reject: &Reject, sink: impl FnOnce(Table, &[Value<'_>])) {
+pub fn append_reject(reject: &Reject, run_id: &str, sink: impl FnOnce(Table, &[Value<'_>])) {
     use Value::{Int, Str};
     sink(
         Table::Rejects,
@@ -382,6 +401,46 @@ pub fn append_reject(reject: &Reject, sink: impl FnOnce(Table, &[Value<'_>])) {
             Str(Some(&reject.message)),
             Int(reject.bytes.map(|b| b as i64)),
             Str(reject.content_id.as_deref()),
+            Str(Some(run_id)),
+        ],
+    );
+}
+
+/// One ledger entry: an input seen by a run, by content.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LedgerEntry {
+    /// Content hash (the report_id of a report).
+    pub content_id: String,
+    /// Path relative to the input root.
+    pub source_path: String,
+    /// Size in bytes.
+    pub bytes: u64,
+    /// `report` or `reject`.
+    pub outcome: &'static str,
+    /// Reject reason, for rejects.
+    pub reason: Option<String>,
+    /// Agency, for reports.
+    pub agency: Option<String>,
+    /// Year covered, for reports.
+    pub year: Option<i32>,
+    /// The run that ingested it.
+    pub run_id: String,
+}
+
+/// The row a ledger entry contributes.
+pub fn append_ledger(entry: &LedgerEntry, sink: impl FnOnce(Table, &[Value<'_>])) {
+    use Value::{Int, Str};
+    sink(
+        Table::Ledger,
+        &[
+            Str(Some(&entry.content_id)),
+            Str(Some(&entry.source_path)),
+            Int(Some(entry.bytes as i64)),
+            Str(Some(entry.outcome)),
+            Str(entry.reason.as_deref()),
+            Str(entry.agency.as_deref()),
+            Int(entry.year.map(i64::from)),
+            Str(Some(&entry.run_id)),
         ],
     );
 }
@@ -398,8 +457,10 @@ mod tests {
             names.sort();
             names.dedup();
             assert_eq!(names.len(), s.fields().len(), "{}", t.name());
-            assert!(s.field_with_name(PARTITION_REGION).is_err());
-            assert!(s.field_with_name(PARTITION_YEAR).is_err());
+            if t.partitioned() {
+                assert!(s.field_with_name(PARTITION_REGION).is_err());
+                assert!(s.field_with_name(PARTITION_YEAR).is_err());
+            }
         }
     }
 }
@@ -418,7 +479,11 @@ mod dictionary_tests {
                 .find(|s| s.starts_with(table.name()))
                 .unwrap_or_else(|| panic!("no section for {}", table.name()));
             for (name, _, _) in table.columns() {
-                assert!(section.contains(&format!("| `{name}` |")), "{}.{name} is not in the data dictionary", table.name());
+                assert!(
+                    section.contains(&format!("| `{name}` |")),
+                    "{}.{name} is not in the data dictionary",
+                    table.name()
+                );
             }
         }
     }

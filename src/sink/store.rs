@@ -19,6 +19,12 @@ pub trait Store: Send + Sync {
     fn delete(&self, key: &str) -> io::Result<()>;
     /// Delete every object under a prefix.
     fn delete_prefix(&self, prefix: &str) -> io::Result<()>;
+    /// Read a whole object; None if it does not exist.
+    fn get(&self, key: &str) -> io::Result<Option<Vec<u8>>>;
+    /// Whether an object exists.
+    fn exists(&self, key: &str) -> io::Result<bool> {
+        Ok(self.get(key)?.is_some())
+    }
 }
 
 /// A dataset in a local directory: `put` writes a temporary file, syncs it and
@@ -107,6 +113,18 @@ impl Store for LocalStore {
         }
     }
 
+    fn get(&self, key: &str) -> io::Result<Option<Vec<u8>>> {
+        match fs::read(self.path(key)) {
+            Ok(bytes) => Ok(Some(bytes)),
+            Err(e) if e.kind() == io::ErrorKind::NotFound => Ok(None),
+            Err(e) => Err(e),
+        }
+    }
+
+    fn exists(&self, key: &str) -> io::Result<bool> {
+        Ok(self.path(key).is_file())
+    }
+
     fn delete_prefix(&self, prefix: &str) -> io::Result<()> {
         let path = self.path(prefix);
         match fs::remove_dir_all(&path) {
@@ -122,5 +140,51 @@ impl Store for LocalStore {
             parent = dir.parent();
         }
         Ok(())
+    }
+}
+
+/// A store that fails writes after a number of successful ones, with the
+/// error a full disk gives: for fault-injection tests of the commit protocol.
+pub struct FailingStore<S> {
+    inner: S,
+    puts_left: std::sync::atomic::AtomicUsize,
+}
+
+impl<S: Store> FailingStore<S> {
+    /// Let `puts` writes through, then fail every write with ENOSPC.
+    pub fn new(inner: S, puts: usize) -> Self {
+        FailingStore {
+            inner,
+            puts_left: std::sync::atomic::AtomicUsize::new(puts),
+        }
+    }
+}
+
+impl<S: Store> Store for FailingStore<S> {
+    fn put(&self, key: &str, bytes: &[u8]) -> io::Result<()> {
+        use std::sync::atomic::Ordering;
+        if self
+            .puts_left
+            .fetch_update(Ordering::SeqCst, Ordering::SeqCst, |n| n.checked_sub(1))
+            .is_err()
+        {
+            return Err(io::Error::from_raw_os_error(28)); // ENOSPC
+        }
+        self.inner.put(key, bytes)
+    }
+    fn promote(&self, from: &str, to: &str) -> io::Result<()> {
+        self.inner.promote(from, to)
+    }
+    fn list(&self, prefix: &str) -> io::Result<Vec<String>> {
+        self.inner.list(prefix)
+    }
+    fn delete(&self, key: &str) -> io::Result<()> {
+        self.inner.delete(key)
+    }
+    fn delete_prefix(&self, prefix: &str) -> io::Result<()> {
+        self.inner.delete_prefix(prefix)
+    }
+    fn get(&self, key: &str) -> io::Result<Option<Vec<u8>>> {
+        self.inner.get(key)
     }
 }

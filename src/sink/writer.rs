@@ -12,8 +12,9 @@
 //! Hadoop's FileOutputCommitter): a run that fails before the commit leaves
 //! nothing visible.
 
+use super::commit::{self, CommitStep, Manifest, STAGING};
 use super::schema::{
-    self, Table, TableBuffer, Value, NULL_PARTITION, PARTITION_REGION, PARTITION_YEAR,
+    self, LedgerEntry, Table, TableBuffer, Value, NULL_PARTITION, PARTITION_REGION, PARTITION_YEAR,
 };
 use super::store::Store;
 use crate::model::{Reject, Report};
@@ -161,7 +162,12 @@ impl<'s> DatasetWriter<'s> {
     }
 
     fn staging_prefix(&self) -> String {
-        format!("_staging/{}", self.run_id)
+        format!("{STAGING}/{}", self.run_id)
+    }
+
+    /// The run this writer writes.
+    pub fn run_id(&self) -> &str {
+        &self.run_id
     }
 
     /// Add every row of a report.
@@ -169,7 +175,8 @@ impl<'s> DatasetWriter<'s> {
         let region = report.region.slug.clone();
         let year = report.parsed.year;
         let mut touched: Vec<PartitionKey> = Vec::new();
-        schema::append_report(report, |table, values| {
+        let run_id = self.run_id.clone();
+        schema::append_report(report, &run_id, |table, values| {
             let key = PartitionKey {
                 table,
                 region: region.clone(),
@@ -190,7 +197,19 @@ impl<'s> DatasetWriter<'s> {
             region: None,
             year: None,
         };
-        schema::append_reject(reject, |_, values| self.append(&key, values));
+        let run_id = self.run_id.clone();
+        schema::append_reject(reject, &run_id, |_, values| self.append(&key, values));
+        self.after_append(&[key])
+    }
+
+    /// Add a ledger entry (one per new input of the run).
+    pub fn add_ledger(&mut self, entry: &LedgerEntry) -> Result<(), SinkError> {
+        let key = PartitionKey {
+            table: Table::Ledger,
+            region: None,
+            year: None,
+        };
+        schema::append_ledger(entry, |_, values| self.append(&key, values));
         self.after_append(&[key])
     }
 
@@ -277,33 +296,29 @@ impl<'s> DatasetWriter<'s> {
         Ok(&self.stats)
     }
 
-    /// Make the run visible: remove `_SUCCESS`, move the staged files into the
-    /// table folders, write the run record, then `_SUCCESS` last.
-    pub fn commit(self, run_record: &[u8]) -> Result<WriteStats, SinkError> {
-        let io = |op: &'static str, key: &str| {
-            let key = key.to_string();
-            move |source| SinkError::Io { op, key, source }
+    /// Make the run visible through the commit protocol of [`commit`]: the
+    /// manifest (the commit point), the moves, the run record, `_SUCCESS`.
+    pub fn commit(
+        self,
+        run_record: serde_json::Value,
+        hook: &dyn Fn(CommitStep),
+    ) -> Result<WriteStats, SinkError> {
+        let manifest = Manifest {
+            run_id: self.run_id.clone(),
+            moves: self.staged.clone(),
+            run_record,
         };
-        self.store
-            .delete("_SUCCESS")
-            .map_err(io("remove", "_SUCCESS"))?;
-        for (staged, final_key) in &self.staged {
-            self.store
-                .promote(staged, final_key)
-                .map_err(io("move into place", final_key))?;
-        }
-        let record_key = format!("_runs/{}.json", self.run_id);
-        self.store
-            .put(&record_key, run_record)
-            .map_err(io("write", &record_key))?;
-        self.store
-            .put("_SUCCESS", b"")
-            .map_err(io("write", "_SUCCESS"))?;
-        let staging = self.staging_prefix();
-        self.store
-            .delete_prefix(&staging)
-            .map_err(io("clean up", &staging))?;
+        commit::commit(self.store, &manifest, hook).map_err(|source| SinkError::Io {
+            op: "commit",
+            key: self.staging_prefix(),
+            source,
+        })?;
         Ok(self.stats)
+    }
+
+    /// Number of part files staged so far.
+    pub fn staged_files(&self) -> usize {
+        self.staged.len()
     }
 
     /// Throw the staged files away (the run failed).

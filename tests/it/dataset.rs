@@ -52,25 +52,6 @@ fn same_inputs_give_the_same_files() {
     assert!(!a.path().join("_staging").exists());
 }
 
-#[test]
-fn overwrite_replaces_and_refuses_without_it() {
-    let samples = util::root().join("data/samples");
-    let out = tempfile::tempdir().unwrap();
-    let d = out.path().join("ds");
-    util::ingest(&[&samples], &d, &[]);
-    let again = util::xxgk(&[
-        "ingest",
-        samples.to_str().unwrap(),
-        "--out",
-        d.to_str().unwrap(),
-        "--quiet",
-    ]);
-    assert_eq!(again.status.code(), Some(2));
-    assert!(String::from_utf8_lossy(&again.stderr).contains("already holds a dataset"));
-    util::ingest(&[&samples], &d, &["--overwrite"]);
-    assert_eq!(util::read_table(&d, "reports").len(), 5);
-}
-
 /// DuckDB reads the layout with hive partitioning (skipped, loudly, when the
 /// duckdb Python package is missing; CI installs it).
 #[test]

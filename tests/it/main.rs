@@ -3,4 +3,5 @@
 mod bad_input;
 mod dataset;
 mod golden;
+mod incremental;
 mod util;

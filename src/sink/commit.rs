@@ -1,0 +1,189 @@
+//! The commit protocol: how a run's staged part files become visible, and how
+//! the next run recovers from one that was killed.
+//!
+//! ```text
+//! stage parts ─▶ write _staging/<run>/_COMMIT.json ─▶ remove _SUCCESS ─▶ move parts
+//!   (phase 1)        (the commit point)                                  into place ─▶ _runs/<run>.json ─▶ _SUCCESS ─▶ drop staging
+//! ```
+//!
+//! This is Hadoop's FileOutputCommitter (task output staged, then moved into
+//! place by the job commit) with one addition borrowed from Delta Lake's log:
+//! the commit point is a single atomic write of a manifest that lists every
+//! move. A run killed before the manifest exists is rolled back (its staging
+//! folder is deleted and its inputs, absent from the ledger, are read again by
+//! the next run); a run killed after it is rolled forward (the remaining moves,
+//! the run record and `_SUCCESS` are completed from the manifest). Either way
+//! the dataset ends as one clean run would have left it.
+
+use super::store::Store;
+use serde::{Deserialize, Serialize};
+use std::io;
+
+/// Name of the manifest inside a run's staging folder.
+pub const MANIFEST: &str = "_COMMIT.json";
+/// The staging root.
+pub const STAGING: &str = "_staging";
+
+/// Everything needed to finish a commit: the moves and the run record.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+pub struct Manifest {
+    /// The run.
+    pub run_id: String,
+    /// (staged key, final key) pairs.
+    pub moves: Vec<(String, String)>,
+    /// The `_runs/<run_id>.json` content.
+    pub run_record: serde_json::Value,
+}
+
+/// Where a commit stopped, for fault-injection tests (`XXGK_FAILPOINT`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum CommitStep {
+    /// Right after the manifest was written.
+    ManifestWritten,
+    /// After the first part file was moved into place.
+    FirstMove,
+    /// After every move, before `_SUCCESS`.
+    BeforeSuccess,
+}
+
+/// Commit a run: write the manifest (the commit point), then apply it.
+/// `hook` is called at each [`CommitStep`] (tests abort the process there).
+pub fn commit(store: &dyn Store, manifest: &Manifest, hook: &dyn Fn(CommitStep)) -> io::Result<()> {
+    let key = format!("{STAGING}/{}/{MANIFEST}", manifest.run_id);
+    let bytes = serde_json::to_vec_pretty(manifest).map_err(io::Error::other)?;
+    store.put(&key, &bytes)?;
+    hook(CommitStep::ManifestWritten);
+    apply(store, manifest, hook)
+}
+
+/// Apply a manifest; safe to repeat (moves already done are skipped).
+fn apply(store: &dyn Store, manifest: &Manifest, hook: &dyn Fn(CommitStep)) -> io::Result<()> {
+    store.delete("_SUCCESS")?;
+    for (i, (staged, final_key)) in manifest.moves.iter().enumerate() {
+        if store.exists(staged)? {
+            store.promote(staged, final_key)?;
+        } else if !store.exists(final_key)? {
+            return Err(io::Error::other(format!(
+                "staged file {staged} vanished before it was moved to {final_key}"
+            )));
+        }
+        if i == 0 {
+            hook(CommitStep::FirstMove);
+        }
+    }
+    let record = serde_json::to_vec_pretty(&manifest.run_record).map_err(io::Error::other)?;
+    store.put(&format!("_runs/{}.json", manifest.run_id), &record)?;
+    hook(CommitStep::BeforeSuccess);
+    store.put("_SUCCESS", b"")?;
+    store.delete_prefix(&format!("{STAGING}/{}", manifest.run_id))
+}
+
+/// What recovery did.
+#[derive(Debug, Default, Clone, PartialEq, Eq, Serialize)]
+pub struct Recovery {
+    /// Runs whose commit was completed from their manifest.
+    pub rolled_forward: Vec<String>,
+    /// Runs whose staged files were discarded.
+    pub rolled_back: Vec<String>,
+}
+
+/// Finish or discard every run left in `_staging/` by a killed process.
+/// Call with the dataset lock held.
+pub fn recover(store: &dyn Store) -> io::Result<Recovery> {
+    let mut runs: Vec<String> = store
+        .list(STAGING)?
+        .iter()
+        .filter_map(|k| {
+            k.strip_prefix(&format!("{STAGING}/"))?
+                .split('/')
+                .next()
+                .map(str::to_string)
+        })
+        .collect();
+    runs.dedup();
+    let mut recovery = Recovery::default();
+    for run in runs {
+        let manifest_key = format!("{STAGING}/{run}/{MANIFEST}");
+        match store.get(&manifest_key)? {
+            Some(bytes) => {
+                let manifest: Manifest = serde_json::from_slice(&bytes).map_err(|e| {
+                    io::Error::other(format!("unreadable commit manifest {manifest_key}: {e}"))
+                })?;
+                apply(store, &manifest, &|_| {})?;
+                recovery.rolled_forward.push(run);
+            }
+            None => {
+                store.delete_prefix(&format!("{STAGING}/{run}"))?;
+                recovery.rolled_back.push(run);
+            }
+        }
+    }
+    Ok(recovery)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::sink::LocalStore;
+
+    fn manifest() -> Manifest {
+        Manifest {
+            run_id: "run-00001".into(),
+            moves: vec![
+                (
+                    "_staging/run-00001/t/a.parquet".into(),
+                    "t/a.parquet".into(),
+                ),
+                (
+                    "_staging/run-00001/t/b.parquet".into(),
+                    "t/b.parquet".into(),
+                ),
+            ],
+            run_record: serde_json::json!({"run_id": "run-00001"}),
+        }
+    }
+
+    fn staged_store() -> (tempfile::TempDir, LocalStore) {
+        let dir = tempfile::tempdir().unwrap();
+        let store = LocalStore::open(dir.path()).unwrap();
+        for (staged, _) in &manifest().moves {
+            store.put(staged, b"x").unwrap();
+        }
+        (dir, store)
+    }
+
+    #[test]
+    fn killed_before_the_manifest_rolls_back() {
+        let (_dir, store) = staged_store();
+        let r = recover(&store).unwrap();
+        assert_eq!(r.rolled_back, vec!["run-00001"]);
+        assert!(store.list("").unwrap().is_empty());
+    }
+
+    #[test]
+    fn killed_after_the_first_move_rolls_forward() {
+        let (_dir, store) = staged_store();
+        let m = manifest();
+        // Simulate a kill right after the first move.
+        let result = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+            commit(&store, &m, &|step| {
+                assert_ne!(step, CommitStep::FirstMove, "killed")
+            })
+        }));
+        assert!(result.is_err());
+        assert!(store.exists("t/a.parquet").unwrap() && !store.exists("t/b.parquet").unwrap());
+        assert!(!store.exists("_SUCCESS").unwrap());
+        let r = recover(&store).unwrap();
+        assert_eq!(r.rolled_forward, vec!["run-00001"]);
+        let keys = store.list("").unwrap();
+        assert_eq!(
+            keys,
+            vec![
+                "_SUCCESS",
+                "_runs/run-00001.json",
+                "t/a.parquet",
+                "t/b.parquet"
+            ]
+        );
+    }
+}
