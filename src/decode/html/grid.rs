@@ -1,5 +1,6 @@
 //! Table grids shared by the HTML and DOCX decoders: span expansion, padding,
-//! and joining a table that the source split into several consecutive tables.
+//! joining a table that the source split into several consecutive tables, and
+//! the CJK test used when joining the pieces of a cell.
 //!
 //! Every grid these functions return is rectangular, and a slot covered by a
 //! rowspan/colspan repeats its origin's text with `spanned: true`.
@@ -91,6 +92,15 @@ pub(in crate::decode) fn pad(mut grid: Vec<Vec<Cell>>) -> Vec<Vec<Cell>> {
         row.resize(width, Cell::default());
     }
     grid
+}
+
+/// East Asian wide/fullwidth characters (CJK, kana, fullwidth forms and
+/// punctuation): a line break next to one joins without a space.
+pub(in crate::decode) fn is_wide(c: char) -> bool {
+    matches!(c as u32,
+        0x1100..=0x115F | 0x2E80..=0x303E | 0x3041..=0x33FF | 0x3400..=0x4DBF | 0x4E00..=0x9FFF
+        | 0xA000..=0xA4CF | 0xF900..=0xFAFF | 0xFE10..=0xFE19 | 0xFE30..=0xFE6F | 0xFF00..=0xFF60
+        | 0xFFE0..=0xFFE6 | 0x20000..=0x3FFFD)
 }
 
 /// Width of a (rectangular) grid.

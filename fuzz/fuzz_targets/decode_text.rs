@@ -1,0 +1,7 @@
+//! Any bytes through the text decoder (encoding detection, binary checks).
+#![no_main]
+use libfuzzer_sys::fuzz_target;
+
+fuzz_target!(|data: &[u8]| {
+    let _ = xxgk::decode::decode_text(data);
+});

@@ -1,0 +1,15 @@
+//! Any text through the layout reader, the table parser and the validator.
+#![no_main]
+use libfuzzer_sys::fuzz_target;
+
+fuzz_target!(|data: &[u8]| {
+    let text = String::from_utf8_lossy(data);
+    let doc = xxgk::model::Document {
+        format: xxgk::model::SourceFormat::Text,
+        encoding: "UTF-8".into(),
+        blocks: xxgk::decode::text_to_lines(&text),
+    };
+    if let Ok(mut report) = xxgk::parse::parse(&doc) {
+        xxgk::validate::validate(&mut report);
+    }
+});
