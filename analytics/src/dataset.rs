@@ -1,0 +1,299 @@
+//! Opening an xxgk dataset and scanning its tables lazily.
+//!
+//! Every partitioned table is read from `<dataset>/<table>/region=<slug>/year=<yyyy>/*.parquet`
+//! with Hive partitioning: `region` comes out as a string and `year` as an `Int64`, and the
+//! `__HIVE_DEFAULT_PARTITION__` directories that the writer uses for an unresolved value come
+//! out as NULL. A table directory that does not exist or holds no Parquet file (a dataset
+//! without rejects has no `rejects/`) scans as an empty frame with the documented columns,
+//! so the queries never have to special-case it.
+
+use polars::prelude::*;
+use std::path::{Path, PathBuf};
+
+/// The Hive partition value the writer uses for NULL.
+pub const NULL_PARTITION: &str = "__HIVE_DEFAULT_PARTITION__";
+
+/// Why a directory cannot be used as a dataset.
+#[derive(Debug, thiserror::Error)]
+pub enum DatasetError {
+    /// The path does not exist.
+    #[error("dataset directory {0} does not exist")]
+    NotFound(PathBuf),
+    /// The path exists but is not a directory.
+    #[error("{0} is not a directory")]
+    NotADirectory(PathBuf),
+    /// The directory has no `reports/` table: it was not written by `xxgk ingest`.
+    #[error(
+        "{0} is not an xxgk dataset (it has no reports/ directory); \
+         write one with `xxgk ingest <INPUT> --out {0}`"
+    )]
+    NotADataset(PathBuf),
+    /// The directory could not be read.
+    #[error("cannot read {path}: {source}")]
+    Io {
+        /// The path that failed.
+        path: PathBuf,
+        /// The underlying error.
+        source: std::io::Error,
+    },
+    /// Polars failed to plan or run a query.
+    #[error(transparent)]
+    Polars(#[from] PolarsError),
+}
+
+/// A table of the dataset, as described in `docs/data-dictionary.md`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Table {
+    /// One row per report.
+    Reports,
+    /// Table A cells.
+    ActiveDisclosure,
+    /// Table B cells.
+    Applications,
+    /// Table C cells.
+    ReviewLitigation,
+    /// What the pipeline noticed about a report.
+    Findings,
+    /// Inputs that are not reports (not partitioned).
+    Rejects,
+}
+
+impl Table {
+    /// The table's directory name under the dataset root.
+    pub fn dir_name(self) -> &'static str {
+        match self {
+            Table::Reports => "reports",
+            Table::ActiveDisclosure => "active_disclosure",
+            Table::Applications => "applications",
+            Table::ReviewLitigation => "review_litigation",
+            Table::Findings => "findings",
+            Table::Rejects => "rejects",
+        }
+    }
+
+    /// Whether the table is Hive-partitioned by `region` and `year`.
+    pub fn partitioned(self) -> bool {
+        !matches!(self, Table::Rejects)
+    }
+
+    /// The table's columns (without the partition columns), used for an empty table.
+    fn file_columns(self) -> &'static [(&'static str, ColumnType)] {
+        use ColumnType::{Float, Int, Str};
+        match self {
+            Table::Reports => &[
+                ("report_id", Str),
+                ("source_path", Str),
+                ("source_format", Str),
+                ("encoding", Str),
+                ("bytes", Int),
+                ("title", Str),
+                ("agency", Str),
+                ("province", Str),
+                ("province_code", Str),
+                ("city", Str),
+                ("city_code", Str),
+                ("county", Str),
+                ("county_code", Str),
+                ("adcode", Str),
+                ("admin_level", Str),
+                ("region_basis", Str),
+                ("template", Str),
+                ("template_active", Str),
+                ("template_applications", Str),
+                ("status", Str),
+                ("findings", Int),
+                ("supersedes", Str),
+                ("run_id", Str),
+            ],
+            Table::ActiveDisclosure => &[
+                ("report_id", Str),
+                ("item", Str),
+                ("item_label", Str),
+                ("measure", Str),
+                ("value", Float),
+                ("unit", Str),
+                ("cell", Str),
+                ("raw", Str),
+            ],
+            Table::Applications => &[
+                ("report_id", Str),
+                ("row", Str),
+                ("row_label", Str),
+                ("applicant", Str),
+                ("count", Int),
+                ("cell", Str),
+                ("raw", Str),
+            ],
+            Table::ReviewLitigation => &[
+                ("report_id", Str),
+                ("proceeding", Str),
+                ("outcome", Str),
+                ("count", Int),
+                ("cell", Str),
+                ("raw", Str),
+            ],
+            Table::Findings => &[
+                ("report_id", Str),
+                ("rule", Str),
+                ("severity", Str),
+                ("subject", Str),
+                ("expected", Str),
+                ("actual", Str),
+                ("message", Str),
+            ],
+            Table::Rejects => &[
+                ("source_path", Str),
+                ("reason", Str),
+                ("message", Str),
+                ("bytes", Int),
+                ("content_id", Str),
+                ("run_id", Str),
+            ],
+        }
+    }
+
+    /// The schema of an empty scan of this table, partition columns last (as a scan has them).
+    pub fn empty_schema(self) -> Schema {
+        let mut fields: Vec<Field> = self
+            .file_columns()
+            .iter()
+            .map(|&(name, ty)| Field::new(name.into(), ty.dtype()))
+            .collect();
+        if self.partitioned() {
+            fields.extend(partition_schema().iter_fields());
+        }
+        Schema::from_iter(fields)
+    }
+}
+
+/// The column types the dataset uses.
+#[derive(Debug, Clone, Copy)]
+enum ColumnType {
+    Str,
+    Int,
+    Float,
+}
+
+impl ColumnType {
+    fn dtype(self) -> DataType {
+        match self {
+            ColumnType::Str => DataType::String,
+            ColumnType::Int => DataType::Int64,
+            ColumnType::Float => DataType::Float64,
+        }
+    }
+}
+
+/// The Hive partition columns: `region` (string) and `year` (integer).
+pub fn partition_schema() -> Schema {
+    Schema::from_iter([
+        Field::new("region".into(), DataType::String),
+        Field::new("year".into(), DataType::Int64),
+    ])
+}
+
+/// An xxgk dataset directory.
+#[derive(Debug, Clone)]
+pub struct Dataset {
+    root: PathBuf,
+}
+
+impl Dataset {
+    /// Opens the dataset at `root`: the directory must exist and hold a `reports/` table.
+    pub fn open(root: impl Into<PathBuf>) -> Result<Self, DatasetError> {
+        let root = root.into();
+        let meta = std::fs::metadata(&root).map_err(|source| {
+            if source.kind() == std::io::ErrorKind::NotFound {
+                DatasetError::NotFound(root.clone())
+            } else {
+                DatasetError::Io {
+                    path: root.clone(),
+                    source,
+                }
+            }
+        })?;
+        if !meta.is_dir() {
+            return Err(DatasetError::NotADirectory(root));
+        }
+        if !root.join(Table::Reports.dir_name()).is_dir() {
+            return Err(DatasetError::NotADataset(root));
+        }
+        Ok(Dataset { root })
+    }
+
+    /// The dataset's root directory.
+    pub fn root(&self) -> &Path {
+        &self.root
+    }
+
+    /// Whether the last run that wrote the dataset completed (its `_SUCCESS` marker exists).
+    pub fn is_complete(&self) -> bool {
+        self.root.join("_SUCCESS").is_file()
+    }
+
+    /// A lazy scan of `table`, with the partition columns `region` and `year` for the
+    /// partitioned tables (NULL for `__HIVE_DEFAULT_PARTITION__`). A table without any
+    /// Parquet file is an empty frame with the documented columns.
+    pub fn scan(&self, table: Table) -> Result<LazyFrame, DatasetError> {
+        let dir = self.root.join(table.dir_name());
+        if !has_parquet(&dir)? {
+            return Ok(DataFrame::empty_with_schema(&table.empty_schema()).lazy());
+        }
+        let path = dir.to_str().ok_or_else(|| DatasetError::Io {
+            path: dir.clone(),
+            source: std::io::Error::new(
+                std::io::ErrorKind::InvalidInput,
+                "the path is not valid UTF-8",
+            ),
+        })?;
+        let hive_options = if table.partitioned() {
+            HiveOptions {
+                enabled: Some(true),
+                hive_start_idx: 0,
+                schema: Some(Arc::new(partition_schema())),
+                try_parse_dates: false,
+            }
+        } else {
+            HiveOptions::new_disabled()
+        };
+        let args = ScanArgsParquet {
+            hive_options,
+            ..Default::default()
+        };
+        Ok(LazyFrame::scan_parquet(PlRefPath::new(path), args)?)
+    }
+}
+
+/// Whether `dir` holds a non-empty `.parquet` file anywhere below it (a missing directory
+/// holds none).
+fn has_parquet(dir: &Path) -> Result<bool, DatasetError> {
+    let entries = match std::fs::read_dir(dir) {
+        Ok(entries) => entries,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(false),
+        Err(source) => {
+            return Err(DatasetError::Io {
+                path: dir.to_path_buf(),
+                source,
+            })
+        }
+    };
+    for entry in entries {
+        let entry = entry.map_err(|source| DatasetError::Io {
+            path: dir.to_path_buf(),
+            source,
+        })?;
+        let path = entry.path();
+        let meta = entry.metadata().map_err(|source| DatasetError::Io {
+            path: path.clone(),
+            source,
+        })?;
+        if meta.is_dir() {
+            if has_parquet(&path)? {
+                return Ok(true);
+            }
+        } else if meta.len() > 0 && path.extension().is_some_and(|e| e == "parquet") {
+            return Ok(true);
+        }
+    }
+    Ok(false)
+}
