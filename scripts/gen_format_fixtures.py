@@ -411,7 +411,7 @@ def make_pdf(items, title):
     from reportlab.lib.units import mm
     from reportlab.pdfbase import pdfmetrics
     from reportlab.pdfbase.cidfonts import UnicodeCIDFont
-    from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
+    from reportlab.platypus import PageBreak, Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
 
     pdfmetrics.registerFont(UnicodeCIDFont("STSong-Light"))
     body = ParagraphStyle("body", fontName="STSong-Light", fontSize=11, leading=18,
@@ -447,6 +447,11 @@ def make_pdf(items, title):
                     if cl["rs"] > 1 or cl["cs"] > 1:
                         style.append(("SPAN", (c, r), (c + cl["cs"] - 1, r + cl["rs"] - 1)))
                     c += cl["cs"]
+            if t == 1:
+                # Table B starts a page so that its header and all its rows share one page:
+                # pdftotext's column positions are only comparable within a page, and the
+                # parser places blank-gapped rows by the header's columns.
+                story.append(PageBreak())
             story.append(Spacer(1, 4))
             story.append(Table(data, colWidths=widths[t], style=TableStyle(style), repeatRows=0))
             story.append(Spacer(1, 4))

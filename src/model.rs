@@ -76,6 +76,9 @@ pub enum Block {
     /// A table whose cells the source format marks explicitly (HTML, DOCX), one
     /// `Vec<Cell>` per row, spans expanded.
     Table(Vec<Vec<Cell>>),
+    /// A page break (form feed): column positions of space-aligned text are
+    /// only comparable within a page.
+    PageBreak,
 }
 
 /// The decoder's output: what every input format is turned into, and all the parser sees.
@@ -100,6 +103,7 @@ impl Document {
                     out.push_str(line);
                     out.push('\n');
                 }
+                Block::PageBreak => {}
                 Block::Table(rows) => {
                     for row in rows {
                         let cells: Vec<&str> = row

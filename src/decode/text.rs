@@ -94,14 +94,21 @@ fn check_not_binary(bytes: &[u8]) -> Result<(), DecodeError> {
     Ok(())
 }
 
-/// Split text into line blocks: `\r\n`, `\r` and form feeds end lines; a
-/// trailing `\r` is dropped. Lines keep their tabs and inner spacing (the
-/// parser reads layout from them).
+/// Split text into line blocks: `\r\n`, `\r` and form feeds end lines, and a
+/// form feed also gives a [`Block::PageBreak`]. Lines keep their tabs and
+/// inner spacing (the parser reads layout from them).
 pub fn text_to_lines(text: &str) -> Vec<Block> {
-    text.replace("\r\n", "\n")
-        .split(['\n', '\r', '\x0C'])
-        .map(|line| Block::Line(line.to_string()))
-        .collect()
+    let mut blocks = Vec::new();
+    for (i, page) in text.replace("\r\n", "\n").split('\x0C').enumerate() {
+        if i > 0 {
+            blocks.push(Block::PageBreak);
+        }
+        blocks.extend(
+            page.split(['\n', '\r'])
+                .map(|line| Block::Line(line.to_string())),
+        );
+    }
+    blocks
 }
 
 #[cfg(test)]
@@ -152,7 +159,8 @@ mod tests {
     #[test]
     fn lines_split_on_all_breaks() {
         let blocks = text_to_lines("a\r\nb\x0Cc\rd");
-        assert_eq!(blocks.len(), 4);
+        assert_eq!(blocks.len(), 5);
+        assert_eq!(blocks[2], Block::PageBreak);
     }
 
     proptest::proptest! {

@@ -190,7 +190,8 @@ const fn concat_rows<const N: usize>(
 }
 
 /// Key phrases of table B row labels (normalised). Checked in order; the
-/// first match wins. `total` and `other.other` need context, see [`application_row`].
+/// first match wins. Several rows have two keys, one from each half of the
+/// label, because PDF layouts break long labels over two lines. `total` and `other.other` need context, see [`application_row`].
 const ROW_KEYS: &[(&str, &str)] = &[
     ("本年新收", "new"),
     ("上年结转", "carried_over"),
@@ -209,12 +210,15 @@ const ROW_KEYS: &[(&str, &str)] = &[
     ("行政查询事项", "denied.query_matter"),
     ("不掌握", "unavailable.not_held"),
     ("另行制作", "unavailable.needs_creation"),
+    ("没有现成信息", "unavailable.needs_creation"),
     ("仍不明确", "unavailable.unclear"),
+    ("补正后申请", "unavailable.unclear"),
     ("信访举报", "not_processed.petition"),
     ("重复申请", "not_processed.repeated"),
     ("出版物", "not_processed.publication"),
     ("大量反复", "not_processed.mass_repeated"),
     ("确认或重新", "not_processed.confirm_reissue"),
+    ("行政机关确认", "not_processed.confirm_reissue"),
     ("逾期不补", "other.no_correction"),
     ("收费通知", "other.unpaid_fee"),
     ("逾期未按", "other.unpaid_fee"),
@@ -252,6 +256,14 @@ pub fn is_review_outcome_header(cell: &str) -> bool {
         cell,
         "结果维持" | "结果纠正" | "其他结果" | "尚未审结" | "总计"
     )
+}
+
+/// Whether a (normalised) cell is the heading of a section after table C (五、/六、).
+pub fn is_section_after_review(cell: &str) -> bool {
+    cell.contains("存在的主要问题")
+        || cell.contains("其他需要报告")
+        || cell.starts_with("五.")
+        || cell.starts_with("六.")
 }
 
 /// Whether a (normalised) cell starts table C.

@@ -17,10 +17,25 @@ use crate::model::{Block, Document};
 /// One unit of the stream the table parser reads.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Token {
-    /// The text of one cell (trimmed; may be empty for a blank cell).
-    Cell(String),
+    /// One cell.
+    Cell {
+        /// The cell's text (trimmed; empty for a blank cell).
+        text: String,
+        /// Character column where the cell starts, for space-aligned layouts
+        /// (where blank cells leave no trace and only positions tell columns apart).
+        col: Option<u32>,
+    },
     /// The end of a row (a soft hint: some layouts do not mark every row end).
     RowEnd,
+    /// A page break: column positions before and after it are not comparable.
+    PageBreak,
+}
+
+impl Token {
+    /// A cell without a position.
+    pub fn cell(text: String) -> Self {
+        Token::Cell { text, col: None }
+    }
 }
 
 /// Which text layout a document uses for its cells.
@@ -44,11 +59,12 @@ pub fn tokenize(doc: &Document) -> Vec<Token> {
                     tokens.extend(
                         row.iter()
                             .filter(|c| !c.spanned)
-                            .map(|c| Token::Cell(clean(&c.text))),
+                            .map(|c| Token::cell(clean(&c.text))),
                     );
                     tokens.push(Token::RowEnd);
                 }
             }
+            Block::PageBreak => tokens.push(Token::PageBreak),
             Block::Line(line) => match layout {
                 TextLayout::TabCellPerLine => tab_cell_line(line, &mut tokens, &mut in_tab_row),
                 TextLayout::PipeCellPerLine => pipe_cell_line(line, &mut tokens),
@@ -88,7 +104,7 @@ fn tab_cell_line(line: &str, tokens: &mut Vec<Token>, in_row: &mut bool) {
             tokens.push(Token::RowEnd);
             *in_row = false;
         } else {
-            tokens.push(Token::Cell(clean(cell)));
+            tokens.push(Token::cell(clean(cell)));
             *in_row = true;
         }
         return;
@@ -103,7 +119,7 @@ fn tab_cell_line(line: &str, tokens: &mut Vec<Token>, in_row: &mut bool) {
     }
     // A short untabbed line inside a row is the rest of a cell broken over two lines.
     if *in_row && trimmed.chars().count() <= 12 && !looks_like_heading(trimmed) {
-        if let Some(Token::Cell(prev)) = tokens.last_mut() {
+        if let Some(Token::Cell { text: prev, .. }) = tokens.last_mut() {
             prev.push_str(&clean(trimmed));
             return;
         }
@@ -119,7 +135,7 @@ fn pipe_cell_line(line: &str, tokens: &mut Vec<Token>) {
     let trimmed = line.trim_end();
     match trimmed.split_once('|') {
         Some((cell, rest)) if trimmed.ends_with('|') => {
-            tokens.push(Token::Cell(clean(cell)));
+            tokens.push(Token::cell(clean(cell)));
             if rest.contains('|') {
                 tokens.push(Token::RowEnd);
             }
@@ -136,8 +152,11 @@ fn column_line(line: &str, tokens: &mut Vec<Token>) {
     if line.trim_matches('\t').contains('\t') {
         split_tabs(line, tokens);
     } else {
-        for chunk in split_wide_spaces(line.trim()) {
-            tokens.push(Token::Cell(clean(chunk)));
+        for (col, chunk) in split_wide_spaces(line.trim_end()) {
+            tokens.push(Token::Cell {
+                text: clean(chunk),
+                col: Some(col),
+            });
         }
     }
     tokens.push(Token::RowEnd);
@@ -151,34 +170,38 @@ fn split_tabs(line: &str, tokens: &mut Vec<Token>) {
         cells.pop();
     }
     // A label split from its numbering (`一、` ⇥ `本年新收…`) is one label cell.
-    tokens.extend(cells.into_iter().map(|c| Token::Cell(clean(c))));
+    tokens.extend(cells.into_iter().map(|c| Token::cell(clean(c))));
 }
 
-/// Split on runs of two or more spaces (or an ideographic space).
-fn split_wide_spaces(line: &str) -> Vec<&str> {
+/// Split on runs of two or more spaces (or an ideographic space), with each
+/// chunk's starting character column in the line.
+fn split_wide_spaces(line: &str) -> Vec<(u32, &str)> {
     let mut chunks = Vec::new();
-    let mut start = 0;
-    let mut spaces_from: Option<usize> = None;
-    let mut run = 0;
-    for (i, c) in line.char_indices() {
+    let mut start: Option<(usize, u32)> = None; // (byte, char column) of the current chunk
+    let mut gap = 0;
+    let mut gap_from = 0;
+    for (col, (i, c)) in line.char_indices().enumerate() {
+        let col = col as u32;
         if c == ' ' || c == '\u{3000}' || c == '\u{a0}' {
-            if spaces_from.is_none() {
-                spaces_from = Some(i);
+            if gap == 0 {
+                gap_from = i;
             }
-            run += if c == '\u{3000}' { 2 } else { 1 };
-        } else {
-            if let Some(from) = spaces_from {
-                if run >= 2 {
-                    chunks.push(&line[start..from]);
-                    start = i;
-                }
-            }
-            spaces_from = None;
-            run = 0;
+            gap += if c == '\u{3000}' { 2 } else { 1 };
+            continue;
         }
+        match start {
+            None => start = Some((i, col)),
+            Some((from, from_col)) if gap >= 2 => {
+                chunks.push((from_col, &line[from..gap_from]));
+                start = Some((i, col));
+            }
+            Some(_) => {}
+        }
+        gap = 0;
     }
-    chunks.push(&line[start..]);
-    chunks.retain(|c| !c.trim().is_empty());
+    if let Some((from, from_col)) = start {
+        chunks.push((from_col, line[from..].trim_end()));
+    }
     chunks
 }
 
@@ -215,8 +238,9 @@ mod tests {
         tokens
             .iter()
             .map(|t| match t {
-                Token::Cell(c) => c.as_str(),
+                Token::Cell { text, .. } => text.as_str(),
                 Token::RowEnd => "⏎",
+                Token::PageBreak => "⇟",
             })
             .collect()
     }
@@ -225,11 +249,11 @@ mod tests {
     fn space_columns() {
         assert_eq!(
             split_wide_spaces("规章            1          0        11"),
-            vec!["规章", "1", "0", "11"]
+            vec![(0, "规章"), (14, "1"), (25, "0"), (34, "11")]
         );
         assert_eq!(
-            split_wide_spaces("第二十条 第（一）项"),
-            vec!["第二十条 第（一）项"]
+            split_wide_spaces("  第二十条 第（一）项"),
+            vec![(2, "第二十条 第（一）项")]
         );
     }
 

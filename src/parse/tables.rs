@@ -71,13 +71,14 @@ fn read_active(tokens: &[Token], out: &mut RawTables) {
     };
     for token in tokens {
         let text = match token {
+            Token::PageBreak => continue,
             Token::RowEnd => {
                 if let Some(p) = pending.take() {
                     finish(p, out);
                 }
                 continue;
             }
-            Token::Cell(text) => text,
+            Token::Cell { text, .. } => text,
         };
         let n = norm(text);
         match labels::active_template_marker(&n) {
@@ -118,43 +119,62 @@ fn read_active(tokens: &[Token], out: &mut RawTables) {
     };
 }
 
+/// Header words of table B's applicant columns, in column order.
+const APPLICANT_HEADERS: [&[&str]; 7] = [
+    &["自然人"],
+    &["商业"],
+    &["科研"],
+    &["社会公", "公益"],
+    &["法律服", "法律"],
+    &["其他"],
+    &["总计"],
+];
+
 fn read_applications(tokens: &[Token], out: &mut RawTables) {
     let mut after_new = false;
-    let mut pending: Option<Pending> = None;
-    let mut rows: Vec<RawRow> = Vec::new();
-    let mut short_rows: Vec<&'static str> = Vec::new();
-    let mut finish = |p: Pending, rows: &mut Vec<RawRow>| {
-        if p.cells.is_empty() {
-            return;
-        }
-        if p.cells.len() < labels::APPLICANTS.len() {
-            short_rows.push(p.code);
-        }
-        if !rows.iter().any(|r| r.code == p.code) {
-            rows.push(RawRow {
-                code: p.code,
-                label: p.label,
-                cells: p.cells,
-            });
-        }
-    };
+    let mut in_header = false;
+    // Column centres of the applicant headers (space-aligned layouts only).
+    let mut anchors: [Option<f32>; 7] = [None; 7];
+    let mut pending: Option<PendingRow> = None;
+    let mut reader = RowsReader::default();
     for token in tokens {
-        let text = match token {
+        let (text, col) = match token {
+            // Positions on a new page are not comparable with the header's.
+            Token::PageBreak => {
+                anchors = [None; 7];
+                continue;
+            }
             Token::RowEnd => {
+                // A label alone on its line may have its values on the next one (PDF layouts).
                 if pending.as_ref().is_some_and(|p| !p.cells.is_empty()) {
-                    if let Some(p) = pending.take() {
-                        finish(p, &mut rows);
-                    }
+                    reader.finish(pending.take(), &anchors);
                 }
                 continue;
             }
-            Token::Cell(text) => text,
+            Token::Cell { text, col } => (text, *col),
         };
         let n = norm(text);
         if after_new && labels::is_review_start(&n) {
             break;
         }
-        let in_other = rows.last().is_some_and(|r| r.code.starts_with("other."))
+        if !after_new && (n.contains("申请人情况") || n.contains("勾稽关系")) {
+            in_header = true;
+        }
+        if in_header && !after_new {
+            if let Some(c) = col {
+                let label = labels::strip_numbering(&n);
+                if let Some(i) = APPLICANT_HEADERS
+                    .iter()
+                    .position(|keys| keys.iter().any(|k| label.starts_with(k)))
+                {
+                    anchors[i].get_or_insert(c as f32 + text.chars().count() as f32 / 2.0);
+                }
+            }
+        }
+        let in_other = reader
+            .rows
+            .last()
+            .is_some_and(|r| r.code.starts_with("other."))
             || pending
                 .as_ref()
                 .is_some_and(|p| p.code.starts_with("other"));
@@ -162,52 +182,46 @@ fn read_applications(tokens: &[Token], out: &mut RawTables) {
             if !after_new && code != "new" {
                 continue;
             }
-            if let Some(p) = pending.take() {
-                finish(p, &mut rows);
-            }
+            // A label right after another: the earlier row is present and all blank.
+            reader.finish(pending.take(), &anchors);
             after_new = true;
-            pending = Some(Pending {
+            pending = Some(PendingRow {
                 code,
                 label: text.clone(),
                 cells: Vec::new(),
             });
-            if code == "carried_forward" {
-                // The last row: its values follow; nothing after it belongs to table B.
-            }
             continue;
         }
         let Some(p) = pending.as_mut() else { continue };
         if is_value(text) {
-            p.cells.push(text.clone());
+            p.cells.push((text.clone(), col));
             if p.cells.len() == labels::APPLICANTS.len() {
                 let done = p.code == "carried_forward";
-                if let Some(p) = pending.take() {
-                    finish(p, &mut rows);
-                }
+                reader.finish(pending.take(), &anchors);
                 if done {
                     break;
                 }
             }
         } else if !p.cells.is_empty() {
-            if let Some(p) = pending.take() {
-                finish(p, &mut rows);
-            }
+            reader.finish(pending.take(), &anchors);
         }
     }
-    if let Some(p) = pending.take() {
-        finish(p, &mut rows);
-    }
-    for code in short_rows {
+    reader.finish(pending.take(), &anchors);
+    for code in reader.short_rows {
         out.findings.push(Finding::note(
             "row_short",
             Severity::Warning,
             format!("applications:{code}"),
-            "the row has fewer cells than the table has columns; the cells read were placed from the left and the rest are blank",
+            "the row has fewer cells than the table has columns and no column positions to place them; the cells read were placed from the left and the rest are blank",
         ));
     }
+    let rows = reader.rows;
     out.applications_template = if rows.iter().any(|r| r.code.starts_with("other.")) {
         Some(Template::V2021)
-    } else if rows.iter().any(|r| r.code == "other") {
+    } else if rows
+        .iter()
+        .any(|r| r.code == "other" && !r.cells.iter().all(|c| c.is_empty()))
+    {
         Some(Template::V2019)
     } else {
         None
@@ -215,23 +229,91 @@ fn read_applications(tokens: &[Token], out: &mut RawTables) {
     out.applications = rows;
 }
 
+/// A table B row being read: its label and value cells with their columns.
+struct PendingRow {
+    code: &'static str,
+    label: String,
+    cells: Vec<(String, Option<u32>)>,
+}
+
+/// Collects finished table B rows.
+#[derive(Default)]
+struct RowsReader {
+    rows: Vec<RawRow>,
+    short_rows: Vec<&'static str>,
+}
+
+impl RowsReader {
+    /// Record a row (the first occurrence of a code wins). A short row is
+    /// spread over the columns by position when every column has an anchor.
+    fn finish(&mut self, row: Option<PendingRow>, anchors: &[Option<f32>; 7]) {
+        let Some(row) = row else { return };
+        if self.rows.iter().any(|r| r.code == row.code) {
+            return;
+        }
+        let width = labels::APPLICANTS.len();
+        let cells = if row.cells.is_empty() || row.cells.len() >= width {
+            row.cells.into_iter().map(|(t, _)| t).collect()
+        } else if let Some(placed) = place_by_column(&row.cells, anchors) {
+            placed
+        } else {
+            self.short_rows.push(row.code);
+            row.cells.into_iter().map(|(t, _)| t).collect()
+        };
+        self.rows.push(RawRow {
+            code: row.code,
+            label: row.label,
+            cells,
+        });
+    }
+}
+
+/// Put each value under the nearest column header; None when a position or
+/// an anchor is unknown, or two values would share a column.
+fn place_by_column(
+    cells: &[(String, Option<u32>)],
+    anchors: &[Option<f32>; 7],
+) -> Option<Vec<String>> {
+    let anchors: Vec<f32> = anchors.iter().copied().collect::<Option<Vec<f32>>>()?;
+    let mut placed = vec![String::new(); anchors.len()];
+    let mut used = vec![false; anchors.len()];
+    for (text, col) in cells {
+        let centre = (*col)? as f32 + text.chars().count() as f32 / 2.0;
+        let (best, _) = anchors
+            .iter()
+            .enumerate()
+            .map(|(i, a)| (i, (a - centre).abs()))
+            .min_by(|a, b| a.1.total_cmp(&b.1))?;
+        if used[best] {
+            return None;
+        }
+        used[best] = true;
+        placed[best] = text.clone();
+    }
+    Some(placed)
+}
+
 fn read_review(tokens: &[Token], out: &mut RawTables) {
-    let Some(start) = tokens
-        .iter()
-        .position(|t| matches!(t, Token::Cell(c) if labels::is_review_start(&norm(c))))
-    else {
+    let Some(start) = tokens.iter().position(
+        |t| matches!(t, Token::Cell { text, .. } if labels::is_review_start(&norm(text))),
+    ) else {
         return;
     };
     let mut headers = 0;
     let mut values: Vec<String> = Vec::new();
     for token in &tokens[start..] {
-        let Token::Cell(text) = token else { continue };
+        let Token::Cell { text, .. } = token else {
+            continue;
+        };
         let n = norm(text);
         let cell = parse_number(text);
         if values.is_empty() {
             if labels::is_review_outcome_header(&n) {
                 headers += 1;
                 continue;
+            }
+            if labels::is_section_after_review(&n) {
+                break;
             }
             let starts = matches!(cell, NumberCell::Value { .. })
                 || (headers >= 15 && cell == NumberCell::Blank);
@@ -246,6 +328,11 @@ fn read_review(tokens: &[Token], out: &mut RawTables) {
         if values.len() == 15 {
             break;
         }
+    }
+    // The header is printed but no value follows before the next section:
+    // the cells are blank (space-aligned layouts leave no trace of blanks).
+    if values.is_empty() && headers >= 3 {
+        values = vec![String::new(); 15];
     }
     out.review = Some(values);
 }

@@ -19,7 +19,12 @@ const CHAIN_SEPARATORS: &[char] = &['·', '•', '・', '‧', '.', '-', '_', '|
 pub fn normalize(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
     for c in s.chars() {
-        if c.is_whitespace() || matches!(c, '\u{200b}' | '\u{200c}' | '\u{200d}' | '\u{feff}' | '\u{2060}') {
+        if c.is_whitespace()
+            || matches!(
+                c,
+                '\u{200b}' | '\u{200c}' | '\u{200d}' | '\u{feff}' | '\u{2060}'
+            )
+        {
             continue;
         }
         let c = match c {
@@ -82,7 +87,10 @@ impl Evidence {
             v.iter()
                 .take(6)
                 .map(|(k, n)| {
-                    let name = g.at_code(*k, None).map(|id| g.div(id).name.as_str()).unwrap_or("?");
+                    let name = g
+                        .at_code(*k, None)
+                        .map(|id| g.div(id).name.as_str())
+                        .unwrap_or("?");
                     format!("{name}:{k:06}×{n}")
                 })
                 .collect::<Vec<_>>()
@@ -145,7 +153,9 @@ impl EvidenceScanner {
                 }
                 let initials: String = reading.iter().filter_map(|s| s.chars().next()).collect();
                 if d.level != Level::Province && initials.len() >= 2 {
-                    let v = pinyin_initials.entry((d.province_code(), initials)).or_default();
+                    let v = pinyin_initials
+                        .entry((d.province_code(), initials))
+                        .or_default();
                     if !v.contains(&d.code) {
                         v.push(d.code);
                     }
@@ -154,9 +164,13 @@ impl EvidenceScanner {
         }
         Ok(EvidenceScanner {
             postcode: re(r"邮(?:编|政编码|码)[:：]?([0-9]{6})(?:[^0-9]|$)")?,
-            phone: re(r"(?:^|[^0-9])(?:\((0[1-9][0-9]{1,2})\)[-—–]?|(0[1-9][0-9]{1,2})[-—–])([0-9]{7,8})(?:[^0-9]|$)")?,
+            phone: re(
+                r"(?:^|[^0-9])(?:\((0[1-9][0-9]{1,2})\)[-—–]?|(0[1-9][0-9]{1,2})[-—–])([0-9]{7,8})(?:[^0-9]|$)",
+            )?,
             domain: re(r"(?i)([a-z0-9][a-z0-9-]*)\.gov\.cn")?,
-            issuer: re(r"本(?:报告|年报|年度报告)(?:由|是)([^，。,;；：:]{2,40}?)(?:根据|依据|按照|依照|遵照|编制|制作|发布|结合)")?,
+            issuer: re(
+                r"本(?:报告|年报|年度报告)(?:由|是)([^，。,;；：:]{2,40}?)(?:根据|依据|按照|依照|遵照|编制|制作|发布|结合)",
+            )?,
             pinyin_full,
             pinyin_initials,
             province_abbrevs: tables::PROVINCE_DOMAIN_ABBREVS.iter().copied().collect(),
@@ -173,7 +187,11 @@ impl EvidenceScanner {
             }
         }
         for c in self.phone.captures_iter(norm) {
-            let code = c.get(1).or_else(|| c.get(2)).map(|x| x.as_str()).unwrap_or("");
+            let code = c
+                .get(1)
+                .or_else(|| c.get(2))
+                .map(|x| x.as_str())
+                .unwrap_or("");
             if let Some(a) = tables::area_code(code) {
                 *ev.phone_provinces.entry(a.province).or_default() += 1;
                 if let Some(city) = a.city {
@@ -186,7 +204,11 @@ impl EvidenceScanner {
             self.domain_label(&label, &mut ev);
         }
         let head = &norm[..floor_char_boundary(norm, ISSUER_WINDOW)];
-        ev.issuer = self.issuer.captures(head).and_then(|c| c.get(1)).map(|x| x.as_str().to_string());
+        ev.issuer = self
+            .issuer
+            .captures(head)
+            .and_then(|c| c.get(1))
+            .map(|x| x.as_str().to_string());
         ev
     }
 
@@ -203,11 +225,18 @@ impl EvidenceScanner {
         }
         // Province abbreviation + the division's pinyin or initials (`gslz` = 甘肃 临泽).
         for (abbrev, &p) in &self.province_abbrevs {
-            let Some(rest) = label.strip_prefix(abbrev) else { continue };
+            let Some(rest) = label.strip_prefix(abbrev) else {
+                continue;
+            };
             if rest.len() < 2 {
                 continue;
             }
-            let by_full = self.pinyin_full.get(rest).map(|v| v.iter().filter(|c| *c / 10000 * 10000 == p).copied().collect::<Vec<_>>());
+            let by_full = self.pinyin_full.get(rest).map(|v| {
+                v.iter()
+                    .filter(|c| *c / 10000 * 10000 == p)
+                    .copied()
+                    .collect::<Vec<_>>()
+            });
             let by_initials = self.pinyin_initials.get(&(p, rest.to_string())).cloned();
             let hits: Vec<u32> = match (by_full, by_initials) {
                 (Some(v), _) if !v.is_empty() => v,
@@ -232,7 +261,9 @@ impl EvidenceScanner {
                     .targets
                     .iter()
                     .copied()
-                    .filter(|t| !t.weak || (t.via == Via::Short && g.div(t.div).level == Level::Province))
+                    .filter(|t| {
+                        !t.weak || (t.via == Via::Short && g.div(t.div).level == Level::Province)
+                    })
                     .collect()
             })
             .collect();

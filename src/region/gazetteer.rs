@@ -152,8 +152,14 @@ impl Gazetteer {
             let err = |what: &str| format!("line {}: {what}", lineno + 1);
             if let Some(rest) = line.strip_prefix("#years\t") {
                 let mut it = rest.split('\t');
-                let a = it.next().and_then(|s| s.parse().ok()).ok_or_else(|| err("bad #years"))?;
-                let b = it.next().and_then(|s| s.parse().ok()).ok_or_else(|| err("bad #years"))?;
+                let a = it
+                    .next()
+                    .and_then(|s| s.parse().ok())
+                    .ok_or_else(|| err("bad #years"))?;
+                let b = it
+                    .next()
+                    .and_then(|s| s.parse().ok())
+                    .ok_or_else(|| err("bad #years"))?;
                 years = Some((a, b));
                 continue;
             }
@@ -176,7 +182,11 @@ impl Gazetteer {
                     if f[3].is_empty() {
                         return Err(err("empty name"));
                     }
-                    let parent = if f[5].is_empty() { 0 } else { parse_code(f[5]).ok_or_else(|| err("bad parent"))? };
+                    let parent = if f[5].is_empty() {
+                        0
+                    } else {
+                        parse_code(f[5]).ok_or_else(|| err("bad parent"))?
+                    };
                     let first: i32 = f[6].parse().map_err(|_| err("bad first year"))?;
                     let last: i32 = f[7].parse().map_err(|_| err("bad last year"))?;
                     if last < first {
@@ -218,7 +228,11 @@ impl Gazetteer {
                         "bingtuan" => AliasKind::Bingtuan,
                         _ => return Err(err("bad alias kind")),
                     };
-                    aliases.push(Alias { name: f[1].to_string(), code, kind });
+                    aliases.push(Alias {
+                        name: f[1].to_string(),
+                        code,
+                        kind,
+                    });
                 }
                 _ => return Err(err("unknown row type")),
             }
@@ -232,7 +246,13 @@ impl Gazetteer {
         for (i, d) in divisions.iter().enumerate() {
             by_code.entry(d.code).or_default().push(i as DivId);
         }
-        let mut g = Gazetteer { divisions, aliases, first_year, last_year, by_code };
+        let mut g = Gazetteer {
+            divisions,
+            aliases,
+            first_year,
+            last_year,
+            by_code,
+        };
         g.link_successors(&succ_of)?;
         for a in &g.aliases {
             if !g.by_code.contains_key(&a.code) {
@@ -249,16 +269,17 @@ impl Gazetteer {
                 let d = &self.divisions[i];
                 (d.code, d.first, d.last, d.level)
             };
-            let Some(codes) = succ_of.get(&(code, first)) else { continue };
+            let Some(codes) = succ_of.get(&(code, first)) else {
+                continue;
+            };
             let mut ids = Vec::new();
             for c in codes {
-                let found = self
-                    .by_code
-                    .get(c)
-                    .and_then(|v| v.iter().copied().find(|&j| {
+                let found = self.by_code.get(c).and_then(|v| {
+                    v.iter().copied().find(|&j| {
                         let n = &self.divisions[j as usize];
                         n.first == last + 1 && n.level == level
-                    }));
+                    })
+                });
                 match found {
                     Some(j) => ids.push(j),
                     None => return Err(format!("successor {c:06} of {code:06} not found")),
@@ -286,7 +307,8 @@ impl Gazetteer {
     /// year are taken as in force before it, rows in the last snapshot as in force after it.
     pub fn valid_in(&self, id: DivId, year: i32) -> bool {
         let d = self.div(id);
-        (d.first <= year || d.first <= self.first_year) && (year <= d.last || d.last >= self.last_year)
+        (d.first <= year || d.first <= self.first_year)
+            && (year <= d.last || d.last >= self.last_year)
     }
 
     /// The row carrying this code in a year (or, with no year, the latest row).
@@ -311,7 +333,11 @@ impl Gazetteer {
         for _ in 0..32 {
             let mut next = Vec::new();
             for f in frontier {
-                let links = if forward { &self.div(f).succ } else { &self.div(f).pred };
+                let links = if forward {
+                    &self.div(f).succ
+                } else {
+                    &self.div(f).pred
+                };
                 for &n in links {
                     if seen.contains(&n) {
                         continue;
@@ -374,7 +400,10 @@ impl Gazetteer {
             Level::City => CityOf::City(id),
             Level::County => {
                 let y = d.last.min(self.last_year);
-                if let Some(c) = self.at_code(d.parent, Some(y)).or_else(|| self.at_code(d.parent, None)) {
+                if let Some(c) = self
+                    .at_code(d.parent, Some(y))
+                    .or_else(|| self.at_code(d.parent, None))
+                {
                     if self.div(c).level == Level::City {
                         return CityOf::City(c);
                     }

@@ -75,27 +75,55 @@ impl Matcher {
         let mut patterns: Vec<Pattern> = Vec::new();
         let mut add = |text: &str, target: Target| {
             let i = *index.entry(text.to_string()).or_insert_with(|| {
-                patterns.push(Pattern { text: text.to_string(), targets: Vec::new() });
+                patterns.push(Pattern {
+                    text: text.to_string(),
+                    targets: Vec::new(),
+                });
                 patterns.len() - 1
             });
             let p = &mut patterns[i];
-            if !p.targets.iter().any(|t| t.div == target.div && t.via == target.via) {
+            if !p
+                .targets
+                .iter()
+                .any(|t| t.div == target.div && t.via == target.via)
+            {
                 p.targets.push(target);
             }
         };
         for (i, d) in g.divisions.iter().enumerate() {
             let id = i as DivId;
-            add(&d.name, Target { div: id, via: Via::Full, weak: d.name.chars().count() <= 2 });
+            add(
+                &d.name,
+                Target {
+                    div: id,
+                    via: Via::Full,
+                    weak: d.name.chars().count() <= 2,
+                },
+            );
             if let Some(s) = &d.short {
                 if s.chars().count() >= 2 {
-                    add(s, Target { div: id, via: Via::Short, weak: true });
+                    add(
+                        s,
+                        Target {
+                            div: id,
+                            via: Via::Short,
+                            weak: true,
+                        },
+                    );
                 }
             }
         }
         for a in &g.aliases {
             let weak = a.name.chars().count() <= 2;
             for &id in g.rows_with_code(a.code) {
-                add(&a.name, Target { div: id, via: Via::Alias(a.kind), weak });
+                add(
+                    &a.name,
+                    Target {
+                        div: id,
+                        via: Via::Alias(a.kind),
+                        weak,
+                    },
+                );
             }
         }
         let ac = AhoCorasickBuilder::new()
@@ -117,7 +145,11 @@ impl Matcher {
         let mut all: Vec<Mention> = self
             .ac
             .find_overlapping_iter(text)
-            .map(|m| Mention { start: m.start(), end: m.end(), pattern: m.pattern().as_u32() })
+            .map(|m| Mention {
+                start: m.start(),
+                end: m.end(),
+                pattern: m.pattern().as_u32(),
+            })
             .collect();
         if all.len() <= 1 {
             return all;

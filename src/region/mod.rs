@@ -38,6 +38,7 @@ mod resolve;
 pub mod tables;
 #[cfg(test)]
 mod tests;
+mod vote;
 
 use regex::Regex;
 
@@ -100,14 +101,20 @@ impl RegionResolver {
         let m = matcher::Matcher::new(&g).map_err(RegionError::Gazetteer)?;
         let scanner = evidence::EvidenceScanner::new(&g).map_err(RegionError::Gazetteer)?;
         let central = Regex::new(
-            r"国务院|中华人民共和国|中共中央|党中央|中央[\p{Han}]{0,8}(?:委|部|办)|国家[\p{Han}]{1,14}(?:局|委|部|署|院|会|办|中心)|总局|总署|中国人民银行|证监会|银保监会|\A[\p{Han}]{1,8}部(?:[0-9]|年|政府|\z)",
+            r"国务院|中华人民共和国|中共中央|党中央|中央[\p{Han}]{0,8}(?:委|部|办)|国家[\p{Han}&&[^级]][\p{Han}]{0,13}(?:局|委|部|署|院|会|办|中心)|总局|总署|中国人民银行|证监会|银保监会|\A[\p{Han}]{1,8}部(?:[0-9]|年|政府|\z)",
         )
         .map_err(|e| RegionError::Gazetteer(e.to_string()))?;
         let township = Regex::new(
             r"\A[\p{Han}&&[^政府局委办厅室会院所队站部处科县区市]]{1,8}?(?:镇|乡|街道|苏木)(?:人民政府|政府|办事处|党委|党工委|[0-9]|年|\z)",
         )
         .map_err(|e| RegionError::Gazetteer(e.to_string()))?;
-        Ok(RegionResolver { g, m, scanner, central, township })
+        Ok(RegionResolver {
+            g,
+            m,
+            scanner,
+            central,
+            township,
+        })
     }
 
     /// The gazetteer the resolver uses.
@@ -116,6 +123,22 @@ impl RegionResolver {
     }
 
     /// Resolve one report's region.
+    ///
+    /// `region.basis` says what the result rests on: `agency` or `title` (the
+    /// issuer name alone decided), `text:issuer` (the opening sentence
+    /// `本报告由…编制` named the issuer), optionally followed by `+kind` when the
+    /// text's evidence chose among divisions sharing the name, where kind is the
+    /// evidence that weighed most: `text:chain` (`淮南市谢家集区`), `text:city`,
+    /// `text:province`, `postcode`, `phone` or `domain`. With no issuer name the
+    /// basis is that kind alone. Findings: `region.ambiguous` (warning; `actual`
+    /// lists the candidates as `name:code` joined by `;`) and `region.unresolved`
+    /// (info).
+    ///
+    /// For a county of a municipality the city fields hold the municipality
+    /// (`重庆市`, `500000`); a county governed directly by its province
+    /// (`仙桃市`) has no city. When the evidence does not decide, only the
+    /// province is kept (and `adcode` is the province's code), if all plausible
+    /// candidates share it.
     pub fn resolve(&self, input: &RegionInput<'_>) -> Resolution {
         self.resolve_traced(input, &mut resolve::Trace::off())
     }
@@ -123,7 +146,12 @@ impl RegionResolver {
     /// A human-readable trace of how a snippet resolves, taking the snippet as
     /// both the title and the text (for `xxgk regions "<text>"`).
     pub fn explain(&self, text: &str, year: Option<i32>) -> String {
-        let input = RegionInput { title: Some(text), agency: None, text, year };
+        let input = RegionInput {
+            title: Some(text),
+            agency: None,
+            text,
+            year,
+        };
         let mut trace = resolve::Trace::recording();
         let res = self.resolve_traced(&input, &mut trace);
         let mut out = trace.into_lines().join("\n");
@@ -148,7 +176,11 @@ impl RegionResolver {
                 finding.rule,
                 finding.severity.as_str(),
                 finding.message,
-                finding.actual.as_ref().map(|a| format!(" [{a}]")).unwrap_or_default()
+                finding
+                    .actual
+                    .as_ref()
+                    .map(|a| format!(" [{a}]"))
+                    .unwrap_or_default()
             ));
         }
         out

@@ -12,10 +12,30 @@ use super::tables;
 use super::{RegionInput, RegionResolver, Resolution};
 
 /// Words that may follow a short or two-character name in a title or agency for it
-/// to count as the issuer's place (`缙云2019年…`, `和县人民政府`).
+/// to count as the issuer's place (`缙云2019年…`, `和县人民政府`). The name must
+/// also start the string or follow a non-letter, a digit, `年` or `度`
+/// (`2019年度缙云…`), unless its parent or child stands right next to it.
 const WEAK_FOLLOWERS: &[&str] = &[
-    "人民政府", "政府", "县委", "区委", "市委", "州委", "旗委", "盟委", "党委", "年", "二〇", "二零", "高新", "经济",
-    "经开", "开发区", "工业园", "新区", "综合", "管委会", "·",
+    "人民政府",
+    "政府",
+    "县委",
+    "区委",
+    "市委",
+    "州委",
+    "旗委",
+    "盟委",
+    "党委",
+    "年",
+    "二〇",
+    "二零",
+    "高新",
+    "经济",
+    "经开",
+    "开发区",
+    "工业园",
+    "管委会",
+    "国家级",
+    "·",
 ];
 
 /// A trace of the steps of one resolution, kept only when asked for.
@@ -27,7 +47,9 @@ pub(crate) struct Trace {
 impl Trace {
     /// A trace that records.
     pub(crate) fn recording() -> Self {
-        Trace { lines: Some(Vec::new()) }
+        Trace {
+            lines: Some(Vec::new()),
+        }
     }
 
     /// A trace that records nothing.
@@ -35,7 +57,7 @@ impl Trace {
         Trace { lines: None }
     }
 
-    fn note(&mut self, f: impl FnOnce() -> String) {
+    pub(crate) fn note(&mut self, f: impl FnOnce() -> String) {
         if let Some(lines) = &mut self.lines {
             lines.push(f());
         }
@@ -66,7 +88,7 @@ struct Cand {
 }
 
 /// Evidence points for one candidate, by kind.
-type Points = BTreeMap<&'static str, i32>;
+pub(crate) type Points = BTreeMap<&'static str, i32>;
 
 /// Caps on how many occurrences of one kind of evidence count.
 const CAP_CHAIN: u32 = 3;
@@ -77,9 +99,17 @@ impl RegionResolver {
     /// Resolve, recording the steps into `trace`.
     pub(crate) fn resolve_traced(&self, input: &RegionInput<'_>, trace: &mut Trace) -> Resolution {
         let year = input.year;
-        trace.note(|| format!("year: {}", year.map_or("unknown".to_string(), |y| y.to_string())));
+        trace.note(|| {
+            format!(
+                "year: {}",
+                year.map_or("unknown".to_string(), |y| y.to_string())
+            )
+        });
         let mut text_ev: Option<Evidence> = None;
         let sources = [("agency", input.agency), ("title", input.title)];
+        // The agency first; the title when it names a place inside the agency's
+        // (agency `淮安市人民政府`, title `淮安市洪泽区…`) or the agency names none.
+        let mut chosen: Option<(&str, IssuerMatch)> = None;
         for (source, s) in sources {
             let Some(s) = s else { continue };
             let ns = normalize(s);
@@ -88,16 +118,39 @@ impl RegionResolver {
             }
             trace.note(|| format!("{source}: {ns}"));
             let im = self.issuer_match(&ns, trace);
-            if !im.tips.is_empty() {
-                return self.decide(&im, source, input, &mut text_ev, trace);
+            if im.tips.is_empty() {
+                continue;
             }
+            chosen = match chosen {
+                None => Some((source, im)),
+                Some((first, prev)) => {
+                    let deeper: Vec<DivId> = im
+                        .tips
+                        .iter()
+                        .copied()
+                        .filter(|&t| prev.tips.iter().any(|&a| self.g.is_ancestor(a, t)))
+                        .collect();
+                    if deeper.is_empty() {
+                        Some((first, prev))
+                    } else {
+                        trace.note(|| format!("the {source} names a place inside the {first}'s"));
+                        Some((source, IssuerMatch { tips: deeper, ..im }))
+                    }
+                }
+            };
+        }
+        if let Some((source, im)) = chosen {
+            return self.decide(&im, source, input, &mut text_ev, trace);
         }
         for (source, s) in sources {
             let Some(s) = s else { continue };
             let ns = normalize(s);
             if self.central.is_match(&ns) {
                 trace.note(|| format!("{source}: a central body with no place name → central"));
-                return Resolution { region: central_region(source), findings: Vec::new() };
+                return Resolution {
+                    region: central_region(source),
+                    findings: Vec::new(),
+                };
             }
         }
         let ev = self.evidence(input, &mut text_ev, trace).clone();
@@ -109,7 +162,10 @@ impl RegionResolver {
             }
             if self.central.is_match(issuer) {
                 trace.note(|| "text issuer is a central body → central".to_string());
-                return Resolution { region: central_region("text:issuer"), findings: Vec::new() };
+                return Resolution {
+                    region: central_region("text:issuer"),
+                    findings: Vec::new(),
+                };
             }
         }
         if let Some(r) = self.vote(&ev, year, trace) {
@@ -128,7 +184,12 @@ impl RegionResolver {
     }
 
     /// The text's evidence, collected once per report.
-    fn evidence<'e>(&self, input: &RegionInput<'_>, slot: &'e mut Option<Evidence>, trace: &mut Trace) -> &'e Evidence {
+    fn evidence<'e>(
+        &self,
+        input: &RegionInput<'_>,
+        slot: &'e mut Option<Evidence>,
+        trace: &mut Trace,
+    ) -> &'e Evidence {
         if slot.is_none() {
             let norm = normalize(input.text);
             let ev = self.scanner.collect(&self.g, &self.m, &norm);
@@ -146,39 +207,70 @@ impl RegionResolver {
         let mut accepted: Vec<Vec<Target>> = Vec::with_capacity(mentions.len());
         for (i, mm) in mentions.iter().enumerate() {
             let all = &self.m.pattern(mm.pattern).targets;
-            let prev = i.checked_sub(1).map(|j| &mentions[j]).filter(|p| adjacent(ns, p, mm));
+            let prev = i
+                .checked_sub(1)
+                .map(|j| &mentions[j])
+                .filter(|p| adjacent(ns, p, mm));
             let next = mentions.get(i + 1).filter(|n| adjacent(ns, mm, n));
-            let follows_ok = {
-                let rest = &ns[mm.end..];
-                rest.is_empty()
-                    || rest.starts_with(|c: char| c.is_ascii_digit() || !c.is_alphanumeric())
-                    || WEAK_FOLLOWERS.iter().any(|w| rest.starts_with(w))
-            };
+            let rest = &ns[mm.end..];
+            let before = ns[..mm.start].chars().next_back();
+            let starts_ok = before.map_or(true, |c| {
+                c.is_ascii_digit() || !c.is_alphanumeric() || c == '年' || c == '度'
+            });
+            let follows_ok = rest.is_empty()
+                || rest.starts_with(|c: char| c.is_ascii_digit() || !c.is_alphanumeric())
+                || WEAK_FOLLOWERS.iter().any(|w| rest.starts_with(w));
             let keep: Vec<Target> = all
                 .iter()
                 .copied()
                 .filter(|t| {
-                    if !t.weak || follows_ok {
+                    // Two-character full names (`沛县统计局`) need a clean start;
+                    // short names also a government word after them.
+                    if !t.weak || (starts_ok && (follows_ok || t.via == Via::Full)) {
                         return true;
                     }
                     let after_parent = prev.is_some_and(|p| {
-                        accepted[i - 1].iter().any(|a| g.is_ancestor(a.div, t.div))
-                            || self.m.pattern(p.pattern).targets.iter().any(|a| g.is_ancestor(a.div, t.div))
+                        self.m
+                            .pattern(p.pattern)
+                            .targets
+                            .iter()
+                            .any(|a| g.is_ancestor(a.div, t.div))
                     });
                     let before_child = next.is_some_and(|n| {
-                        self.m.pattern(n.pattern).targets.iter().any(|b| g.is_ancestor(t.div, b.div))
+                        self.m
+                            .pattern(n.pattern)
+                            .targets
+                            .iter()
+                            .any(|b| g.is_ancestor(t.div, b.div))
                     });
                     after_parent || before_child
                 })
                 .collect();
+            // A short name shared by a province and lower divisions (`海南`, `吉林`)
+            // names the province unless a chain says otherwise.
+            let province_short = keep.iter().any(|t| g.div(t.div).level == Level::Province);
+            let keep: Vec<Target> = if province_short && next.is_none() && prev.is_none() {
+                keep.into_iter()
+                    .filter(|t| g.div(t.div).level == Level::Province || t.via != Via::Short)
+                    .collect()
+            } else {
+                keep
+            };
             trace.note(|| {
-                let names: Vec<String> = keep.iter().map(|t| self.describe(t.div, Some(t.via))).collect();
+                let names: Vec<String> = keep
+                    .iter()
+                    .map(|t| self.describe(t.div, Some(t.via)))
+                    .collect();
                 format!(
                     "  name {} at {}..{}: {}",
                     self.m.pattern(mm.pattern).text,
                     mm.start,
                     mm.end,
-                    if names.is_empty() { "needs context, ignored".to_string() } else { names.join("; ") }
+                    if names.is_empty() {
+                        "needs context, ignored".to_string()
+                    } else {
+                        names.join("; ")
+                    }
                 )
             });
             accepted.push(keep);
@@ -195,15 +287,21 @@ impl RegionResolver {
                 end = mentions[i].end;
                 continue;
             }
-            let deeper: Vec<Target> =
-                targets.iter().copied().filter(|t| state.iter().any(|s| g.is_ancestor(s.div, t.div))).collect();
+            let deeper: Vec<Target> = targets
+                .iter()
+                .copied()
+                .filter(|t| state.iter().any(|s| g.is_ancestor(s.div, t.div)))
+                .collect();
             if !deeper.is_empty() {
                 state = deeper;
                 end = mentions[i].end;
                 continue;
             }
-            let narrowed: Vec<Target> =
-                state.iter().copied().filter(|s| targets.iter().any(|t| g.is_ancestor(t.div, s.div))).collect();
+            let narrowed: Vec<Target> = state
+                .iter()
+                .copied()
+                .filter(|s| targets.iter().any(|t| g.is_ancestor(t.div, s.div)))
+                .collect();
             if !narrowed.is_empty() {
                 state = narrowed;
                 continue;
@@ -222,12 +320,23 @@ impl RegionResolver {
             trace.note(|| {
                 format!(
                     "  issuer names: {}{}",
-                    tips.iter().map(|&d| self.describe(d, None)).collect::<Vec<_>>().join("; "),
-                    if township { " (+ a 乡/镇/街道 after it)" } else { "" }
+                    tips.iter()
+                        .map(|&d| self.describe(d, None))
+                        .collect::<Vec<_>>()
+                        .join("; "),
+                    if township {
+                        " (+ a 乡/镇/街道 after it)"
+                    } else {
+                        ""
+                    }
                 )
             });
         }
-        IssuerMatch { tips, alias_only, township }
+        IssuerMatch {
+            tips,
+            alias_only,
+            township,
+        }
     }
 
     /// Candidates for the report's year: rows in force that year if any were
@@ -296,12 +405,19 @@ impl RegionResolver {
         trace.note(|| {
             format!(
                 "candidates for the year: {}",
-                cands.iter().map(|c| self.describe(c.row, None)).collect::<Vec<_>>().join("; ")
+                cands
+                    .iter()
+                    .map(|c| self.describe(c.row, None))
+                    .collect::<Vec<_>>()
+                    .join("; ")
             )
         });
         if cands.len() == 1 {
             let region = self.region_of(cands[0].row, source.to_string(), im.township);
-            return Resolution { region, findings: Vec::new() };
+            return Resolution {
+                region,
+                findings: Vec::new(),
+            };
         }
         let ev = self.evidence(input, text_ev, trace);
         let mut scored: Vec<(Cand, i32, Points)> = cands
@@ -311,7 +427,10 @@ impl RegionResolver {
                 (c, p.values().sum(), p)
             })
             .collect();
-        scored.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| self.g.div(a.0.row).code.cmp(&self.g.div(b.0.row).code)));
+        scored.sort_by(|a, b| {
+            b.1.cmp(&a.1)
+                .then_with(|| self.g.div(a.0.row).code.cmp(&self.g.div(b.0.row).code))
+        });
         trace.note(|| {
             let parts: Vec<String> = scored
                 .iter()
@@ -325,13 +444,23 @@ impl RegionResolver {
             let (c, _, p) = &scored[0];
             let basis = format!("{source}+{}", strongest(p));
             trace.note(|| format!("the evidence decides: {}", self.describe(c.row, None)));
-            return Resolution { region: self.region_of(c.row, basis, im.township), findings: Vec::new() };
+            return Resolution {
+                region: self.region_of(c.row, basis, im.township),
+                findings: Vec::new(),
+            };
         }
         // Not decided: keep what all plausible candidates share.
-        let plausible: Vec<&(Cand, i32, Points)> =
-            if top > 0 { scored.iter().filter(|s| s.1 * 2 >= top).collect() } else { scored.iter().collect() };
+        let plausible: Vec<&(Cand, i32, Points)> = if top > 0 {
+            scored.iter().filter(|s| s.1 * 2 >= top).collect()
+        } else {
+            scored.iter().collect()
+        };
         let provinces: Vec<u32> = {
-            let mut v: Vec<u32> = plausible.iter().map(|s| self.g.div(s.0.row).province_code()).collect();
+            let mut v: Vec<u32> = plausible
+                .iter()
+                .map(|s| self.g.div(s.0.row).province_code())
+                .collect();
+            v.sort_unstable();
             v.dedup();
             v
         };
@@ -345,23 +474,41 @@ impl RegionResolver {
             if let Some(p) = self.g.at_code(provinces[0], input.year) {
                 region = self.region_of(p, basis, false);
                 region.admin_level = None;
-                region.adcode = None;
             }
             let levels: Vec<Level> = {
-                let mut v: Vec<Level> = plausible.iter().map(|s| self.g.div(s.0.row).level).collect();
+                let mut v: Vec<Level> = plausible
+                    .iter()
+                    .map(|s| self.g.div(s.0.row).level)
+                    .collect();
+                v.sort_unstable();
                 v.dedup();
                 v
             };
             if levels.len() == 1 {
-                region.admin_level = Some(if im.township { AdminLevel::Township } else { admin_level(levels[0]) });
+                region.admin_level = Some(if im.township {
+                    AdminLevel::Township
+                } else {
+                    admin_level(levels[0])
+                });
             }
         }
         let list: Vec<String> = scored
             .iter()
-            .map(|s| format!("{}:{}", self.g.div(s.0.row).name, self.g.div(s.0.row).code_str()))
+            .map(|s| {
+                format!(
+                    "{}:{}",
+                    self.g.div(s.0.row).name,
+                    self.g.div(s.0.row).code_str()
+                )
+            })
             .collect();
         let kept = region.province.clone();
-        trace.note(|| format!("ambiguous; kept province: {}", kept.as_deref().unwrap_or("none")));
+        trace.note(|| {
+            format!(
+                "ambiguous; kept province: {}",
+                kept.as_deref().unwrap_or("none")
+            )
+        });
         let named = self.g.div(cands[0].named).name.clone();
         let finding = Finding {
             rule: "region.ambiguous".to_string(),
@@ -378,7 +525,10 @@ impl RegionResolver {
                 }
             ),
         };
-        Resolution { region, findings: vec![finding] }
+        Resolution {
+            region,
+            findings: vec![finding],
+        }
     }
 
     /// Evidence points for one candidate.
@@ -412,150 +562,84 @@ impl RegionResolver {
         add("text:chain", under_city, CAP_CHAIN, 10);
         add("text:chain", under_prov, CAP_CHAIN, 6);
         if d.level == Level::City {
-            add("text:city", ev.cities.get(&d.code).copied().unwrap_or(0), CAP_NAME, 3);
+            add(
+                "text:city",
+                ev.cities.get(&d.code).copied().unwrap_or(0),
+                CAP_NAME,
+                3,
+            );
         }
         if let Some(cc) = city_code.filter(|_| d.level == Level::County) {
-            add("text:city", ev.cities.get(&cc).copied().unwrap_or(0), CAP_NAME, 3);
+            add(
+                "text:city",
+                ev.cities.get(&cc).copied().unwrap_or(0),
+                CAP_NAME,
+                3,
+            );
         }
-        add("text:province", ev.provinces.get(&prov).copied().unwrap_or(0), CAP_NAME, 1);
-        add("postcode", ev.postcodes.get(&prov).copied().unwrap_or(0), CAP_OTHER, 3);
-        add("phone", ev.phone_provinces.get(&prov).copied().unwrap_or(0), CAP_OTHER, 2);
+        add(
+            "text:province",
+            ev.provinces.get(&prov).copied().unwrap_or(0),
+            CAP_NAME,
+            1,
+        );
+        add(
+            "postcode",
+            ev.postcodes.get(&prov).copied().unwrap_or(0),
+            CAP_OTHER,
+            3,
+        );
+        add(
+            "phone",
+            ev.phone_provinces.get(&prov).copied().unwrap_or(0),
+            CAP_OTHER,
+            2,
+        );
         if let Some(cc) = city_code.or((d.level == Level::City).then_some(d.code)) {
-            add("phone", ev.phone_cities.get(&cc).copied().unwrap_or(0), CAP_OTHER, 3);
+            add(
+                "phone",
+                ev.phone_cities.get(&cc).copied().unwrap_or(0),
+                CAP_OTHER,
+                3,
+            );
         }
         if d.level != Level::Province {
-            add("domain", codes.iter().map(|c| ev.domain_divisions.get(c).copied().unwrap_or(0)).max().unwrap_or(0), CAP_OTHER, 4);
+            add(
+                "domain",
+                codes
+                    .iter()
+                    .map(|c| ev.domain_divisions.get(c).copied().unwrap_or(0))
+                    .max()
+                    .unwrap_or(0),
+                CAP_OTHER,
+                4,
+            );
         }
         if let Some(cc) = city_code.filter(|_| d.level == Level::County) {
-            add("domain", ev.domain_divisions.get(&cc).copied().unwrap_or(0), CAP_OTHER, 3);
+            add(
+                "domain",
+                ev.domain_divisions.get(&cc).copied().unwrap_or(0),
+                CAP_OTHER,
+                3,
+            );
         }
-        add("domain", ev.domain_provinces.get(&prov).copied().unwrap_or(0), CAP_OTHER, 2);
+        add(
+            "domain",
+            ev.domain_provinces.get(&prov).copied().unwrap_or(0),
+            CAP_OTHER,
+            2,
+        );
         p
-    }
-
-    /// Resolve from the text's evidence alone, level by level, each level only
-    /// when one division clearly dominates.
-    fn vote(&self, ev: &Evidence, year: Option<i32>, trace: &mut Trace) -> Option<Resolution> {
-        let g = &self.g;
-        // Province votes, by kind.
-        let mut pv: BTreeMap<u32, Points> = BTreeMap::new();
-        let mut addp = |prov: u32, kind: &'static str, n: i32| {
-            *pv.entry(prov / 10000 * 10000).or_default().entry(kind).or_default() += n;
-        };
-        for (&p, &n) in &ev.provinces {
-            addp(p, "text:province", n as i32);
-        }
-        for (&c, &n) in &ev.cities {
-            addp(c, "text:city", n as i32);
-        }
-        for (&(_, b), &n) in &ev.chains {
-            addp(b, "text:chain", 2 * n as i32);
-        }
-        for (&p, &n) in &ev.postcodes {
-            addp(p, "postcode", 3 * n.min(3) as i32);
-        }
-        for (&p, &n) in &ev.phone_provinces {
-            addp(p, "phone", 2 * n.min(3) as i32);
-        }
-        for (&p, &n) in &ev.domain_provinces {
-            addp(p, "domain", 2 * n.min(3) as i32);
-        }
-        for (&c, &n) in &ev.domain_divisions {
-            addp(c, "domain", n.min(3) as i32);
-        }
-        let (prov, prov_points) = dominant(&pv, 3, 2)?;
-        trace.note(|| format!("text votes for the province: {:?} → {prov:06}", summarize(&pv)));
-        let prov_row = g.at_code(prov, year)?;
-        let mut best = (prov_row, format!("{}", strongest(&prov_points)));
-        // City votes within the province.
-        let mut city: Option<u32> = None;
-        if !super::gazetteer::is_municipality(prov) {
-            let mut cv: BTreeMap<u32, Points> = BTreeMap::new();
-            let mut addc = |c: u32, kind: &'static str, n: i32| {
-                if c / 10000 * 10000 == prov {
-                    *cv.entry(c).or_default().entry(kind).or_default() += n;
-                }
-            };
-            for (&c, &n) in &ev.cities {
-                addc(c, "text:city", n as i32);
-            }
-            for (&(a, b), &n) in &ev.chains {
-                for code in [a, b] {
-                    if let Some(id) = g.at_code(code, year) {
-                        match (g.div(id).level, g.city_of(id)) {
-                            (Level::City, _) => addc(code, "text:chain", 2 * n as i32),
-                            (Level::County, CityOf::City(c)) if code == b => {
-                                addc(g.div(c).code, "text:chain", 2 * n as i32)
-                            }
-                            _ => {}
-                        }
-                    }
-                }
-            }
-            for (&c, &n) in &ev.phone_cities {
-                addc(c, "phone", 2 * n.min(3) as i32);
-            }
-            for (&c, &n) in &ev.domain_divisions {
-                if let Some(id) = g.at_code(c, year) {
-                    if g.div(id).level == Level::City {
-                        addc(c, "domain", 2 * n.min(3) as i32);
-                    }
-                }
-            }
-            if let Some((c, pts)) = dominant(&cv, 3, 2) {
-                trace.note(|| format!("text votes for the city: {:?} → {c:06}", summarize(&cv)));
-                if let Some(id) = g.at_code(c, year) {
-                    best = (id, strongest(&pts).to_string());
-                    city = Some(c);
-                }
-            }
-        }
-        // County votes within the city (or the municipality).
-        if city.is_some() || super::gazetteer::is_municipality(prov) {
-            let within = |code: u32| -> bool {
-                match g.at_code(code, year) {
-                    Some(id) if g.div(id).level == Level::County => match (city, g.city_of(id)) {
-                        (Some(c), CityOf::City(x)) => g.div(x).code == c,
-                        (None, CityOf::Municipality(_)) => code / 10000 * 10000 == prov,
-                        _ => false,
-                    },
-                    _ => false,
-                }
-            };
-            let mut xv: BTreeMap<u32, Points> = BTreeMap::new();
-            for (&(_, b), &n) in &ev.chains {
-                if within(b) {
-                    *xv.entry(b).or_default().entry("text:chain").or_default() += 3 * n as i32;
-                }
-            }
-            for (&c, &n) in &ev.counties {
-                if within(c) {
-                    *xv.entry(c).or_default().entry("text:county").or_default() += n as i32;
-                }
-            }
-            for (&c, &n) in &ev.domain_divisions {
-                if within(c) {
-                    *xv.entry(c).or_default().entry("domain").or_default() += 2 * n.min(3) as i32;
-                }
-            }
-            if let Some((x, pts)) = dominant(&xv, 4, 3) {
-                trace.note(|| format!("text votes for the county: {:?} → {x:06}", summarize(&xv)));
-                if let Some(id) = g.at_code(x, year) {
-                    best = (id, strongest(&pts).to_string());
-                }
-            }
-        }
-        let mut region = self.region_of(best.0, best.1, false);
-        region.admin_level = None; // the text does not say which level the issuer is
-        trace.note(|| format!("resolved from the text: {}", self.describe(best.0, None)));
-        Some(Resolution { region, findings: Vec::new() })
     }
 
     /// The region fields for a row.
     pub(crate) fn region_of(&self, id: DivId, basis: String, township: bool) -> Region {
         let g = &self.g;
         let d = g.div(id);
-        let mut r = Region { basis: Some(basis), ..Region::default() };
+        let mut r = Region {
+            basis: Some(basis),
+            ..Region::default()
+        };
         if let Some(p) = g.province_of(id) {
             r.province = Some(g.div(p).name.clone());
             r.province_code = Some(g.div(p).code_str());
@@ -580,18 +664,41 @@ impl RegionResolver {
             }
         }
         r.adcode = Some(d.code_str());
-        r.admin_level = Some(if township { AdminLevel::Township } else { admin_level(d.level) });
+        r.admin_level = Some(if township {
+            AdminLevel::Township
+        } else {
+            admin_level(d.level)
+        });
         r
     }
 
     /// `临泽县 620723 (county, 2008–2024, short)` for traces.
-    fn describe(&self, id: DivId, via: Option<Via>) -> String {
+    pub(crate) fn describe(&self, id: DivId, via: Option<Via>) -> String {
         let d = self.g.div(id);
-        let last = if d.last >= self.g.last_year { "now".to_string() } else { d.last.to_string() };
-        let first = if d.first <= self.g.first_year { "…".to_string() } else { d.first.to_string() };
+        let last = if d.last >= self.g.last_year {
+            "now".to_string()
+        } else {
+            d.last.to_string()
+        };
+        let first = if d.first <= self.g.first_year {
+            "…".to_string()
+        } else {
+            d.first.to_string()
+        };
         match via {
-            Some(v) => format!("{} {:06} ({}, {first}–{last}, {})", d.name, d.code, d.level.as_str(), v.as_str()),
-            None => format!("{} {:06} ({}, {first}–{last})", d.name, d.code, d.level.as_str()),
+            Some(v) => format!(
+                "{} {:06} ({}, {first}–{last}, {})",
+                d.name,
+                d.code,
+                d.level.as_str(),
+                v.as_str()
+            ),
+            None => format!(
+                "{} {:06} ({}, {first}–{last})",
+                d.name,
+                d.code,
+                d.level.as_str()
+            ),
         }
     }
 }
@@ -616,22 +723,8 @@ fn central_region(basis: &str) -> Region {
 }
 
 /// The kind of evidence that gave the most points (ties: the first by name).
-fn strongest(p: &Points) -> &'static str {
-    p.iter().max_by(|a, b| a.1.cmp(b.1).then_with(|| b.0.cmp(a.0))).map_or("text", |(k, _)| k)
-}
-
-/// The key whose total is at least `min` and at least `ratio` times the runner-up.
-fn dominant(votes: &BTreeMap<u32, Points>, min: i32, ratio: i32) -> Option<(u32, Points)> {
-    let mut totals: Vec<(u32, i32)> = votes.iter().map(|(&k, p)| (k, p.values().sum())).collect();
-    totals.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
-    let (k, top) = *totals.first()?;
-    let second = totals.get(1).map_or(0, |s| s.1);
-    (top >= min && top >= ratio * second && top > second).then(|| (k, votes[&k].clone()))
-}
-
-fn summarize(votes: &BTreeMap<u32, Points>) -> Vec<(u32, i32)> {
-    let mut v: Vec<(u32, i32)> = votes.iter().map(|(&k, p)| (k, p.values().sum())).collect();
-    v.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
-    v.truncate(5);
-    v
+pub(crate) fn strongest(p: &Points) -> &'static str {
+    p.iter()
+        .max_by(|a, b| a.1.cmp(b.1).then_with(|| b.0.cmp(a.0)))
+        .map_or("text", |(k, _)| k)
 }

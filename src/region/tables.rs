@@ -165,7 +165,10 @@ pub fn area_code(code: &str) -> Option<AreaCode> {
         "097" => 630000,
         _ => return None,
     };
-    Some(AreaCode { province, city: None })
+    Some(AreaCode {
+        province,
+        city: None,
+    })
 }
 
 /// Abbreviations and spellings of province-level divisions in government domain

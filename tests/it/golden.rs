@@ -83,8 +83,7 @@ fn check_cell(
 }
 
 /// Check one golden file against the dataset; returns the list of mismatches.
-fn check_golden(data: &Dataset, golden: &Path) -> Vec<String> {
-    let stem = golden.file_stem().unwrap().to_str().unwrap();
+fn check_golden(data: &Dataset, stem: &str, golden: &Path) -> Vec<String> {
     let text = std::fs::read_to_string(golden).unwrap();
     let report = data.report(stem);
     let id = report["report_id"].str().unwrap().to_string();
@@ -166,15 +165,23 @@ fn check_golden(data: &Dataset, golden: &Path) -> Vec<String> {
 }
 
 fn check_dir(inputs: &[&Path], golden_dir: &str, names: &[&str]) {
+    let pairs: Vec<(&str, &str)> = names.iter().map(|n| (*n, *n)).collect();
+    check_pairs(inputs, golden_dir, &pairs);
+}
+
+/// Ingest `inputs`, then check each (report file stem, golden file stem) pair.
+fn check_pairs(inputs: &[&Path], golden_dir: &str, pairs: &[(&str, &str)]) {
     let out = tempfile::tempdir().unwrap();
     util::ingest(inputs, out.path(), &[]);
     let data = Dataset::read(out.path());
     let mut errors = Vec::new();
     let mut counts: BTreeMap<&str, usize> = BTreeMap::new();
-    for name in names {
-        let golden = util::root().join(golden_dir).join(format!("{name}.golden"));
-        let e = check_golden(&data, &golden);
-        counts.insert(name, e.len());
+    for (stem, golden_name) in pairs {
+        let golden = util::root()
+            .join(golden_dir)
+            .join(format!("{golden_name}.golden"));
+        let e = check_golden(&data, stem, &golden);
+        counts.insert(stem, e.len());
         errors.extend(e);
     }
     assert!(
@@ -220,4 +227,80 @@ fn realworld_pdf_text_matches_hand_read_values() {
             "hongze_district_2024",
         ],
     );
+}
+
+/// PDF tests need poppler's pdftotext; without it they are skipped, loudly,
+/// except in CI (`CI` set), where a missing extractor is a failure.
+fn have_pdftotext() -> bool {
+    let ok = std::process::Command::new("pdftotext")
+        .arg("-v")
+        .output()
+        .is_ok();
+    if !ok {
+        assert!(
+            std::env::var_os("CI").is_none(),
+            "pdftotext is required in CI (apt-get install poppler-utils poppler-data)"
+        );
+        eprintln!("SKIPPED: install poppler-utils and poppler-data to run the PDF golden tests");
+    }
+    ok
+}
+
+#[test]
+fn realworld_pdfs_match_hand_read_values() {
+    if !have_pdftotext() {
+        return;
+    }
+    let dir = util::root().join("tests/fixtures/realworld/pdf");
+    check_dir(
+        &[&dir],
+        "tests/golden/realworld",
+        &[
+            "huaian_city_2024",
+            "hongze_district_2023",
+            "hongze_district_2024",
+        ],
+    );
+}
+
+#[test]
+fn realworld_html_pages_match_hand_read_values() {
+    let dir = util::root().join("tests/fixtures/realworld/html");
+    check_dir(
+        &[&dir],
+        "tests/golden/realworld",
+        &[
+            "pingtan_gongan_2022",
+            "pingtan_ziranziyuan_2023",
+            "pingtan_xingzhengshenpi_2024",
+        ],
+    );
+}
+
+/// Sample 000 rendered as HTML (rowspan/colspan), DOCX (merged cells) and PDF
+/// (CJK font) gives the cells of the text version.
+#[test]
+fn sample_000_in_every_format_gives_the_same_cells() {
+    let dir = util::root().join("tests/fixtures/formats");
+    let mut files = vec![dir.join("sample_000.html"), dir.join("sample_000.docx")];
+    if have_pdftotext() {
+        files.push(dir.join("sample_000.pdf"));
+    }
+    let tmp = tempfile::tempdir().unwrap();
+    for f in &files {
+        let ext = f.extension().unwrap().to_str().unwrap();
+        std::fs::create_dir_all(tmp.path().join(ext)).unwrap();
+        std::fs::copy(f, tmp.path().join(ext).join(f.file_name().unwrap())).unwrap();
+    }
+    let subdirs: Vec<std::path::PathBuf> = files
+        .iter()
+        .map(|f| tmp.path().join(f.extension().unwrap()))
+        .collect();
+    for sub in &subdirs {
+        check_pairs(
+            &[sub.as_path()],
+            "tests/golden/samples",
+            &[("sample_000", "000_1f3be3be81006fc6")],
+        );
+    }
 }

@@ -39,7 +39,7 @@ fn lines(doc: &Document) -> Vec<&str> {
         .iter()
         .filter_map(|b| match b {
             Block::Line(l) => Some(l.as_str()),
-            Block::Table(_) => None,
+            Block::Table(_) | Block::PageBreak => None,
         })
         .collect()
 }
@@ -49,7 +49,7 @@ fn tables(doc: &Document) -> Vec<&Vec<Vec<Cell>>> {
         .iter()
         .filter_map(|b| match b {
             Block::Table(t) => Some(t),
-            Block::Line(_) => None,
+            Block::Line(_) | Block::PageBreak => None,
         })
         .collect()
 }

@@ -108,6 +108,7 @@ fn block_has_text(block: &Block) -> bool {
     match block {
         Block::Line(line) => !line.trim().is_empty(),
         Block::Table(rows) => rows.iter().flatten().any(|c| !c.text.is_empty()),
+        Block::PageBreak => false,
     }
 }
 
@@ -299,7 +300,7 @@ fn starts_with_title(blocks: &[Block], title: &str) -> bool {
     for block in blocks.iter().take(3) {
         match block {
             Block::Line(line) => head.extend(line.chars().filter(|c| !c.is_whitespace())),
-            Block::Table(_) => break,
+            Block::Table(_) | Block::PageBreak => break,
         }
     }
     head.contains(&key)

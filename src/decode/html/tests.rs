@@ -51,7 +51,7 @@ fn lines(doc: &Document) -> Vec<&str> {
         .iter()
         .filter_map(|b| match b {
             Block::Line(l) => Some(l.as_str()),
-            Block::Table(_) => None,
+            Block::Table(_) | Block::PageBreak => None,
         })
         .collect()
 }
@@ -61,7 +61,7 @@ fn tables(doc: &Document) -> Vec<&Vec<Vec<Cell>>> {
         .iter()
         .filter_map(|b| match b {
             Block::Table(t) => Some(t),
-            Block::Line(_) => None,
+            Block::Line(_) | Block::PageBreak => None,
         })
         .collect()
 }
@@ -435,6 +435,7 @@ fn dump() {
     for block in &doc.blocks {
         match block {
             Block::Line(l) => println!("L|{l}"),
+            Block::PageBreak => println!("P|"),
             Block::Table(rows) => {
                 for r in rows {
                     let cells: Vec<String> = r

@@ -1,4 +1,4 @@
-//! pdftotext's output → lines: form feeds are line breaks, page-number lines
+//! pdftotext's output → lines: form feeds are page breaks, page-number lines
 //! and trailing blank lines go.
 
 use crate::model::Block;
@@ -15,20 +15,30 @@ pub(super) fn text_to_blocks(text: &str) -> Vec<Block> {
         })
         .collect();
     let drop = page_number_lines(&pages);
-    let mut lines: Vec<&str> = Vec::new();
+    // None marks a page break.
+    let mut lines: Vec<Option<&str>> = Vec::new();
     for (p, page) in pages.iter().enumerate() {
+        if p > 0 {
+            lines.push(None);
+        }
         for (i, line) in page.iter().enumerate() {
             if !drop.contains(&(p, i)) {
-                lines.push(line);
+                lines.push(Some(line));
             }
         }
     }
-    while lines.last().is_some_and(|l| l.trim().is_empty()) {
+    while lines
+        .last()
+        .is_some_and(|l| l.is_none_or(|l| l.trim().is_empty()))
+    {
         lines.pop();
     }
     lines
         .into_iter()
-        .map(|l| Block::Line(l.to_string()))
+        .map(|l| match l {
+            Some(l) => Block::Line(l.to_string()),
+            None => Block::PageBreak,
+        })
         .collect()
 }
 

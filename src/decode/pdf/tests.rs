@@ -36,7 +36,7 @@ fn lines(doc: &Document) -> Vec<&str> {
         .iter()
         .filter_map(|b| match b {
             Block::Line(l) => Some(l.as_str()),
-            Block::Table(_) => None,
+            Block::Table(_) | Block::PageBreak => None,
         })
         .collect()
 }
@@ -87,6 +87,7 @@ fn texts(blocks: &[Block]) -> Vec<&str> {
         .map(|b| match b {
             Block::Line(l) => l.as_str(),
             Block::Table(_) => "<table>",
+            Block::PageBreak => "<page>",
         })
         .collect()
 }
@@ -101,10 +102,12 @@ fn form_feeds_page_numbers_and_trailing_blanks() {
             "  正文",
             "",
             "",
+            "<page>",
             "第二页",
             "  表格  12  3",
             "",
             "",
+            "<page>",
             "  第三页"
         ]
     );
@@ -116,7 +119,7 @@ fn bare_numbers_out_of_step_with_pages_are_kept() {
     let text = "行政许可\n     550\n\x0C行政处罚\n     17\n\x0C";
     assert_eq!(
         texts(&text_to_blocks(text)),
-        vec!["行政许可", "     550", "", "行政处罚", "     17"]
+        vec!["行政许可", "     550", "", "<page>", "行政处罚", "     17"]
     );
     // One page numbered 1 is.
     assert_eq!(texts(&text_to_blocks("报告\n  1\n\x0C")), vec!["报告"]);
@@ -374,6 +377,7 @@ proptest::proptest! {
     #[test]
     fn line_splitting_never_panics(text in "[\\PC\n\x0C 0-9第页/\\-—]{0,300}") {
         let blocks = text_to_blocks(&text);
-        proptest::prop_assert!(blocks.len() <= text.split(['\n', '\x0C']).count());
+        let page_breaks = text.matches('\x0C').count();
+        proptest::prop_assert!(blocks.len() <= text.split(['\n', '\x0C']).count() + page_breaks);
     }
 }
