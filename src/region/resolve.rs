@@ -214,7 +214,7 @@ impl RegionResolver {
             let next = mentions.get(i + 1).filter(|n| adjacent(ns, mm, n));
             let rest = &ns[mm.end..];
             let before = ns[..mm.start].chars().next_back();
-            let starts_ok = before.map_or(true, |c| {
+            let starts_ok = before.is_none_or(|c| {
                 c.is_ascii_digit() || !c.is_alphanumeric() || c == '年' || c == '度'
             });
             let follows_ok = rest.is_empty()
