@@ -9,6 +9,7 @@
 
 use std::fmt;
 use std::path::PathBuf;
+use std::sync::Arc;
 
 /// One input file found by the walker, with its position in the sorted input list.
 #[derive(Debug, Clone)]
@@ -199,7 +200,7 @@ pub struct ActiveCell {
     /// Item code (`rules`, `normative_docs`, `licensing`, …).
     pub item: &'static str,
     /// The item label as printed.
-    pub item_label: String,
+    pub item_label: Arc<str>,
     /// Measure code (`made`, `published`, `public_total`, `prev_items`, `change`, …).
     pub measure: &'static str,
     /// The number, normalised to 万元 for money with a known unit.
@@ -218,7 +219,7 @@ pub struct ApplicationCell {
     /// Row code (`new`, `granted`, `denied.state_secret`, …).
     pub row: &'static str,
     /// The row label as printed (None when the row is missing).
-    pub row_label: Option<String>,
+    pub row_label: Option<Arc<str>>,
     /// Applicant column code (`natural_person`, …, `total`).
     pub applicant: &'static str,
     /// The count; None when blank or missing.
@@ -384,7 +385,7 @@ pub struct Region {
 /// A report, ready for the sink.
 #[derive(Debug, Clone)]
 pub struct Report {
-    /// Stable id from the content (hex of the first 16 bytes of the SHA-256 of the raw bytes).
+    /// Stable id from the content (hex of the first 16 bytes of the BLAKE3 hash of the raw bytes).
     pub report_id: String,
     /// Path relative to the input root.
     pub source_path: String,

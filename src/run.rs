@@ -21,7 +21,6 @@ use crate::sink::schema::LedgerEntry;
 use crate::sink::{DatasetWriter, FailingStore, LocalStore, SinkError, Store};
 use crate::validate;
 use crate::walk::{self, WalkError};
-use sha2::{Digest, Sha256};
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::sync::mpsc;
@@ -522,9 +521,9 @@ fn process_bytes(
     pdf: &PdfOptions,
 ) -> Result<Report, Failure> {
     let doc = decode::decode(&file.path, bytes, pdf).map_err(Failure::Decode)?;
-    let mut parsed = parse::parse(&doc).map_err(Failure::Parse)?;
-    validate::validate(&mut parsed);
     let text = doc.plain_text();
+    let mut parsed = parse::parse_with_text(&doc, &text).map_err(Failure::Parse)?;
+    validate::validate(&mut parsed);
     let resolution = resolver.resolve(&RegionInput {
         title: parsed.title.as_deref(),
         agency: parsed.agency.as_deref(),
@@ -544,9 +543,14 @@ fn process_bytes(
     })
 }
 
-/// The stable id of an input's content: the first 16 bytes of its SHA-256, in hex.
+/// The stable id of an input's content: the first 16 bytes of its BLAKE3 hash, in hex.
+///
+/// ```
+/// assert_eq!(xxgk::run::content_id(b"").len(), 32);
+/// assert_eq!(xxgk::run::content_id(b"a"), xxgk::run::content_id(b"a"));
+/// ```
 pub fn content_id(bytes: &[u8]) -> String {
-    hex::encode(&Sha256::digest(bytes)[..16])
+    hex::encode(&blake3::hash(bytes).as_bytes()[..16])
 }
 
 /// `run-NNNNN`, one more than the runs already committed to the dataset.

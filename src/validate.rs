@@ -30,11 +30,40 @@ fn term(state: CellState, count: Option<i64>) -> Option<i64> {
     }
 }
 
-fn app(cells: &[ApplicationCell], row: &str, applicant: &str) -> Option<i64> {
-    cells
-        .iter()
-        .find(|c| c.row == row && c.applicant == applicant)
-        .and_then(|c| term(c.state, c.count))
+/// Identity terms of table B, indexed by (row, applicant), built once per report.
+struct Terms {
+    rows: Vec<&'static str>,
+    /// `rows.len() × APPLICANTS.len()` terms, row-major.
+    terms: Vec<Option<i64>>,
+}
+
+impl Terms {
+    fn new(cells: &[ApplicationCell]) -> Self {
+        let mut rows: Vec<&'static str> = Vec::new();
+        for c in cells {
+            if rows.last() != Some(&c.row) && !rows.contains(&c.row) {
+                rows.push(c.row);
+            }
+        }
+        let mut terms = vec![None; rows.len() * APPLICANTS.len()];
+        for c in cells {
+            if let Some(i) = Self::index(&rows, c.row, c.applicant) {
+                terms[i] = term(c.state, c.count);
+            }
+        }
+        Terms { rows, terms }
+    }
+
+    fn index(rows: &[&str], row: &str, applicant: &str) -> Option<usize> {
+        let r = rows.iter().position(|x| *x == row)?;
+        let a = APPLICANTS.iter().position(|x| *x == applicant)?;
+        Some(r * APPLICANTS.len() + a)
+    }
+
+    /// The term of a cell; None when it is unknown or absent.
+    fn get(&self, row: &str, applicant: &str) -> Option<i64> {
+        Self::index(&self.rows, row, applicant).and_then(|i| self.terms[i])
+    }
 }
 
 fn sum(terms: impl IntoIterator<Item = Option<i64>>) -> Option<i64> {
@@ -49,21 +78,12 @@ fn check_applications(cells: &[ApplicationCell], findings: &mut Vec<Finding>) {
     if cells.is_empty() {
         return;
     }
-    let mut rows: Vec<&'static str> = Vec::new();
-    for c in cells {
-        if !rows.contains(&c.row) {
-            rows.push(c.row);
-        }
-    }
+    let t = Terms::new(cells);
+    let rows = t.rows.clone();
+    let app = |row: &str, applicant: &str| t.get(row, applicant);
     for applicant in APPLICANTS {
-        let left = sum([
-            app(cells, "new", applicant),
-            app(cells, "carried_over", applicant),
-        ]);
-        let right = sum([
-            app(cells, "total", applicant),
-            app(cells, "carried_forward", applicant),
-        ]);
+        let left = sum([app("new", applicant), app("carried_over", applicant)]);
+        let right = sum([app("total", applicant), app("carried_forward", applicant)]);
         push_break(
             findings,
             "B.column_balance",
@@ -75,24 +95,24 @@ fn check_applications(cells: &[ApplicationCell], findings: &mut Vec<Finding>) {
         let outcomes = sum(rows
             .iter()
             .filter(|r| is_outcome_row(r))
-            .map(|r| app(cells, r, applicant)));
+            .map(|r| app(r, applicant)));
         push_break(
             findings,
             "B.outcome_total",
             format!("applications:{applicant}"),
             outcomes,
-            app(cells, "total", applicant),
+            app("total", applicant),
             "the total row should equal the sum of the outcome rows",
         );
     }
     for row in &rows {
-        let parts = sum(APPLICANTS[..6].iter().map(|a| app(cells, row, a)));
+        let parts = sum(APPLICANTS[..6].iter().map(|a| app(row, a)));
         push_break(
             findings,
             "B.row_total",
             format!("applications:{row}"),
             parts,
-            app(cells, row, "total"),
+            app(row, "total"),
             "the total column should equal the sum of the six applicant columns",
         );
     }

@@ -45,7 +45,8 @@ pub fn decode_to_string(bytes: &[u8]) -> Result<(String, &'static str), DecodeEr
             });
     }
     check_not_binary(bytes)?;
-    if let Ok(text) = std::str::from_utf8(bytes) {
+    // simdutf8: the same validation as std, several times faster on CJK text.
+    if let Ok(text) = simdutf8::basic::from_utf8(bytes) {
         return Ok((text.to_string(), UTF_8.name()));
     }
     let mut detector = chardetng::EncodingDetector::new();

@@ -5,10 +5,20 @@
 //! by key phrases that survive line breaks and the wording drift seen in reports.
 
 use crate::model::Template;
+use aho_corasick::AhoCorasick;
+use std::sync::LazyLock;
 
 /// Normalise a label for matching: drop whitespace and markdown, full-width brackets and dots.
-pub fn norm(text: &str) -> String {
-    text.chars()
+/// Borrows when the text is already normal (most cells), so tokenizing allocates little.
+pub fn norm(text: &str) -> std::borrow::Cow<'_, str> {
+    let needs_change = text
+        .chars()
+        .any(|c| c.is_whitespace() || matches!(c, '*' | '(' | ')' | ',' | ':' | '．' | '、'));
+    if !needs_change {
+        return std::borrow::Cow::Borrowed(text);
+    }
+    let owned: String = text
+        .chars()
         .filter(|c| !c.is_whitespace() && *c != '*')
         .map(|c| match c {
             '(' => '（',
@@ -18,7 +28,8 @@ pub fn norm(text: &str) -> String {
             '．' | '、' => '.',
             _ => c,
         })
-        .collect()
+        .collect();
+    std::borrow::Cow::Owned(owned)
 }
 
 /// Longest text (in chars) that can still be a table label; longer cells are prose.
@@ -107,13 +118,20 @@ pub fn active_template_marker(cell: &str) -> Option<Template> {
         "采购项目数量",
         "采购总金额",
     ];
-    if V2021.iter().any(|m| cell.contains(m)) {
-        Some(Template::V2021)
-    } else if V2019.iter().any(|m| cell.contains(m)) {
-        Some(Template::V2019)
-    } else {
-        None
+    if cell.len() > 4 * MAX_LABEL_CHARS {
+        return None;
     }
+    // One automaton over both lists; a 2021 marker wins over a 2019 one.
+    static MARKERS: LazyLock<AhoCorasick> =
+        LazyLock::new(|| AhoCorasick::new(V2021.iter().chain(V2019)).expect("valid patterns"));
+    let mut found = None;
+    for m in MARKERS.find_overlapping_iter(cell) {
+        if m.pattern().as_usize() < V2021.len() {
+            return Some(Template::V2021);
+        }
+        found = Some(Template::V2019);
+    }
+    found
 }
 
 /// Table B applicant columns, in printed order.
@@ -232,8 +250,16 @@ pub fn application_row(cell: &str, after_new: bool, in_other: bool) -> Option<&'
     if cell.chars().count() > MAX_LABEL_CHARS || cell.contains("勾稽关系") {
         return None;
     }
-    if let Some((_, code)) = ROW_KEYS.iter().find(|(key, _)| cell.contains(key)) {
-        return Some(code);
+    // The first key in ROW_KEYS order that occurs anywhere in the cell wins.
+    static KEYS: LazyLock<AhoCorasick> = LazyLock::new(|| {
+        AhoCorasick::new(ROW_KEYS.iter().map(|(k, _)| k)).expect("valid patterns")
+    });
+    if let Some(first) = KEYS
+        .find_overlapping_iter(cell)
+        .map(|m| m.pattern().as_usize())
+        .min()
+    {
+        return Some(ROW_KEYS[first].1);
     }
     let label = strip_numbering(cell);
     if after_new && label == "总计" {

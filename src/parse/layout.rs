@@ -12,18 +12,25 @@
 //! Explicit grids (HTML, DOCX) map row by row; spanned slots are not repeated
 //! as cells, so a merged number is read once.
 
+use super::labels;
+use super::number::{parse_number, NumberCell};
 use crate::model::{Block, Document};
+use std::borrow::Cow;
 
 /// One unit of the stream the table parser reads.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Token {
+pub enum Token<'a> {
     /// One cell.
     Cell {
-        /// The cell's text (trimmed; empty for a blank cell).
-        text: String,
+        /// The cell's text (trimmed; empty for a blank cell), borrowed from the document.
+        text: Cow<'a, str>,
+        /// The text normalised for label matching ([`labels::norm`]), computed once.
+        norm: Cow<'a, str>,
         /// Character column where the cell starts, for space-aligned layouts
         /// (where blank cells leave no trace and only positions tell columns apart).
         col: Option<u32>,
+        /// What the cell holds, computed once.
+        class: CellClass,
     },
     /// The end of a row (a soft hint: some layouts do not mark every row end).
     RowEnd,
@@ -31,10 +38,61 @@ pub enum Token {
     PageBreak,
 }
 
-impl Token {
+/// Cells longer than this (in bytes) are prose: longer than any label
+/// ([`labels::MAX_LABEL_CHARS`] characters of 3 bytes, plus slack).
+const LONG_CELL_BYTES: usize = 4 * labels::MAX_LABEL_CHARS;
+
+/// What a cell holds, as far as the table readers care.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum CellClass {
+    /// Empty or a placeholder (`无`, `/`, `-`).
+    Blank,
+    /// A number.
+    Number,
+    /// Anything else: a label, a header, prose.
+    Text,
+}
+
+impl<'a> Token<'a> {
     /// A cell without a position.
-    pub fn cell(text: String) -> Self {
-        Token::Cell { text, col: None }
+    pub fn cell(text: Cow<'a, str>) -> Self {
+        Token::at(text, None)
+    }
+
+    /// A cell starting at a character column.
+    pub fn at(text: Cow<'a, str>, col: Option<u32>) -> Self {
+        // Prose is never a label or a number: skip the work for long cells.
+        if text.len() > LONG_CELL_BYTES {
+            let norm = match &text {
+                Cow::Borrowed(s) => Cow::Borrowed(*s),
+                Cow::Owned(s) => Cow::Owned(s.clone()),
+            };
+            return Token::Cell {
+                text,
+                norm,
+                col,
+                class: CellClass::Text,
+            };
+        }
+        let class = classify(&text);
+        let norm = match &text {
+            Cow::Borrowed(s) => labels::norm(s),
+            Cow::Owned(s) => Cow::Owned(labels::norm(s).into_owned()),
+        };
+        Token::Cell {
+            text,
+            norm,
+            col,
+            class,
+        }
+    }
+}
+
+fn classify(text: &str) -> CellClass {
+    match parse_number(text) {
+        NumberCell::Blank => CellClass::Blank,
+        NumberCell::Value { .. } => CellClass::Number,
+        NumberCell::Invalid => CellClass::Text,
     }
 }
 
@@ -47,7 +105,7 @@ enum TextLayout {
 }
 
 /// Turn a document into tokens.
-pub fn tokenize(doc: &Document) -> Vec<Token> {
+pub fn tokenize(doc: &Document) -> Vec<Token<'_>> {
     let layout = detect_layout(doc);
     let mut tokens = Vec::new();
     let mut in_tab_row = false;
@@ -97,7 +155,7 @@ fn detect_layout(doc: &Document) -> TextLayout {
     }
 }
 
-fn tab_cell_line(line: &str, tokens: &mut Vec<Token>, in_row: &mut bool) {
+fn tab_cell_line<'a>(line: &'a str, tokens: &mut Vec<Token<'a>>, in_row: &mut bool) {
     if let Some(cell) = line.strip_prefix('\t') {
         if cell.contains('\t') {
             split_tabs(cell, tokens);
@@ -119,9 +177,12 @@ fn tab_cell_line(line: &str, tokens: &mut Vec<Token>, in_row: &mut bool) {
     }
     // A short untabbed line inside a row is the rest of a cell broken over two lines.
     if *in_row && trimmed.chars().count() <= 12 && !looks_like_heading(trimmed) {
-        if let Some(Token::Cell { text: prev, .. }) = tokens.last_mut() {
-            prev.push_str(&clean(trimmed));
-            return;
+        if let Some(last) = tokens.last_mut() {
+            if let Token::Cell { text, col, .. } = last {
+                let joined = Token::at(Cow::Owned(format!("{text}{}", clean(trimmed))), *col);
+                *last = joined;
+                return;
+            }
         }
     }
     if *in_row {
@@ -131,7 +192,7 @@ fn tab_cell_line(line: &str, tokens: &mut Vec<Token>, in_row: &mut bool) {
     column_line(line, tokens);
 }
 
-fn pipe_cell_line(line: &str, tokens: &mut Vec<Token>) {
+fn pipe_cell_line<'a>(line: &'a str, tokens: &mut Vec<Token<'a>>) {
     let trimmed = line.trim_end();
     match trimmed.split_once('|') {
         Some((cell, rest)) if trimmed.ends_with('|') => {
@@ -145,25 +206,34 @@ fn pipe_cell_line(line: &str, tokens: &mut Vec<Token>) {
 }
 
 /// A line of tab- or space-aligned columns: one row.
-fn column_line(line: &str, tokens: &mut Vec<Token>) {
+fn column_line<'a>(line: &'a str, tokens: &mut Vec<Token<'a>>) {
     if line.trim().is_empty() {
         return;
     }
-    if line.trim_matches('\t').contains('\t') {
+    let trimmed = line.trim_matches('\t');
+    if trimmed.as_bytes().contains(&b'\t') {
         split_tabs(line, tokens);
+    } else if !has_wide_space(trimmed.trim()) {
+        // Prose and single cells: one cell, no column splitting.
+        let col = line.len() - line.trim_start().len();
+        let col = line[..col].chars().count() as u32;
+        tokens.push(Token::at(clean(line), Some(col)));
     } else {
         for (col, chunk) in split_wide_spaces(line.trim_end()) {
-            tokens.push(Token::Cell {
-                text: clean(chunk),
-                col: Some(col),
-            });
+            tokens.push(Token::at(clean(chunk), Some(col)));
         }
     }
     tokens.push(Token::RowEnd);
 }
 
+/// Whether a line has a column gap: two spaces, or an ideographic or no-break space.
+fn has_wide_space(line: &str) -> bool {
+    let bytes = line.as_bytes();
+    bytes.windows(2).any(|w| w == b"  ") || line.contains(['\u{3000}', '\u{a0}'])
+}
+
 /// Tab-separated cells; a trailing tab run is not a cell (rows end in tabs for spans).
-fn split_tabs(line: &str, tokens: &mut Vec<Token>) {
+fn split_tabs<'a>(line: &'a str, tokens: &mut Vec<Token<'a>>) {
     let line = line.trim_end_matches(['\r', ' ']);
     let mut cells: Vec<&str> = line.split('\t').collect();
     while cells.len() > 1 && cells.last().is_some_and(|c| c.trim().is_empty()) {
@@ -216,9 +286,13 @@ fn looks_like_heading(text: &str) -> bool {
 }
 
 /// Trim a cell and drop markdown emphasis.
-fn clean(text: &str) -> String {
-    text.trim_matches(|c: char| c.is_whitespace() || c == '|')
-        .replace("**", "")
+fn clean(text: &str) -> Cow<'_, str> {
+    let trimmed = text.trim_matches(|c: char| c.is_whitespace() || c == '|');
+    if trimmed.contains("**") {
+        Cow::Owned(trimmed.replace("**", ""))
+    } else {
+        Cow::Borrowed(trimmed)
+    }
 }
 
 #[cfg(test)]
@@ -234,11 +308,11 @@ mod tests {
         }
     }
 
-    fn cells(tokens: &[Token]) -> Vec<&str> {
+    fn cells<'a>(tokens: &'a [Token<'_>]) -> Vec<&'a str> {
         tokens
             .iter()
             .map(|t| match t {
-                Token::Cell { text, .. } => text.as_str(),
+                Token::Cell { text, .. } => text.as_ref(),
                 Token::RowEnd => "⏎",
                 Token::PageBreak => "⇟",
             })
@@ -279,7 +353,8 @@ mod tests {
             "",
         ];
         lines.extend(std::iter::repeat_n("\tx", 20));
-        let tokens = tokenize(&doc(&lines));
+        let d = doc(&lines);
+        let tokens = tokenize(&d);
         assert_eq!(
             &cells(&tokens)[..7],
             &["信息内容", "本年新制作数量", "⏎", "规章", "", "1", "⏎"]

@@ -17,6 +17,7 @@ use crate::model::{
     ReviewCell, Severity, Template,
 };
 use number::{parse_number, NumberCell, Unit};
+use std::sync::Arc;
 use tables::{RawRow, RawTables};
 
 /// Why a document is not a report at all.
@@ -29,8 +30,13 @@ pub enum ParseError {
 
 /// Parse one document.
 pub fn parse(doc: &Document) -> Result<ParsedReport, ParseError> {
-    let text = doc.plain_text();
-    let meta = meta::read_meta(&text);
+    parse_with_text(doc, &doc.plain_text())
+}
+
+/// Parse one document whose [`Document::plain_text`] the caller already has
+/// (the run needs it for region resolution too).
+pub fn parse_with_text(doc: &Document, text: &str) -> Result<ParsedReport, ParseError> {
+    let meta = meta::read_meta(text);
     let tokens = layout::tokenize(doc);
     let raw = tables::read_tables(&tokens);
     let found = [
@@ -173,11 +179,12 @@ fn active_cells(
         if row.is_none() && !rows.is_empty() {
             absent.push(item);
         }
+        let label: Arc<str> = Arc::from(row.map_or("", |r| r.label.as_str()));
         for (i, &measure) in labels::active_measures(item, template).iter().enumerate() {
             let Some(row) = row else {
                 cells.push(ActiveCell {
                     item,
-                    item_label: String::new(),
+                    item_label: Arc::from(""),
                     measure,
                     value: None,
                     unit: None,
@@ -187,9 +194,7 @@ fn active_cells(
                 continue;
             };
             let raw = row.cells.get(i).cloned().unwrap_or_default();
-            cells.push(active_cell(
-                item, &row.label, measure, raw, template, findings,
-            ));
+            cells.push(active_cell(item, &label, measure, raw, template, findings));
         }
     }
     if !absent.is_empty() {
@@ -200,7 +205,7 @@ fn active_cells(
 
 fn active_cell(
     item: &'static str,
-    label: &str,
+    label: &Arc<str>,
     measure: &'static str,
     raw: String,
     template: Template,
@@ -208,7 +213,7 @@ fn active_cell(
 ) -> ActiveCell {
     let mut cell = ActiveCell {
         item,
-        item_label: label.to_string(),
+        item_label: label.clone(),
         measure,
         value: None,
         unit: None,
@@ -324,6 +329,7 @@ fn application_cells(
         if row.is_none() && !rows.is_empty() {
             absent.push(code);
         }
+        let label: Option<Arc<str>> = row.map(|r| Arc::from(r.label.as_str()));
         for (i, &applicant) in labels::APPLICANTS.iter().enumerate() {
             let cell = match row {
                 None => ApplicationCell {
@@ -343,7 +349,7 @@ fn application_cells(
                     );
                     ApplicationCell {
                         row: code,
-                        row_label: Some(row.label.clone()),
+                        row_label: label.clone(),
                         applicant,
                         count,
                         state,

@@ -54,6 +54,22 @@ pub enum NumberCell {
 /// assert_eq!(parse_number("无"), NumberCell::Blank);
 /// ```
 pub fn parse_number(raw: &str) -> NumberCell {
+    let trimmed = raw.trim();
+    // Fast paths without allocation: plain ASCII integers, and labels (which
+    // start with a character no number or placeholder starts with).
+    if !trimmed.is_empty() && trimmed.len() <= 18 && trimmed.bytes().all(|b| b.is_ascii_digit()) {
+        if let Ok(v) = trimmed.parse::<u64>() {
+            return NumberCell::Value {
+                value: v as f64,
+                unit: None,
+            };
+        }
+    }
+    if let Some(first) = trimmed.chars().next() {
+        if !could_start_number(first) {
+            return NumberCell::Invalid;
+        }
+    }
     let text = normalise(raw);
     if text.is_empty() || is_placeholder(&text) {
         return NumberCell::Blank;
@@ -104,6 +120,33 @@ fn normalise(raw: &str) -> String {
             _ => c,
         })
         .collect()
+}
+
+/// Characters a number, a sign or a placeholder can start with (after trimming).
+fn could_start_number(c: char) -> bool {
+    c.is_ascii_digit()
+        || c.is_whitespace()
+        || matches!(
+            c,
+            '０'
+                ..='９'
+                    | '+'
+                    | '-'
+                    | '－'
+                    | '—'
+                    | '−'
+                    | '＋'
+                    | '增'
+                    | '减'
+                    | '*'
+                    | '/'
+                    | '／'
+                    | '\\'
+                    | '无'
+                    | '…'
+                    | '.'
+                    | '．'
+        )
 }
 
 fn is_placeholder(text: &str) -> bool {

@@ -6,9 +6,8 @@
 //! ends, a non-value cell appears, or the row is full. A label whose values
 //! are on the next line (PDF layouts break long labels) keeps waiting.
 
-use super::labels::{self, norm};
-use super::layout::Token;
-use super::number::{parse_number, NumberCell};
+use super::labels;
+use super::layout::{CellClass, Token};
 use crate::model::{Finding, Severity, Template};
 
 /// One row as printed: its label and its value cells' raw text.
@@ -48,10 +47,6 @@ pub fn read_tables(tokens: &[Token]) -> RawTables {
     out
 }
 
-fn is_value(text: &str) -> bool {
-    !matches!(parse_number(text), NumberCell::Invalid)
-}
-
 /// Collects value cells after a label until the row is complete.
 struct Pending {
     code: &'static str,
@@ -70,7 +65,7 @@ fn read_active(tokens: &[Token], out: &mut RawTables) {
         });
     };
     for token in tokens {
-        let text = match token {
+        let (text, n, class) = match token {
             Token::PageBreak => continue,
             Token::RowEnd => {
                 if let Some(p) = pending.take() {
@@ -78,30 +73,37 @@ fn read_active(tokens: &[Token], out: &mut RawTables) {
                 }
                 continue;
             }
-            Token::Cell { text, .. } => text,
+            Token::Cell {
+                text, norm, class, ..
+            } => (text.as_ref(), norm.as_ref(), *class),
         };
-        let n = norm(text);
-        match labels::active_template_marker(&n) {
-            Some(Template::V2021) => v2021 += 1,
-            Some(_) => v2019 += 1,
-            None => {}
-        }
-        if let Some(item) = labels::active_item(&n) {
+        // Numbers and blanks are never labels: only text cells are looked up.
+        let item = if class == CellClass::Text {
+            match labels::active_template_marker(n) {
+                Some(Template::V2021) => v2021 += 1,
+                Some(_) => v2019 += 1,
+                None => {}
+            }
+            labels::active_item(n)
+        } else {
+            None
+        };
+        if let Some(item) = item {
             if let Some(p) = pending.take() {
                 finish(p, out);
             }
             if !out.active.iter().any(|r| r.code == item) {
                 pending = Some(Pending {
                     code: item,
-                    label: text.clone(),
+                    label: text.to_string(),
                     cells: Vec::new(),
                 });
             }
             continue;
         }
         if let Some(p) = pending.as_mut() {
-            if is_value(text) && p.cells.len() < 3 {
-                p.cells.push(text.clone());
+            if class != CellClass::Text && p.cells.len() < 3 {
+                p.cells.push(text.to_string());
                 continue;
             }
             if let Some(p) = pending.take() {
@@ -138,7 +140,7 @@ fn read_applications(tokens: &[Token], out: &mut RawTables) {
     let mut pending: Option<PendingRow> = None;
     let mut reader = RowsReader::default();
     for token in tokens {
-        let (text, col) = match token {
+        let (text, col, n, class) = match token {
             // Positions on a new page are not comparable with the header's.
             Token::PageBreak => {
                 anchors = [None; 7];
@@ -151,10 +153,14 @@ fn read_applications(tokens: &[Token], out: &mut RawTables) {
                 }
                 continue;
             }
-            Token::Cell { text, col } => (text, *col),
+            Token::Cell {
+                text,
+                col,
+                norm,
+                class,
+            } => (text.as_ref(), *col, norm.as_ref(), *class),
         };
-        let n = norm(text);
-        if after_new && labels::is_review_start(&n) {
+        if after_new && labels::is_review_start(n) {
             break;
         }
         if !after_new && (n.contains("申请人情况") || n.contains("勾稽关系")) {
@@ -162,7 +168,7 @@ fn read_applications(tokens: &[Token], out: &mut RawTables) {
         }
         if in_header && !after_new {
             if let Some(c) = col {
-                let label = labels::strip_numbering(&n);
+                let label = labels::strip_numbering(n);
                 if let Some(i) = APPLICANT_HEADERS
                     .iter()
                     .position(|keys| keys.iter().any(|k| label.starts_with(k)))
@@ -178,7 +184,7 @@ fn read_applications(tokens: &[Token], out: &mut RawTables) {
             || pending
                 .as_ref()
                 .is_some_and(|p| p.code.starts_with("other"));
-        if let Some(code) = labels::application_row(&n, after_new, in_other) {
+        if let Some(code) = labels::application_row(n, after_new, in_other) {
             if !after_new && code != "new" {
                 continue;
             }
@@ -187,14 +193,14 @@ fn read_applications(tokens: &[Token], out: &mut RawTables) {
             after_new = true;
             pending = Some(PendingRow {
                 code,
-                label: text.clone(),
+                label: text.to_string(),
                 cells: Vec::new(),
             });
             continue;
         }
         let Some(p) = pending.as_mut() else { continue };
-        if is_value(text) {
-            p.cells.push((text.clone(), col));
+        if class != CellClass::Text {
+            p.cells.push((text.to_string(), col));
             if p.cells.len() == labels::APPLICANTS.len() {
                 let done = p.code == "carried_forward";
                 reader.finish(pending.take(), &anchors);
@@ -294,37 +300,42 @@ fn place_by_column(
 }
 
 fn read_review(tokens: &[Token], out: &mut RawTables) {
-    let Some(start) = tokens.iter().position(
-        |t| matches!(t, Token::Cell { text, .. } if labels::is_review_start(&norm(text))),
-    ) else {
+    let Some(start) = tokens
+        .iter()
+        .position(|t| matches!(t, Token::Cell { norm, .. } if labels::is_review_start(norm)))
+    else {
         return;
     };
     let mut headers = 0;
     let mut values: Vec<String> = Vec::new();
     for token in &tokens[start..] {
-        let Token::Cell { text, .. } = token else {
+        let Token::Cell {
+            text,
+            norm: n,
+            class,
+            ..
+        } = token
+        else {
             continue;
         };
-        let n = norm(text);
-        let cell = parse_number(text);
         if values.is_empty() {
-            if labels::is_review_outcome_header(&n) {
+            if labels::is_review_outcome_header(n.as_ref()) {
                 headers += 1;
                 continue;
             }
-            if labels::is_section_after_review(&n) {
+            if labels::is_section_after_review(n.as_ref()) {
                 break;
             }
-            let starts = matches!(cell, NumberCell::Value { .. })
-                || (headers >= 15 && cell == NumberCell::Blank);
+            let starts =
+                *class == CellClass::Number || (headers >= 15 && *class == CellClass::Blank);
             if !starts {
                 continue;
             }
         }
-        if matches!(cell, NumberCell::Invalid) {
+        if *class == CellClass::Text {
             break;
         }
-        values.push(text.clone());
+        values.push(text.to_string());
         if values.len() == 15 {
             break;
         }

@@ -295,60 +295,64 @@ impl TableBuffer {
     }
 }
 
+/// Where [`append_report`] puts a report's rows: one buffer per table, looked
+/// up once per table and report (not once per row).
+pub trait ReportBuffers {
+    /// The buffer for `table`'s rows of the report being appended.
+    fn buffer(&mut self, table: Table) -> &mut TableBuffer;
+}
+
 /// Append every row a report contributes, table by table.
-pub fn append_report(report: &Report, run_id: &str, mut sink: impl FnMut(Table, &[Value<'_>])) {
+pub fn append_report(report: &Report, run_id: &str, out: &mut dyn ReportBuffers) {
     use Value::{Float, Int, Str};
     let id = Some(report.report_id.as_str());
     let p = &report.parsed;
     let r = &report.region;
     let template_of = |i: usize| p.table_templates[i].map(|t| t.as_str());
-    sink(
-        Table::Reports,
-        &[
-            Str(id),
-            Str(Some(&report.source_path)),
-            Str(Some(report.source_format.as_str())),
-            Str(Some(&report.encoding)),
-            Int(Some(report.bytes as i64)),
-            Str(p.title.as_deref()),
-            Str(p.agency.as_deref()),
-            Str(r.province.as_deref()),
-            Str(r.province_code.as_deref()),
-            Str(r.city.as_deref()),
-            Str(r.city_code.as_deref()),
-            Str(r.county.as_deref()),
-            Str(r.county_code.as_deref()),
-            Str(r.adcode.as_deref()),
-            Str(r.admin_level.map(|l| l.as_str())),
-            Str(r.basis.as_deref()),
-            Str(Some(p.template.as_str())),
-            Str(template_of(0)),
-            Str(template_of(1)),
-            Str(Some(p.status.as_str())),
-            Int(Some(p.findings.len() as i64)),
-            Str(report.supersedes.as_deref()),
-            Str(Some(run_id)),
-        ],
-    );
-    for c in &p.active {
-        sink(
-            Table::ActiveDisclosure,
-            &[
+    out.buffer(Table::Reports).append(&[
+        Str(id),
+        Str(Some(&report.source_path)),
+        Str(Some(report.source_format.as_str())),
+        Str(Some(&report.encoding)),
+        Int(Some(report.bytes as i64)),
+        Str(p.title.as_deref()),
+        Str(p.agency.as_deref()),
+        Str(r.province.as_deref()),
+        Str(r.province_code.as_deref()),
+        Str(r.city.as_deref()),
+        Str(r.city_code.as_deref()),
+        Str(r.county.as_deref()),
+        Str(r.county_code.as_deref()),
+        Str(r.adcode.as_deref()),
+        Str(r.admin_level.map(|l| l.as_str())),
+        Str(r.basis.as_deref()),
+        Str(Some(p.template.as_str())),
+        Str(template_of(0)),
+        Str(template_of(1)),
+        Str(Some(p.status.as_str())),
+        Int(Some(p.findings.len() as i64)),
+        Str(report.supersedes.as_deref()),
+        Str(Some(run_id)),
+    ]);
+    if !p.active.is_empty() {
+        let buf = out.buffer(Table::ActiveDisclosure);
+        for c in &p.active {
+            buf.append(&[
                 Str(id),
                 Str(Some(c.item)),
-                Str((!c.item_label.is_empty()).then_some(c.item_label.as_str())),
+                Str((!c.item_label.is_empty()).then_some(&*c.item_label)),
                 Str(Some(c.measure)),
                 Float(c.value),
                 Str(c.unit.as_deref()),
                 Str(Some(c.state.as_str())),
                 Str(c.raw.as_deref()),
-            ],
-        );
+            ]);
+        }
     }
-    for c in &p.applications {
-        sink(
-            Table::Applications,
-            &[
+    if !p.applications.is_empty() {
+        let buf = out.buffer(Table::Applications);
+        for c in &p.applications {
+            buf.append(&[
                 Str(id),
                 Str(Some(c.row)),
                 Str(c.row_label.as_deref()),
@@ -356,24 +360,27 @@ pub fn append_report(report: &Report, run_id: &str, mut sink: impl FnMut(Table, 
                 Int(c.count),
                 Str(Some(c.state.as_str())),
                 Str(c.raw.as_deref()),
-            ],
-        );
+            ]);
+        }
     }
-    for c in &p.review {
-        sink(
-            Table::ReviewLitigation,
-            &[
+    if !p.review.is_empty() {
+        let buf = out.buffer(Table::ReviewLitigation);
+        for c in &p.review {
+            buf.append(&[
                 Str(id),
                 Str(Some(c.proceeding)),
                 Str(Some(c.outcome)),
                 Int(c.count),
                 Str(Some(c.state.as_str())),
                 Str(c.raw.as_deref()),
-            ],
-        );
+            ]);
+        }
     }
-    for f in &p.findings {
-        append_finding(id, f, |v| sink(Table::Findings, v));
+    if !p.findings.is_empty() {
+        let buf = out.buffer(Table::Findings);
+        for f in &p.findings {
+            append_finding(id, f, |v| buf.append(v));
+        }
     }
 }
 

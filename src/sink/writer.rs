@@ -110,6 +110,44 @@ fn is_safe_slug(s: &str) -> bool {
             .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'_')
 }
 
+/// The partition buffers of one report's region and year, for [`schema::append_report`].
+struct PartitionBuffers<'b> {
+    buffers: &'b mut BTreeMap<PartitionKey, TableBuffer>,
+    region: Option<&'b str>,
+    year: Option<i32>,
+    /// Partitions used, with the rows they held when first used.
+    touched: Vec<(PartitionKey, usize)>,
+}
+
+impl PartitionBuffers<'_> {
+    /// The partitions touched and how many rows each gained.
+    fn finish(self) -> Vec<(PartitionKey, usize)> {
+        self.touched
+            .into_iter()
+            .map(|(key, before)| {
+                let after = self.buffers.get(&key).map_or(before, |b| b.len());
+                (key, after - before)
+            })
+            .collect()
+    }
+}
+
+impl schema::ReportBuffers for PartitionBuffers<'_> {
+    fn buffer(&mut self, table: Table) -> &mut TableBuffer {
+        let key = PartitionKey {
+            table,
+            region: self.region.map(str::to_string),
+            year: self.year,
+        };
+        let buffer = self
+            .buffers
+            .entry(key.clone())
+            .or_insert_with(|| TableBuffer::new(table));
+        self.touched.push((key, buffer.len()));
+        buffer
+    }
+}
+
 /// Counts of what a run wrote.
 #[derive(Debug, Default, Clone)]
 pub struct WriteStats {
@@ -172,22 +210,20 @@ impl<'s> DatasetWriter<'s> {
 
     /// Add every row of a report.
     pub fn add_report(&mut self, report: &Report) -> Result<(), SinkError> {
-        let region = report.region.slug.clone();
-        let year = report.parsed.year;
-        let mut touched: Vec<PartitionKey> = Vec::new();
-        let run_id = self.run_id.clone();
-        schema::append_report(report, &run_id, |table, values| {
-            let key = PartitionKey {
-                table,
-                region: region.clone(),
-                year,
-            };
-            self.append(&key, values);
-            if touched.last() != Some(&key) {
-                touched.push(key);
-            }
-        });
-        self.after_append(&touched)
+        let mut out = PartitionBuffers {
+            buffers: &mut self.buffers,
+            region: report.region.slug.as_deref(),
+            year: report.parsed.year,
+            touched: Vec::new(),
+        };
+        schema::append_report(report, &self.run_id, &mut out);
+        let touched = out.finish();
+        for (key, added) in &touched {
+            self.buffered_rows += added;
+            *self.stats.rows.entry(key.table.name()).or_default() += *added as u64;
+        }
+        let keys: Vec<PartitionKey> = touched.into_iter().map(|(k, _)| k).collect();
+        self.after_append(&keys)
     }
 
     /// Add a reject row.
