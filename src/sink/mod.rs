@@ -13,3 +13,6 @@ pub mod writer;
 
 pub use store::{FailingStore, LocalStore, Store};
 pub use writer::{DatasetWriter, SinkError, WriteStats, WriterOptions};
+
+#[cfg(test)]
+mod tests;

@@ -205,3 +205,42 @@ fn strict_makes_a_reject_a_failure() {
     // The data is still written: rejects are data.
     assert_eq!(util::read_table(&out.path().join("d"), "rejects").len(), 1);
 }
+
+/// Corrupt inputs of each format: a reject with a reason each, and the good
+/// file beside them is still read.
+#[test]
+fn corrupt_documents_of_each_format_are_rejected() {
+    let fixtures = util::root().join("tests/fixtures/formats");
+    let read = |name: &str| std::fs::read(fixtures.join(name)).unwrap();
+    let inputs = util::temp_inputs(&[
+        ("truncated.docx", &read("truncated.docx")),
+        ("no_tables.html", &read("no_tables.html")),
+        ("not_a_pdf.pdf", &read("not_a_pdf.pdf")),
+        ("no_text_layer.pdf", &read("no_text_layer.pdf")),
+        ("good.txt", &sample("000_1f3be3be81006fc6.txt")),
+    ]);
+    let out = tempfile::tempdir().unwrap();
+    util::ingest(&[inputs.path()], out.path(), &[]);
+    let reports = util::read_table(out.path(), "reports");
+    let rejects = util::read_table(out.path(), "rejects");
+    assert_eq!(reports.len() + rejects.len(), 5);
+    assert_eq!(by_path(&reports, "good.txt").len(), 1);
+    assert_eq!(reject_reason(&rejects, "truncated.docx"), "corrupt");
+    assert_eq!(reject_reason(&rejects, "no_tables.html"), "not_a_report");
+    let have_pdftotext = std::process::Command::new("pdftotext")
+        .arg("-v")
+        .output()
+        .is_ok();
+    let pdf = reject_reason(&rejects, "not_a_pdf.pdf");
+    let scanned = reject_reason(&rejects, "no_text_layer.pdf");
+    if have_pdftotext {
+        assert!(
+            ["corrupt", "extractor_failed"].contains(&pdf.as_str()),
+            "{pdf}"
+        );
+        assert_eq!(scanned, "no_text_layer");
+    } else {
+        assert_eq!(pdf, "extractor_missing");
+        assert_eq!(scanned, "extractor_missing");
+    }
+}
