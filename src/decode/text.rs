@@ -99,15 +99,20 @@ fn check_not_binary(bytes: &[u8]) -> Result<(), DecodeError> {
 /// form feed also gives a [`Block::PageBreak`]. Lines keep their tabs and
 /// inner spacing (the parser reads layout from them).
 pub fn text_to_lines(text: &str) -> Vec<Block> {
-    let mut blocks = Vec::new();
-    for (i, page) in text.replace("\r\n", "\n").split('\x0C').enumerate() {
+    let mut blocks = Vec::with_capacity(text.len() / 24);
+    for (i, page) in text.split('\x0C').enumerate() {
         if i > 0 {
             blocks.push(Block::PageBreak);
         }
-        blocks.extend(
-            page.split(['\n', '\r'])
-                .map(|line| Block::Line(line.to_string())),
-        );
+        for line in page.split('\n') {
+            let line = line.strip_suffix('\r').unwrap_or(line);
+            if line.as_bytes().contains(&b'\r') {
+                // A lone CR (old Mac line ends) also ends a line.
+                blocks.extend(line.split('\r').map(|l| Block::Line(l.to_string())));
+            } else {
+                blocks.push(Block::Line(line.to_string()));
+            }
+        }
     }
     blocks
 }

@@ -184,7 +184,13 @@ fn read_applications(tokens: &[Token], out: &mut RawTables) {
             || pending
                 .as_ref()
                 .is_some_and(|p| p.code.starts_with("other"));
-        if let Some(code) = labels::application_row(n, after_new, in_other) {
+        // Numbers and blanks are never labels.
+        let row = if class == CellClass::Text {
+            labels::application_row(n, after_new, in_other)
+        } else {
+            None
+        };
+        if let Some(code) = row {
             if !after_new && code != "new" {
                 continue;
             }
