@@ -16,7 +16,7 @@ const SNIFF_BYTES: usize = 64 * 1024;
 /// Decode text bytes (any supported encoding) into a [`Document`] of lines.
 ///
 /// ```
-/// let doc = xxgk::decode::decode_text("标题\n\t规章\n".as_bytes()).unwrap();
+/// let doc = xxgk::decode::decode_text("标题\n\t规章".as_bytes()).unwrap();
 /// assert_eq!(doc.encoding, "UTF-8");
 /// assert_eq!(doc.blocks.len(), 2);
 /// ```
