@@ -11,6 +11,15 @@ use std::path::{Path, PathBuf};
 pub trait Store: Send + Sync {
     /// Write a whole object; readers see all of it or nothing.
     fn put(&self, key: &str, bytes: &[u8]) -> io::Result<()>;
+    /// Write an object that no reader looks at yet (a staged part file): it
+    /// need not be atomic or durable until [`Store::sync`] is called on it.
+    fn put_staged(&self, key: &str, bytes: &[u8]) -> io::Result<()> {
+        self.put(key, bytes)
+    }
+    /// Make objects written with [`Store::put_staged`] durable.
+    fn sync(&self, _keys: &[String]) -> io::Result<()> {
+        Ok(())
+    }
     /// Move a staged object to its final key (atomic per object).
     fn promote(&self, from: &str, to: &str) -> io::Result<()>;
     /// Keys under a prefix, sorted.
@@ -79,6 +88,23 @@ impl Store for LocalStore {
             let _ = fs::remove_file(&tmp);
         }
         result
+    }
+
+    fn put_staged(&self, key: &str, bytes: &[u8]) -> io::Result<()> {
+        let path = self.path(key);
+        if let Some(parent) = path.parent() {
+            fs::create_dir_all(parent)?;
+        }
+        fs::write(path, bytes)
+    }
+
+    /// One `fsync` per file, several in flight: one by one on the sink thread
+    /// they cost milliseconds each.
+    fn sync(&self, keys: &[String]) -> io::Result<()> {
+        use rayon::prelude::*;
+        keys.par_iter()
+            .with_max_len(1)
+            .try_for_each(|key| fs::File::open(self.path(key))?.sync_all())
     }
 
     fn promote(&self, from: &str, to: &str) -> io::Result<()> {
@@ -171,6 +197,12 @@ impl<S: Store> Store for FailingStore<S> {
             return Err(io::Error::from_raw_os_error(28)); // ENOSPC
         }
         self.inner.put(key, bytes)
+    }
+    fn put_staged(&self, key: &str, bytes: &[u8]) -> io::Result<()> {
+        self.put(key, bytes)
+    }
+    fn sync(&self, keys: &[String]) -> io::Result<()> {
+        self.inner.sync(keys)
     }
     fn promote(&self, from: &str, to: &str) -> io::Result<()> {
         self.inner.promote(from, to)

@@ -22,7 +22,6 @@ use parquet::arrow::ArrowWriter;
 use parquet::basic::{Compression, ZstdLevel};
 use parquet::file::properties::{EnabledStatistics, WriterProperties};
 use std::collections::BTreeMap;
-use std::sync::Arc;
 
 /// Why writing the dataset failed.
 #[derive(Debug, thiserror::Error)]
@@ -62,7 +61,7 @@ impl Default for WriterOptions {
     fn default() -> Self {
         WriterOptions {
             max_rows_per_file: 1_000_000,
-            max_buffered_rows: 2_000_000,
+            max_buffered_rows: 500_000,
             row_group_rows: 1_000_000,
             zstd_level: 3,
         }
@@ -108,6 +107,25 @@ fn is_safe_slug(s: &str) -> bool {
         && s.len() <= 32
         && s.bytes()
             .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'_')
+}
+
+/// One part file, numbered, before encoding.
+struct Part {
+    batch: arrow_array::RecordBatch,
+    staged_key: String,
+    final_key: String,
+}
+
+/// Encode a batch as a Parquet file in memory.
+fn encode(
+    batch: &arrow_array::RecordBatch,
+    properties: &WriterProperties,
+) -> Result<Vec<u8>, SinkError> {
+    let mut bytes = Vec::new();
+    let mut writer = ArrowWriter::try_new(&mut bytes, batch.schema(), Some(properties.clone()))?;
+    writer.write(batch)?;
+    writer.close()?;
+    Ok(bytes)
 }
 
 /// The partition buffers of one report's region and year, for [`schema::append_report`].
@@ -164,7 +182,7 @@ pub struct DatasetWriter<'s> {
     store: &'s dyn Store,
     run_id: String,
     options: WriterOptions,
-    properties: Arc<WriterProperties>,
+    properties: WriterProperties,
     buffers: BTreeMap<PartitionKey, TableBuffer>,
     next_file: BTreeMap<PartitionKey, u32>,
     buffered_rows: usize,
@@ -190,7 +208,7 @@ impl<'s> DatasetWriter<'s> {
             store,
             run_id: run_id.to_string(),
             options,
-            properties: Arc::new(properties),
+            properties,
             buffers: BTreeMap::new(),
             next_file: BTreeMap::new(),
             buffered_rows: 0,
@@ -289,45 +307,68 @@ impl<'s> DatasetWriter<'s> {
 
     /// Write one partition's buffered rows as a staged part file.
     fn flush(&mut self, key: &PartitionKey) -> Result<(), SinkError> {
+        if let Some(part) = self.take_part(key)? {
+            let bytes = encode(&part.batch, &self.properties)?;
+            self.stage(part, bytes)?;
+        }
+        Ok(())
+    }
+
+    /// Take a partition's buffered rows as a batch with its part file's keys
+    /// (numbered here, in key order, so names never depend on thread timing).
+    fn take_part(&mut self, key: &PartitionKey) -> Result<Option<Part>, SinkError> {
         let Some(buffer) = self.buffers.get_mut(key) else {
-            return Ok(());
+            return Ok(None);
         };
         if buffer.is_empty() {
-            return Ok(());
+            return Ok(None);
         }
         self.buffered_rows -= buffer.len();
         let batch = buffer.finish()?;
-        let mut bytes = Vec::new();
-        let mut writer = ArrowWriter::try_new(
-            &mut bytes,
-            key.table.schema(),
-            Some((*self.properties).clone()),
-        )?;
-        writer.write(&batch)?;
-        writer.close()?;
         let file_no = self.next_file.entry(key.clone()).or_insert(0);
         let name = format!("part-{}-{:05}.parquet", self.run_id, *file_no);
         *file_no += 1;
         let final_key = format!("{}/{}", key.dir(), name);
         let staged_key = format!("{}/{}", self.staging_prefix(), final_key);
+        Ok(Some(Part {
+            batch,
+            staged_key,
+            final_key,
+        }))
+    }
+
+    /// Write an encoded part file to staging (durable only after [`Store::sync`]).
+    fn stage(&mut self, part: Part, bytes: Vec<u8>) -> Result<(), SinkError> {
         self.store
-            .put(&staged_key, &bytes)
+            .put_staged(&part.staged_key, &bytes)
             .map_err(|source| SinkError::Io {
                 op: "write",
-                key: staged_key.clone(),
+                key: part.staged_key.clone(),
                 source,
             })?;
         self.stats.files += 1;
         self.stats.bytes += bytes.len() as u64;
-        self.staged.push((staged_key, final_key));
+        self.staged.push((part.staged_key, part.final_key));
         Ok(())
     }
 
-    /// Write every remaining buffer (call once, after the last row).
+    /// Write every remaining buffer (call once, after the last row). The
+    /// partitions are encoded in parallel — at the end of a run that is most
+    /// of the encoding work — and staged in key order.
     pub fn finish(&mut self) -> Result<&WriteStats, SinkError> {
+        use rayon::prelude::*;
         let keys: Vec<PartitionKey> = self.buffers.keys().cloned().collect();
-        for key in keys {
-            self.flush(&key)?;
+        let mut parts = Vec::new();
+        for key in &keys {
+            parts.extend(self.take_part(key)?);
+        }
+        let properties = &self.properties;
+        let encoded: Vec<Result<Vec<u8>, SinkError>> = parts
+            .par_iter()
+            .map(|p| encode(&p.batch, properties))
+            .collect();
+        for (part, bytes) in parts.into_iter().zip(encoded) {
+            self.stage(part, bytes?)?;
         }
         Ok(&self.stats)
     }
@@ -339,6 +380,13 @@ impl<'s> DatasetWriter<'s> {
         run_record: serde_json::Value,
         hook: &dyn Fn(CommitStep),
     ) -> Result<WriteStats, SinkError> {
+        // Make every staged file durable (in parallel) before the commit point.
+        let staged: Vec<String> = self.staged.iter().map(|(s, _)| s.clone()).collect();
+        self.store.sync(&staged).map_err(|source| SinkError::Io {
+            op: "sync",
+            key: self.staging_prefix(),
+            source,
+        })?;
         let manifest = Manifest {
             run_id: self.run_id.clone(),
             moves: self.staged.clone(),
