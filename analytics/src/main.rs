@@ -2,7 +2,7 @@
 
 use anyhow::Context;
 use clap::{Args, Parser, Subcommand};
-use polars::prelude::*;
+use polars::prelude::{DataFrame, LazyFrame, PolarsError};
 use std::io::Write;
 use std::path::PathBuf;
 use std::process::ExitCode;

@@ -1,7 +1,7 @@
 //! Printing query results: polars' table display, or CSV.
 
 use polars::prelude::*;
-use std::io::Write;
+use std::io::{IsTerminal, Write};
 
 /// How results are printed.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -13,16 +13,26 @@ pub enum Format {
 }
 
 /// Makes polars' table display show whole results: every row, every column, strings up to
-/// 200 characters (a `report_id` or `source_path` is not cut). Settings already present in
-/// the environment (`POLARS_FMT_*`) are kept.
+/// 200 characters (a `report_id` or `source_path` is not cut), and, when stdout is not a
+/// terminal, rows of any width instead of polars' 100-character wrap (on a terminal the table
+/// fits its width). Settings already present in the environment (`POLARS_FMT_*`,
+/// `POLARS_TABLE_WIDTH`) are kept.
 ///
 /// Call it at start-up, before any other thread exists.
 pub fn configure_table_display() {
-    for (key, value) in [
-        ("POLARS_FMT_MAX_ROWS", "-1"),
-        ("POLARS_FMT_MAX_COLS", "-1"),
-        ("POLARS_FMT_STR_LEN", "200"),
-    ] {
+    let width = if std::io::stdout().is_terminal() {
+        None
+    } else {
+        Some("-1")
+    };
+    let settings = [
+        ("POLARS_FMT_MAX_ROWS", Some("-1")),
+        ("POLARS_FMT_MAX_COLS", Some("-1")),
+        ("POLARS_FMT_STR_LEN", Some("200")),
+        ("POLARS_TABLE_WIDTH", width),
+    ];
+    for (key, value) in settings {
+        let Some(value) = value else { continue };
         if std::env::var_os(key).is_none() {
             std::env::set_var(key, value);
         }

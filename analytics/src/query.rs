@@ -159,7 +159,7 @@ pub fn applications(
     let mut cells = filter.apply(ds.scan(Table::Applications)?).filter(
         col("applicant")
             .eq(lit("total"))
-            .and(col("row").is_in(lit(rows).implode(), false)),
+            .and(col("row").is_in(lit(rows).implode(false), false)),
     );
     if !all_versions {
         let latest_ids =
