@@ -238,6 +238,7 @@ const ROW_KEYS: &[(&str, &str)] = &[
     ("确认或重新", "not_processed.confirm_reissue"),
     ("行政机关确认", "not_processed.confirm_reissue"),
     ("逾期不补", "other.no_correction"),
+    ("无正当理由逾期", "other.no_correction"),
     ("收费通知", "other.unpaid_fee"),
     ("逾期未按", "other.unpaid_fee"),
     ("其他处理", "other"),

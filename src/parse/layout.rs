@@ -99,6 +99,8 @@ fn classify(text: &str) -> CellClass {
 /// Which text layout a document uses for its cells.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum TextLayout {
+    /// Markdown pipe tables (`| a | b |`), from document converters.
+    Markdown,
     TabCellPerLine,
     PipeCellPerLine,
     Columns,
@@ -126,6 +128,7 @@ pub fn tokenize(doc: &Document) -> Vec<Token<'_>> {
             Block::Line(line) => match layout {
                 TextLayout::TabCellPerLine => tab_cell_line(line, &mut tokens, &mut in_tab_row),
                 TextLayout::PipeCellPerLine => pipe_cell_line(line, &mut tokens),
+                TextLayout::Markdown => markdown_line(line, &mut tokens),
                 TextLayout::Columns => column_line(line, &mut tokens),
             },
         }
@@ -135,18 +138,24 @@ pub fn tokenize(doc: &Document) -> Vec<Token<'_>> {
 
 /// Decide the text layout from how many lines look like each style.
 fn detect_layout(doc: &Document) -> TextLayout {
-    let (mut leading_tab, mut pipe_end) = (0usize, 0usize);
+    let (mut leading_tab, mut pipe_end, mut markdown) = (0usize, 0usize, 0usize);
     for block in &doc.blocks {
         if let Block::Line(line) = block {
             if line.starts_with('\t') && !line[1..].contains('\t') {
                 leading_tab += 1;
             }
-            if line.trim_end().ends_with('|') {
+            let trimmed = line.trim();
+            if trimmed.ends_with('|') {
                 pipe_end += 1;
+                if trimmed.starts_with('|') && trimmed.len() > 1 {
+                    markdown += 1;
+                }
             }
         }
     }
-    if pipe_end >= 20 && pipe_end >= leading_tab {
+    if markdown >= 3 && markdown * 2 >= pipe_end {
+        TextLayout::Markdown
+    } else if pipe_end >= 20 && pipe_end >= leading_tab {
         TextLayout::PipeCellPerLine
     } else if leading_tab >= 20 {
         TextLayout::TabCellPerLine
@@ -205,6 +214,25 @@ fn pipe_cell_line<'a>(line: &'a str, tokens: &mut Vec<Token<'a>>) {
     }
 }
 
+/// A markdown table row (`| a | b |`) is one row of cells; the `|---|` rule
+/// under the header is not a row; other lines are read as columns.
+fn markdown_line<'a>(line: &'a str, tokens: &mut Vec<Token<'a>>) {
+    let trimmed = line.trim();
+    let Some(inner) = trimmed.strip_prefix('|').and_then(|t| t.strip_suffix('|')) else {
+        column_line(line.trim_start_matches('#'), tokens);
+        return;
+    };
+    let cells: Vec<&str> = inner.split('|').collect();
+    let is_rule = cells.iter().all(|c| {
+        let c = c.trim();
+        !c.is_empty() && c.chars().all(|ch| matches!(ch, '-' | ':' | ' '))
+    });
+    if !is_rule {
+        tokens.extend(cells.into_iter().map(|c| Token::cell(clean(c))));
+        tokens.push(Token::RowEnd);
+    }
+}
+
 /// A line of tab- or space-aligned columns: one row.
 fn column_line<'a>(line: &'a str, tokens: &mut Vec<Token<'a>>) {
     if line.trim().is_empty() {
@@ -232,15 +260,12 @@ fn has_wide_space(line: &str) -> bool {
     bytes.windows(2).any(|w| w == b"  ") || line.contains(['\u{3000}', '\u{a0}'])
 }
 
-/// Tab-separated cells; a trailing tab run is not a cell (rows end in tabs for spans).
+/// Tab-separated cells. A trailing run of tabs holds blank cells (a values
+/// row ending in blanks) or span padding (a header row): both read as blank
+/// cells, which the table readers take only where a value is expected.
 fn split_tabs<'a>(line: &'a str, tokens: &mut Vec<Token<'a>>) {
     let line = line.trim_end_matches(['\r', ' ']);
-    let mut cells: Vec<&str> = line.split('\t').collect();
-    while cells.len() > 1 && cells.last().is_some_and(|c| c.trim().is_empty()) {
-        cells.pop();
-    }
-    // A label split from its numbering (`一、` ⇥ `本年新收…`) is one label cell.
-    tokens.extend(cells.into_iter().map(|c| Token::cell(clean(c))));
+    tokens.extend(line.split('\t').map(|c| Token::cell(clean(c))));
 }
 
 /// Split on runs of two or more spaces (or an ideographic space), with each

@@ -28,7 +28,7 @@ static PERIOD_YEAR: LazyLock<Regex> = LazyLock::new(|| {
 });
 
 /// How many non-empty leading lines may hold the title.
-const TITLE_LINES: usize = 4;
+const TITLE_LINES: usize = 10;
 
 /// Read the metadata from the document's plain text.
 ///
@@ -96,6 +96,7 @@ fn agency_from(title: &str) -> Option<String> {
 
 /// Drop markdown, Word bookmarks and all whitespace (titles put spaces in `2019 年`).
 fn clean_line(line: &str) -> String {
+    let line = line.trim_start().trim_start_matches('#');
     let line = line.replace("**", "").replace("[bookmark: _GoBack]", "");
     line.chars().filter(|c| !c.is_whitespace()).collect()
 }

@@ -230,10 +230,8 @@ fn read_applications(tokens: &[Token], out: &mut RawTables) {
     let rows = reader.rows;
     out.applications_template = if rows.iter().any(|r| r.code.starts_with("other.")) {
         Some(Template::V2021)
-    } else if rows
-        .iter()
-        .any(|r| r.code == "other" && !r.cells.iter().all(|c| c.is_empty()))
-    {
+    } else if rows.iter().any(|r| r.code == "other") {
+        // One （六）其他处理 row, without sub-rows: the 2019 form (blank or not).
         Some(Template::V2019)
     } else {
         None
@@ -262,6 +260,11 @@ impl RowsReader {
         let Some(row) = row else { return };
         if self.rows.iter().any(|r| r.code == row.code) {
             return;
+        }
+        // `（六）其他处理` followed by 1./2./3. sub-rows is a group label (2021), not a row.
+        if row.code.starts_with("other.") {
+            self.rows
+                .retain(|r| !(r.code == "other" && r.cells.iter().all(|c| c.trim().is_empty())));
         }
         let width = labels::APPLICANTS.len();
         let cells = if row.cells.is_empty() || row.cells.len() >= width {
@@ -313,32 +316,37 @@ fn read_review(tokens: &[Token], out: &mut RawTables) {
         return;
     };
     let mut headers = 0;
+    // Blank cells start the values only on a row after the last header row
+    // (a header row may end in blank span padding).
+    let mut row_after_headers = false;
     let mut values: Vec<String> = Vec::new();
     for token in &tokens[start..] {
-        let Token::Cell {
-            text,
-            norm: n,
-            class,
-            ..
-        } = token
-        else {
-            continue;
+        let (text, n, class) = match token {
+            Token::RowEnd => {
+                row_after_headers = headers >= 15;
+                continue;
+            }
+            Token::PageBreak => continue,
+            Token::Cell {
+                text, norm, class, ..
+            } => (text, norm, *class),
         };
         if values.is_empty() {
             if labels::is_review_outcome_header(n.as_ref()) {
                 headers += 1;
+                row_after_headers = false;
                 continue;
             }
             if labels::is_section_after_review(n.as_ref()) {
                 break;
             }
             let starts =
-                *class == CellClass::Number || (headers >= 15 && *class == CellClass::Blank);
+                class == CellClass::Number || (row_after_headers && class == CellClass::Blank);
             if !starts {
                 continue;
             }
         }
-        if *class == CellClass::Text {
+        if class == CellClass::Text {
             break;
         }
         values.push(text.to_string());
