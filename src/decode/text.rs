@@ -54,8 +54,8 @@ pub fn decode_to_string(bytes: &[u8]) -> Result<(String, &'static str), DecodeEr
     }
     let mut detector = chardetng::EncodingDetector::new();
     detector.feed(
-        &bytes[..bytes.len().min(SNIFF_BYTES)],
-        bytes.len() <= SNIFF_BYTES,
+        &bytes[..bytes.len().min(DETECT_BYTES)],
+        bytes.len() <= DETECT_BYTES,
     );
     let guess = detector.guess(Some(b"cn"), false);
     for encoding in [guess, GB18030] {

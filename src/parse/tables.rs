@@ -47,41 +47,61 @@ pub fn read_tables(tokens: &[Token]) -> RawTables {
     out
 }
 
-/// Collects value cells after a label until the row is complete.
-struct Pending {
-    code: &'static str,
-    label: String,
-    cells: Vec<String>,
-}
-
 fn read_active(tokens: &[Token], out: &mut RawTables) {
     let (mut v2019, mut v2021) = (0, 0);
-    let mut pending: Option<Pending> = None;
-    let finish = |p: Pending, out: &mut RawTables| {
+    // Column centres of the current block's measure headers (space-aligned layouts only).
+    let mut anchors: Vec<f32> = Vec::new();
+    let mut pending: Option<PendingRow> = None;
+    let finish = |p: PendingRow, anchors: &[f32], out: &mut RawTables| {
+        // A short row in space-aligned text: place its values under their headers.
+        let placed = if !p.cells.is_empty() && p.cells.len() < anchors.len() {
+            place_by_column(&p.cells, anchors)
+        } else {
+            None
+        };
+        if placed.is_some() {
+            out.findings
+                .push(placed_by_position(&format!("active_disclosure:{}", p.code)));
+        }
+        let cells = placed.unwrap_or_else(|| p.cells.into_iter().map(|(t, _)| t).collect());
         out.active.push(RawRow {
             code: p.code,
             label: p.label,
-            cells: p.cells,
+            cells,
         });
     };
     for token in tokens {
-        let (text, n, class) = match token {
+        let (text, n, class, col) = match token {
             Token::PageBreak => continue,
             Token::RowEnd => {
                 if let Some(p) = pending.take() {
-                    finish(p, out);
+                    finish(p, &anchors, out);
                 }
                 continue;
             }
             Token::Cell {
-                text, norm, class, ..
-            } => (text.as_ref(), norm.as_ref(), *class),
+                text,
+                norm,
+                class,
+                col,
+            } => (text.as_ref(), norm.as_ref(), *class, *col),
         };
         // Numbers and blanks are never labels: only text cells are looked up.
         let item = if class == CellClass::Text {
+            if n.starts_with("第二十条") || n == "信息内容" {
+                anchors.clear();
+            }
             match labels::active_template_marker(n) {
-                Some(Template::V2021) => v2021 += 1,
-                Some(_) => v2019 += 1,
+                Some(t) => {
+                    if t == Template::V2021 {
+                        v2021 += 1;
+                    } else {
+                        v2019 += 1;
+                    }
+                    if let Some(c) = col {
+                        anchors.push(c as f32 + text.chars().count() as f32 / 2.0);
+                    }
+                }
                 None => {}
             }
             labels::active_item(n)
@@ -90,10 +110,10 @@ fn read_active(tokens: &[Token], out: &mut RawTables) {
         };
         if let Some(item) = item {
             if let Some(p) = pending.take() {
-                finish(p, out);
+                finish(p, &anchors, out);
             }
             if !out.active.iter().any(|r| r.code == item) {
-                pending = Some(Pending {
+                pending = Some(PendingRow {
                     code: item,
                     label: text.to_string(),
                     cells: Vec::new(),
@@ -103,16 +123,16 @@ fn read_active(tokens: &[Token], out: &mut RawTables) {
         }
         if let Some(p) = pending.as_mut() {
             if class != CellClass::Text && p.cells.len() < 3 {
-                p.cells.push(text.to_string());
+                p.cells.push((text.to_string(), col));
                 continue;
             }
             if let Some(p) = pending.take() {
-                finish(p, out);
+                finish(p, &anchors, out);
             }
         }
     }
     if let Some(p) = pending.take() {
-        finish(p, out);
+        finish(p, &anchors, out);
     }
     out.active_template = match (v2019, v2021) {
         (0, 0) => None,
@@ -219,6 +239,10 @@ fn read_applications(tokens: &[Token], out: &mut RawTables) {
         }
     }
     reader.finish(pending.take(), &anchors);
+    for code in &reader.placed_rows {
+        out.findings
+            .push(placed_by_position(&format!("applications:{code}")));
+    }
     for code in reader.short_rows {
         out.findings.push(Finding::note(
             "row_short",
@@ -251,6 +275,7 @@ struct PendingRow {
 struct RowsReader {
     rows: Vec<RawRow>,
     short_rows: Vec<&'static str>,
+    placed_rows: Vec<&'static str>,
 }
 
 impl RowsReader {
@@ -269,7 +294,13 @@ impl RowsReader {
         let width = labels::APPLICANTS.len();
         let cells = if row.cells.is_empty() || row.cells.len() >= width {
             row.cells.into_iter().map(|(t, _)| t).collect()
-        } else if let Some(placed) = place_by_column(&row.cells, anchors) {
+        } else if let Some(placed) = anchors
+            .iter()
+            .copied()
+            .collect::<Option<Vec<f32>>>()
+            .and_then(|anchors| place_by_column(&row.cells, &anchors))
+        {
+            self.placed_rows.push(row.code);
             placed
         } else {
             self.short_rows.push(row.code);
@@ -283,13 +314,19 @@ impl RowsReader {
     }
 }
 
+/// The finding that says a row's cells were placed by their column positions.
+fn placed_by_position(subject: &str) -> Finding {
+    Finding::note(
+        "cells_placed_by_position",
+        Severity::Info,
+        subject,
+        "the row has fewer cells than columns (blank cells leave no trace in space-aligned text); each value was placed under the nearest column header",
+    )
+}
+
 /// Put each value under the nearest column header; None when a position or
 /// an anchor is unknown, or two values would share a column.
-fn place_by_column(
-    cells: &[(String, Option<u32>)],
-    anchors: &[Option<f32>; 7],
-) -> Option<Vec<String>> {
-    let anchors: Vec<f32> = anchors.iter().copied().collect::<Option<Vec<f32>>>()?;
+fn place_by_column(cells: &[(String, Option<u32>)], anchors: &[f32]) -> Option<Vec<String>> {
     let mut placed = vec![String::new(); anchors.len()];
     let mut used = vec![false; anchors.len()];
     for (text, col) in cells {

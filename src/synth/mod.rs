@@ -1,4 +1,866 @@
-//! Synth: a generator of realistic reports with their ground truth, and the
-//! accuracy check that compares the pipeline's output with that truth.
+//! Synth: a generator of realistic 政府信息公开工作年度报告 with their ground
+//! truth, and the accuracy check that compares the pipeline's output with it.
 //!
-//! (Being written; see issue 5.)
+//! ```text
+//! seed + index ─▶ Rng ─▶ plan (issuer, year, template, layout, encoding, noise, cuts)
+//!                         ├─▶ numbers (tables A/B/C, identities kept or slipped)
+//!                         ├─▶ render: grids + prose → one layout → bytes
+//!                         └─▶ truth (every cell, metadata, expected findings)
+//! ```
+//!
+//! A corpus is `DIR/reports/<province-slug>/<year>/<index>.<ext>` plus
+//! `DIR/truth.jsonl` (one [`truth::Truth`] per line, in index order) and
+//! `DIR/manifest.json`. Every report is generated from its own random stream
+//! (seed, index), so a corpus is the same bytes for a seed whatever the
+//! number of threads, and the first N reports of a larger corpus are the
+//! corpus of N.
+//!
+//! The forms are modelled on the real inputs: the five samples (Word → text
+//! with tab or pipe cells, PDF → text with tab rows), the `pdftotext -layout`
+//! text of three PDFs, and three HTML pages. See [`render`] for the layouts
+//! and [`render::cells`] for the number forms.
+
+pub mod accuracy;
+pub mod issuers;
+pub mod numbers;
+pub mod render;
+pub mod rng;
+pub mod truth;
+
+use numbers::{Scale, Version};
+use render::cells::NumberStyle;
+use render::doc::{Doc, Part, TableKind};
+use render::tables::{self, Breaks, TableOptions};
+use render::{Encoding, Layout};
+use rng::Rng;
+use std::io::Write;
+use std::path::Path;
+use truth::{RegionTruth, Truth};
+
+/// What to generate.
+#[derive(Debug, Clone)]
+pub struct SynthOptions {
+    /// Corpus seed.
+    pub seed: u64,
+    /// Share of reports whose own numbers break an identity (as real ones do).
+    pub break_rate: f64,
+    /// Layouts to draw from (empty: all).
+    pub layouts: Vec<Layout>,
+}
+
+impl Default for SynthOptions {
+    fn default() -> Self {
+        SynthOptions {
+            seed: 1,
+            break_rate: 0.05,
+            layouts: Vec::new(),
+        }
+    }
+}
+
+/// One generated report.
+#[derive(Debug, Clone)]
+pub struct Generated {
+    /// Path relative to `DIR/reports`.
+    pub rel_path: String,
+    /// The file's bytes.
+    pub bytes: Vec<u8>,
+    /// What the pipeline must read from it.
+    pub truth: Truth,
+}
+
+/// The report's table structure.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Kind {
+    /// Narrative with an old local table or none (2008–2018).
+    Pre2019,
+    /// A 2019/2020 report without the (then only encouraged) tables.
+    NoTables,
+    /// National tables, A and B in these versions.
+    Tables(Version, Version),
+}
+
+/// How a report is cut short.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Cut {
+    None,
+    /// Table B stops after N data rows; section 四 and table C are gone (原州区).
+    BRows(usize),
+    /// The file ends inside table B, after N data rows (a cut-off download).
+    BRowsEnd(usize),
+    /// Table C is absent.
+    CAbsent,
+    /// Table A is absent.
+    AAbsent,
+    /// Table A keeps its first N blocks.
+    ABlocks(usize),
+    /// Table B is absent.
+    BAbsent,
+}
+
+fn draw_year(rng: &mut Rng) -> i32 {
+    let mut weights: Vec<(i32, u32)> = (2008..=2018).map(|y| (y, 2)).collect();
+    weights.extend([
+        (2019, 10),
+        (2020, 10),
+        (2021, 11),
+        (2022, 12),
+        (2023, 12),
+        (2024, 12),
+        (2025, 6),
+    ]);
+    rng.weighted(&weights)
+}
+
+fn draw_kind(rng: &mut Rng, year: i32) -> Kind {
+    match year {
+        ..=2018 => Kind::Pre2019,
+        2019 | 2020 if rng.chance(0.06) => Kind::NoTables,
+        2019 | 2020 => Kind::Tables(Version::V2019, Version::V2019),
+        _ => rng.weighted(&[
+            (Kind::Tables(Version::V2021, Version::V2021), 94),
+            (Kind::Tables(Version::V2019, Version::V2019), 3),
+            (Kind::Tables(Version::V2021, Version::V2019), 3),
+        ]),
+    }
+}
+
+fn draw_layout(rng: &mut Rng, allowed: &[Layout]) -> Layout {
+    let weights: Vec<(Layout, u32)> = [
+        (Layout::TabCells, 24),
+        (Layout::PipeCells, 10),
+        (Layout::PdfTabs, 10),
+        (Layout::PdfLayout, 26),
+        (Layout::Html, 20),
+        (Layout::Markdown, 10),
+    ]
+    .into_iter()
+    .filter(|(l, _)| allowed.is_empty() || allowed.contains(l))
+    .collect();
+    rng.weighted(&weights)
+}
+
+fn draw_encoding(rng: &mut Rng, layout: Layout) -> Encoding {
+    match layout {
+        Layout::TabCells | Layout::PipeCells => rng.weighted(&[
+            (Encoding::Utf8, 55),
+            (Encoding::Utf8Bom, 5),
+            (Encoding::Gb18030, 25),
+            (Encoding::Utf16Le, 10),
+            (Encoding::Utf16Be, 5),
+        ]),
+        Layout::PdfTabs => rng.weighted(&[(Encoding::Utf8, 8), (Encoding::Gb18030, 2)]),
+        Layout::Html => rng.weighted(&[(Encoding::Utf8, 3), (Encoding::Gbk, 1)]),
+        Layout::PdfLayout | Layout::Markdown => Encoding::Utf8,
+    }
+}
+
+/// Title lines in one of the forms reports use; returns (lines, form name).
+fn title(
+    rng: &mut Rng,
+    agency: &str,
+    year: i32,
+    layout: Layout,
+    old: bool,
+) -> (Vec<String>, &'static str) {
+    let forms: &[(&str, u32)] = match layout {
+        _ if old => &[("F1", 5), ("F2", 2), ("F6", 3)],
+        Layout::PipeCells => &[("F3", 3), ("F1", 2)],
+        Layout::PdfTabs => &[("F4", 3), ("F1", 1)],
+        Layout::PdfLayout => &[("F3", 3), ("F1", 2), ("F6", 1)],
+        _ => &[("F1", 6), ("F2", 2), ("F5", 1), ("F6", 2), ("F3", 1)],
+    };
+    let mut form = rng.weighted(forms);
+    if form == "F3" && agency.chars().count() > 28 {
+        form = "F1";
+    }
+    let lines = match form {
+        "F2" => vec![format!("{year}年度{agency}政府信息公开工作报告")],
+        "F3" => vec![
+            agency.to_string(),
+            format!("{year}年政府信息公开工作年度报告"),
+        ],
+        "F4" => vec![format!("{agency} {year} 年 政府信息公开工作年度报告")],
+        "F5" => vec![format!("{agency}{year}年政府信息公开年度报告")],
+        "F6" => vec![format!("{agency}{year}年度政府信息公开工作报告")],
+        _ => vec![format!("{agency}{year}年政府信息公开工作年度报告")],
+    };
+    (lines, form)
+}
+
+const ROADS: &[&str] = &[
+    "人民路",
+    "解放路",
+    "建设路",
+    "府前街",
+    "文化路",
+    "政府路",
+    "新华路",
+    "迎宾大道",
+];
+
+/// Region evidence and contact sentences (sometimes, not always).
+fn evidence(
+    rng: &mut Rng,
+    issuer: &issuers::Issuer,
+    year: i32,
+    features: &mut Vec<String>,
+) -> (Option<String>, Option<String>) {
+    let (Some(province), Some(own)) = (&issuer.province, &issuer.own) else {
+        return (None, None);
+    };
+    let mut evidence = None;
+    if rng.chance(0.35) {
+        let text = match (&issuer.city, rng.below(3)) {
+            (Some(city), 0) if city.code != own.code => {
+                features.push("evidence:city".into());
+                format!("本报告按照{}人民政府办公室《关于做好{year}年政府信息公开工作年度报告编制发布工作的通知》要求编制。", city.name)
+            }
+            (_, 1) if province.code != own.code => {
+                features.push("evidence:portal".into());
+                format!(
+                    "本报告电子版可在“{}·{}”门户网站（http://www.{}.gov.cn）下载。",
+                    province.short, own.short, issuer.pinyin
+                )
+            }
+            _ => {
+                features.push("evidence:province".into());
+                format!(
+                    "按照{}人民政府办公厅有关要求，结合工作实际编制本报告。",
+                    province.name
+                )
+            }
+        };
+        evidence = Some(text);
+    }
+    let mut contact = None;
+    if rng.chance(0.3) {
+        features.push("evidence:contact".into());
+        let postcode = format!(
+            "{}{}00",
+            rng.pick(issuers::postcode_prefixes(province.code)),
+            rng.range(0, 9) * 10 + rng.range(0, 9)
+        );
+        let area = rng.pick(issuers::area_codes(province.code));
+        let digits = if area.len() == 3 { 8 } else { 7 };
+        let number: String = (0..digits)
+            .map(|i| {
+                char::from(
+                    b'0' + if i == 0 {
+                        rng.range(2, 8)
+                    } else {
+                        rng.range(0, 9)
+                    } as u8,
+                )
+            })
+            .collect();
+        let place = match &issuer.city {
+            _ if issuer.admin_level == "province" => String::new(),
+            Some(c) if c.code != own.code => format!("{}{}", c.name, own.name),
+            _ => own.name.clone(),
+        };
+        contact = Some(format!(
+            "如对本报告有疑问，请与{}联系（地址：{}{}{}号，邮编：{postcode}，电话：{area}-{number}）。",
+            issuer.body,
+            place,
+            rng.pick(ROADS),
+            rng.range(1, 300)
+        ));
+    }
+    (evidence, contact)
+}
+
+fn region_truth(issuer: &issuers::Issuer) -> RegionTruth {
+    let code = |p: &Option<issuers::Place>| p.as_ref().map(|p| format!("{:06}", p.code));
+    let name = |p: &Option<issuers::Place>| p.as_ref().map(|p| p.name.clone());
+    RegionTruth {
+        slug: issuer.slug.to_string(),
+        province: name(&issuer.province),
+        province_code: code(&issuer.province),
+        city: name(&issuer.city),
+        city_code: code(&issuer.city),
+        county: name(&issuer.county),
+        county_code: code(&issuer.county),
+        adcode: issuer.adcode().map(|c| format!("{c:06}")),
+        admin_level: issuer.admin_level.to_string(),
+    }
+}
+
+fn scale_of(rng: &mut Rng, issuer: &issuers::Issuer) -> Scale {
+    use issuers::BodyKind::*;
+    match (issuer.kind, issuer.admin_level) {
+        (Central, _) => Scale::Busy,
+        (Place | Government | Office, "province" | "city") => Scale::Busy,
+        (Place | Government | Office, _) => Scale::Normal,
+        _ if rng.chance(0.4) => Scale::Normal,
+        _ => Scale::Quiet,
+    }
+}
+
+/// Generate report `index` of the corpus.
+pub fn generate_one(opts: &SynthOptions, index: u64) -> Generated {
+    let root = Rng::for_report(opts.seed, index);
+    let mut rng = root.fork(1);
+    let year = draw_year(&mut rng);
+    let issuer = issuers::draw(&mut root.fork(2), year);
+    let kind = draw_kind(&mut rng, year);
+    let layout = draw_layout(&mut rng, &opts.layouts);
+    let mut encoding = draw_encoding(&mut rng, layout);
+    let mut features: Vec<String> = Vec::new();
+    let mut nrng = root.fork(3);
+    let mut rrng = root.fork(4);
+
+    let mut truth = Truth {
+        index,
+        layout: layout.name().into(),
+        source_format: if layout == Layout::Html {
+            "html"
+        } else {
+            "text"
+        }
+        .into(),
+        agency: issuer.agency.clone(),
+        year,
+        region: region_truth(&issuer),
+        ..Truth::default()
+    };
+
+    // Number style: PDF-like layouts cannot show a blank cell in space-aligned text.
+    let noisy = rng.chance(0.5);
+    let mut style = NumberStyle::draw(&mut rng, noisy);
+    // (A blank cell in space-aligned columns is only told by its position; keep a few, flagged.)
+    let pdf_blanks = layout == Layout::PdfLayout && rng.chance(0.03);
+    if layout == Layout::PdfLayout && !pdf_blanks {
+        style.zero_blank = false;
+        style.zero_word = None;
+    }
+    for (on, name) in [
+        (style.zero_blank, "zero_blank"),
+        (style.zero_word.is_some(), "zero_word"),
+        (style.fullwidth > 0.0, "fullwidth"),
+        (style.stray_space > 0.0, "stray_space"),
+        (style.thousands, "thousands"),
+        (style.count_unit > 0.0, "count_unit"),
+    ] {
+        if on {
+            features.push(name.into());
+        }
+    }
+    features.push(format!("money:{:?}", style.money).to_lowercase());
+
+    // Table structure and cuts.
+    let cut = match kind {
+        Kind::Tables(a, b) if a == b => rng.weighted(&[
+            (Cut::None, 900),
+            (Cut::BRows(0), 30),
+            (Cut::BRowsEnd(0), 8),
+            (Cut::CAbsent, 25),
+            (Cut::AAbsent, 15),
+            (Cut::ABlocks(0), 15),
+            (Cut::BAbsent, 15),
+        ]),
+        _ => Cut::None,
+    };
+    let cut = match (cut, kind) {
+        (Cut::BRows(_), Kind::Tables(_, b)) => {
+            let n = numbers::b_rows(b).len();
+            Cut::BRows(rng.range(4, n as i64 - 2) as usize)
+        }
+        (Cut::BRowsEnd(_), Kind::Tables(_, b)) => {
+            let n = numbers::b_rows(b).len();
+            Cut::BRowsEnd(rng.range(4, n as i64 - 2) as usize)
+        }
+        (Cut::ABlocks(_), Kind::Tables(a, _)) => {
+            let blocks = if a == Version::V2019 { 5 } else { 4 };
+            Cut::ABlocks(rng.range(1, blocks - 1) as usize)
+        }
+        (c, _) => c,
+    };
+    if cut != Cut::None {
+        features.push(format!("cut:{cut:?}").to_lowercase());
+    }
+
+    let slips = if matches!(kind, Kind::Tables(..)) && rng.chance(opts.break_rate) {
+        rng.range(1, 3) as usize
+    } else {
+        0
+    };
+
+    let old = kind == Kind::Pre2019;
+    let (title_lines, form) = title(&mut rng, &issuer.agency, year, layout, old);
+    features.push(format!("title:{form}"));
+    truth.title = title_lines.concat().split_whitespace().collect();
+
+    let (ev, contact) = evidence(&mut rng, &issuer, year, &mut features);
+
+    // Tables.
+    let mut tables_data = None;
+    let mut ctx = render::prose::ProseCtx {
+        year,
+        body: issuer.body.clone(),
+        we: issuer.we.clone(),
+        whole: issuer.whole.clone(),
+        evidence: ev,
+        contact,
+        ..Default::default()
+    };
+    if let Kind::Tables(a, b) = kind {
+        let scale = scale_of(&mut nrng, &issuer);
+        let empty_rate = if rng.chance(0.15) && (layout != Layout::PdfLayout || pdf_blanks) {
+            0.15
+        } else {
+            0.0
+        };
+        if pdf_blanks && (empty_rate > 0.0 || style.zero_blank) {
+            features.push("pdf_blank_cells".into());
+        }
+        let active = numbers::table_a(&mut nrng, a, scale, empty_rate);
+        let (applications, review, slip_notes) = numbers::tables_bc(&mut nrng, b, scale, slips);
+        ctx.applications = applications
+            .iter()
+            .find(|(r, _)| *r == "new")
+            .map(|(_, v)| v[6])
+            .unwrap_or(0);
+        ctx.cases = (review[0][4], review[1][4] + review[2][4]);
+        ctx.cite_2021 = a == Version::V2021 || (year >= 2021 && rng.chance(0.5));
+        truth.slips = slip_notes;
+        if a != b {
+            features.push("mixed_template".into());
+        } else if a == Version::V2019 && year >= 2021 {
+            features.push("late_adopter".into());
+        }
+        tables_data = Some(numbers::Tables {
+            a_version: a,
+            b_version: b,
+            active,
+            applications,
+            review,
+            slips: truth.slips.clone(),
+        });
+    }
+
+    // Per-layout label habits.
+    let topts = TableOptions {
+        breaks: match layout {
+            Layout::TabCells => Breaks {
+                a: rng.chance(0.4),
+                b: false,
+                c: false,
+            },
+            Layout::Html | Layout::PdfTabs => Breaks {
+                a: rng.chance(0.5),
+                b: rng.chance(0.5),
+                c: rng.chance(0.5),
+            },
+            _ => Breaks::default(),
+        },
+        spaced_section: rng.chance(0.15),
+        a_blocks: match cut {
+            Cut::ABlocks(n) => Some(n),
+            _ => None,
+        },
+        b_rows: match cut {
+            Cut::BRows(n) | Cut::BRowsEnd(n) => Some(n),
+            _ => None,
+        },
+        old_normative_label: rng.chance(0.08),
+        comma_numbering: rng.chance(0.15),
+        law_forbidden_typo: rng.chance(0.05),
+        aligned_labels: layout != Layout::PdfLayout
+            && layout != Layout::PdfTabs
+            && rng.chance(0.15),
+        label_breaks: matches!(layout, Layout::TabCells | Layout::Html) && rng.chance(0.2),
+    };
+    for (on, name) in [
+        (topts.aligned_labels, "aligned_labels"),
+        (topts.label_breaks, "label_breaks"),
+    ] {
+        if on {
+            features.push(name.into());
+        }
+    }
+
+    // Document.
+    let mut parts = vec![Part::Title(title_lines)];
+    parts.extend(render::prose::preamble(&mut rrng, &ctx, old));
+    match (kind, &tables_data) {
+        (Kind::Tables(a, b), Some(data)) => {
+            truth.template = a.code().into();
+            parts.push(Part::Heading("一、总体情况".into()));
+            parts.extend(render::prose::overview(&mut rrng, &ctx, rng.chance(0.4)));
+            parts.push(Part::Heading(
+                rrng.pick(&["二、主动公开政府信息情况", "二、主动公开政府信息情况统计"])
+                    .to_string(),
+            ));
+            parts.extend(render::prose::section_intro(&mut rrng, &ctx, 2));
+            if cut == Cut::AAbsent {
+                tables::absent(TableKind::Active, b, &mut truth);
+                parts.push(Part::Para(format!(
+                    "{}年，{}主动公开政府信息情况详见门户网站政府信息公开专栏。",
+                    year, issuer.we
+                )));
+            } else {
+                let grid = tables::table_a(&mut nrng, &style, data, &topts, &mut truth);
+                truth.template_active = Some(a.code().into());
+                parts.push(Part::Table(grid));
+            }
+            parts.push(Part::Heading(
+                rrng.pick(&[
+                    "三、收到和处理政府信息公开申请情况",
+                    "三、行政机关收到和处理政府信息公开申请情况",
+                ])
+                .to_string(),
+            ));
+            parts.extend(render::prose::section_intro(&mut rrng, &ctx, 3));
+            if cut == Cut::BAbsent {
+                tables::absent(TableKind::Applications, a, &mut truth);
+                parts.push(Part::Para(format!(
+                    "{year}年，{}未收到政府信息公开申请。",
+                    issuer.we
+                )));
+                truth.template = a.code().into();
+            } else {
+                let grid = tables::table_b(&mut nrng, &style, data, &topts, &mut truth);
+                let tells = match cut {
+                    Cut::BRows(n) | Cut::BRowsEnd(n) => n > 20,
+                    _ => true,
+                };
+                if tells {
+                    truth.template_applications = Some(b.code().into());
+                }
+                if cut == Cut::AAbsent {
+                    truth.template = b.code().into();
+                }
+                parts.push(Part::Table(grid));
+            }
+            if a != b {
+                truth.add_finding("template_mixed", "report");
+            }
+            match cut {
+                Cut::BRows(_) | Cut::BRowsEnd(_) => {
+                    tables::absent(TableKind::Review, a, &mut truth)
+                }
+                Cut::CAbsent => {
+                    parts.push(Part::Heading(
+                        "四、政府信息公开行政复议、行政诉讼情况".into(),
+                    ));
+                    parts.push(Part::Para(format!(
+                        "{year}年，{}未发生因政府信息公开引发的复议、诉讼案件。",
+                        issuer.we
+                    )));
+                    tables::absent(TableKind::Review, a, &mut truth);
+                }
+                _ => {
+                    parts.push(Part::Heading(
+                        rrng.pick(&[
+                            "四、政府信息公开行政复议、行政诉讼情况",
+                            "四、因政府信息公开工作被申请行政复议、提起行政诉讼情况",
+                        ])
+                        .to_string(),
+                    ));
+                    parts.extend(render::prose::section_intro(&mut rrng, &ctx, 4));
+                    let grid = tables::table_c(&mut nrng, &style, data, &topts, &mut truth);
+                    parts.push(Part::Table(grid));
+                }
+            }
+            if !matches!(cut, Cut::BRowsEnd(_)) {
+                parts.push(Part::Heading("五、存在的主要问题及改进情况".into()));
+                parts.extend(render::prose::problems(&mut rrng, &ctx));
+                parts.push(Part::Heading("六、其他需要报告的事项".into()));
+                parts.extend(render::prose::other_matters(&mut rrng, &ctx));
+            }
+            truth.add_identity_findings(numbers::b_rows(b));
+            truth.status = if truth.findings.iter().any(|f| f.rule.starts_with("table_")) {
+                "partial"
+            } else {
+                "ok"
+            }
+            .into();
+        }
+        _ if old => {
+            truth.template = "pre2019".into();
+            truth.status = "no_tables".into();
+            let local = rng.chance(0.4);
+            if local {
+                features.push("local_table".into());
+            }
+            for (heading, body) in render::prose::old_sections(&mut rrng, &ctx) {
+                let is_active = heading.starts_with("二、");
+                parts.push(Part::Heading(heading));
+                parts.extend(body);
+                if is_active && local {
+                    parts.push(Part::Para("附表：政府信息公开情况统计表".into()));
+                    parts.push(Part::Table(tables::local_table(&mut nrng, &style)));
+                }
+            }
+        }
+        _ => {
+            truth.template = "unknown".into();
+            truth.status = "no_tables".into();
+            features.push("no_tables".into());
+            parts.push(Part::Heading("一、总体情况".into()));
+            parts.extend(render::prose::overview(&mut rrng, &ctx, true));
+            parts.push(Part::Heading("二、存在的主要问题及改进情况".into()));
+            parts.extend(render::prose::problems(&mut rrng, &ctx));
+            parts.push(Part::Heading("三、其他需要报告的事项".into()));
+            parts.extend(render::prose::other_matters(&mut rrng, &ctx));
+        }
+    }
+    if !matches!(cut, Cut::BRowsEnd(_)) {
+        parts.push(render::prose::signature(&mut rrng, &ctx));
+    }
+    // CMS exports put the article's metadata above the title.
+    if layout != Layout::Html && rng.chance(0.08) {
+        features.push("preface".into());
+        let preface = [
+            format!(
+                "索引号：{:09}/{}-{:05}",
+                rrng.range(0, 999_999_999),
+                year + 1,
+                rrng.range(1, 30_000)
+            ),
+            format!("发布机构：{}", issuer.body),
+            format!(
+                "发布日期：{}-{:02}-{:02}",
+                year + 1,
+                rrng.range(1, 3),
+                rrng.range(1, 28)
+            ),
+        ];
+        for (i, line) in preface.into_iter().enumerate() {
+            parts.insert(i, Part::Preface(line));
+        }
+    }
+    let doc = Doc { parts };
+
+    // Layout.
+    let text = match layout {
+        Layout::TabCells | Layout::PipeCells => {
+            let o = render::word_text::TextOptions {
+                title_space: rng.chance(0.3),
+                blank_lines: rng.chance(0.3),
+            };
+            let t = if layout == Layout::TabCells {
+                render::word_text::tab_cells(&doc, &o)
+            } else {
+                render::word_text::pipe_cells(&doc, &o)
+            };
+            if rng.chance(0.3) {
+                features.push("crlf".into());
+                t.replace('\n', "\r\n")
+            } else {
+                t
+            }
+        }
+        Layout::PdfTabs => {
+            let o = render::pdf_tabs::PdfTabsOptions {
+                split_numbering: rng.chance(0.6),
+                spaced_letters: rng.chance(0.6),
+                broken_row: rng.chance(0.4),
+                page_breaks: rng.chance(0.5),
+                bold: rng.chance(0.5),
+                page_numbers: if rng.chance(0.3) {
+                    rng.range(30, 50) as usize
+                } else {
+                    0
+                },
+            };
+            for (on, name) in [
+                (o.split_numbering, "split_numbering"),
+                (o.broken_row, "broken_row"),
+            ] {
+                if on {
+                    features.push(name.into());
+                }
+            }
+            render::pdf_tabs::render(&mut rrng, &doc, &o)
+        }
+        Layout::PdfLayout => {
+            let o = render::pdf_layout::PdfLayoutOptions::draw(&mut rng);
+            features.push(format!("pdf_label_chars:{}", o.label_chars));
+            features.push(format!("pdf_value_line:{}", o.value_line));
+            features.push(format!("pdf_header:{}", o.header_style));
+            features.push(format!("pdf_group:{}", o.group_style));
+            render::pdf_layout::render(&mut rrng, &doc, &o)
+        }
+        Layout::Html => {
+            let site = match (&issuer.own, issuer.kind) {
+                (_, issuers::BodyKind::Department | issuers::BodyKind::Central) => {
+                    issuer.body.clone()
+                }
+                (Some(own), _) => format!("{}人民政府", own.name),
+                (None, _) => issuer.body.clone(),
+            };
+            let o = render::html::HtmlOptions {
+                word: rng.chance(0.35),
+                charset: match encoding {
+                    Encoding::Gbk => rng.pick(&["gb2312", "GBK", "gbk"]).to_string(),
+                    _ => "utf-8".into(),
+                },
+                site,
+                date: format!(
+                    "{}-{:02}-{:02}",
+                    year + 1,
+                    rng.range(1, 3),
+                    rng.range(1, 28)
+                ),
+                br_breaks: rng.chance(0.5),
+            };
+            if o.word {
+                features.push("html_word".into());
+            }
+            render::html::render(&mut rrng, &doc, &o)
+        }
+        Layout::Markdown => {
+            let o = render::markdown::MarkdownOptions {
+                hash_title: rng.chance(0.5),
+                hash_headings: rng.chance(0.5),
+            };
+            features.push(
+                if o.hash_title {
+                    "md_hash_title"
+                } else {
+                    "md_bold_title"
+                }
+                .into(),
+            );
+            render::markdown::render(&doc, &o)
+        }
+    };
+    let (bytes, used) = encoding.encode(&text);
+    encoding = used;
+    truth.encoding = encoding.name().into();
+    features.push(format!("enc:{}", encoding.name()));
+    truth.features = features;
+    let ext = match layout {
+        Layout::Html if rng.chance(0.2) => "htm",
+        Layout::Html => "html",
+        _ => "txt",
+    };
+    let rel_path = format!("{}/{}/{:07}.{ext}", issuer.slug, year, index);
+    truth.path = rel_path.clone();
+    Generated {
+        rel_path,
+        bytes,
+        truth,
+    }
+}
+
+/// What a corpus run wrote.
+#[derive(Debug, Clone, Default, serde::Serialize, serde::Deserialize)]
+pub struct Manifest {
+    /// Generator name and crate version.
+    pub generator: String,
+    /// Seed.
+    pub seed: u64,
+    /// Reports.
+    pub count: u64,
+    /// Identity-break rate.
+    pub break_rate: f64,
+    /// Layouts restricted to (empty: all).
+    pub layouts: Vec<String>,
+    /// Bytes of all report files.
+    pub bytes: u64,
+    /// Reports per layout.
+    pub per_layout: std::collections::BTreeMap<String, u64>,
+    /// Wall time of the generation, seconds.
+    pub seconds: f64,
+}
+
+/// Generate `count` reports into `out` (`reports/`, `truth.jsonl`, `manifest.json`).
+pub fn write_corpus(opts: &SynthOptions, count: u64, out: &Path) -> std::io::Result<Manifest> {
+    use rayon::prelude::*;
+    let started = std::time::Instant::now();
+    let reports = out.join("reports");
+    std::fs::create_dir_all(&reports)?;
+    let _ = std::fs::remove_file(out.join("manifest.json"));
+    let mut truth_file =
+        std::io::BufWriter::with_capacity(1 << 20, std::fs::File::create(out.join("truth.jsonl"))?);
+    let mut manifest = Manifest {
+        generator: format!("xxgk-synth {}", env!("CARGO_PKG_VERSION")),
+        seed: opts.seed,
+        count,
+        break_rate: opts.break_rate,
+        layouts: opts.layouts.iter().map(|l| l.name().to_string()).collect(),
+        ..Manifest::default()
+    };
+    const CHUNK: u64 = 2048;
+    let mut start = 0;
+    while start < count {
+        let end = (start + CHUNK).min(count);
+        let lines: Vec<std::io::Result<(String, u64, String)>> = (start..end)
+            .into_par_iter()
+            .map(|i| {
+                let g = generate_one(opts, i);
+                let path = reports.join(&g.rel_path);
+                if let Some(dir) = path.parent() {
+                    std::fs::create_dir_all(dir)?;
+                }
+                std::fs::write(&path, &g.bytes)?;
+                let line = serde_json::to_string(&g.truth).map_err(std::io::Error::other)?;
+                Ok((line, g.bytes.len() as u64, g.truth.layout))
+            })
+            .collect();
+        for line in lines {
+            let (line, bytes, layout) = line?;
+            truth_file.write_all(line.as_bytes())?;
+            truth_file.write_all(b"\n")?;
+            manifest.bytes += bytes;
+            *manifest.per_layout.entry(layout).or_default() += 1;
+        }
+        start = end;
+    }
+    truth_file.flush()?;
+    manifest.seconds = started.elapsed().as_secs_f64();
+    std::fs::write(
+        out.join("manifest.json"),
+        serde_json::to_vec_pretty(&manifest).map_err(std::io::Error::other)?,
+    )?;
+    Ok(manifest)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn deterministic_and_independent_of_order() {
+        let opts = SynthOptions::default();
+        let a: Vec<Vec<u8>> = (0..40).map(|i| generate_one(&opts, i).bytes).collect();
+        let b: Vec<Vec<u8>> = (0..40)
+            .rev()
+            .map(|i| generate_one(&opts, i).bytes)
+            .collect();
+        let b: Vec<Vec<u8>> = b.into_iter().rev().collect();
+        assert_eq!(a, b);
+        let other = SynthOptions {
+            seed: 2,
+            ..SynthOptions::default()
+        };
+        assert_ne!(a[0], generate_one(&other, 0).bytes);
+    }
+
+    #[test]
+    fn truth_is_complete() {
+        let opts = SynthOptions::default();
+        for i in 0..300 {
+            let g = generate_one(&opts, i);
+            let t = &g.truth;
+            assert!(!t.title.is_empty() && !t.agency.is_empty());
+            assert!(
+                t.title.contains(&t.agency) || t.title.contains(&t.agency.replace(' ', "")),
+                "{t:?}"
+            );
+            match t.template.as_str() {
+                "2019" | "2021" => {
+                    let a = t.active.values().map(|m| m.len()).sum::<usize>();
+                    assert!(a == 22 || a == 10, "{a} {}", t.path);
+                    assert!(t.applications.len() == 23 || t.applications.len() == 25);
+                    assert_eq!(t.review.len(), 3);
+                }
+                _ => assert_eq!(t.cell_count(), 0),
+            }
+            assert!(g.bytes.len() > 1000, "{}", g.bytes.len());
+        }
+    }
+}

@@ -54,6 +54,12 @@ pub enum Scale {
 /// Table A rows (item code, measures with their logical values).
 pub type TableA = Vec<(&'static str, Vec<(&'static str, ANum)>)>;
 
+/// Table B rows: (row code, the 7 counts in applicant order).
+pub type TableB = Vec<(&'static str, [i64; 7])>;
+
+/// Table C: 3 proceedings × 5 outcomes.
+pub type TableC = [[i64; 5]; 3];
+
 /// Table B rows of a version, in printed order.
 pub fn b_rows(version: Version) -> &'static [&'static str] {
     const HEAD: [&str; 20] = [
@@ -162,7 +168,7 @@ pub fn table_a(rng: &mut Rng, version: Version, scale: Scale, empty_rate: f64) -
         Scale::Normal => (0.3, 20_000),
         Scale::Busy => (0.1, 500_000),
     };
-    let mut cell = |rng: &mut Rng, v: ANum| {
+    let cell = |rng: &mut Rng, v: ANum| {
         if rng.chance(empty_rate) {
             ANum::Empty
         } else {
@@ -178,7 +184,11 @@ pub fn table_a(rng: &mut Rng, version: Version, scale: Scale, empty_rate: f64) -
                 } else {
                     rng.count(zero, 80)
                 };
-                let published = if rng.chance(0.8) { made } else { rng.range(0, made) };
+                let published = if rng.chance(0.8) {
+                    made
+                } else {
+                    rng.range(0, made)
+                };
                 let total = published + rng.count(0.4, 600);
                 rows.push((
                     item,
@@ -207,7 +217,11 @@ pub fn table_a(rng: &mut Rng, version: Version, scale: Scale, empty_rate: f64) -
                 ));
             }
             let prev = rng.count(zero, 120);
-            let change = if rng.chance(0.6) { 0 } else { rng.range(-(prev.min(10)), 10) };
+            let change = if rng.chance(0.6) {
+                0
+            } else {
+                rng.range(-(prev.min(10)), 10)
+            };
             rows.push((
                 "fees",
                 vec![
@@ -253,7 +267,7 @@ pub fn table_a(rng: &mut Rng, version: Version, scale: Scale, empty_rate: f64) -
                 ANum::Money(0.0)
             } else {
                 // 万元 with up to 2 decimals (7730.28).
-                let cents = rng.count(0.0, big as i64 * 500);
+                let cents = rng.count(0.0, big * 500);
                 ANum::Money(cents as f64 / 100.0)
             };
             rows.push(("fees", vec![("amount", cell(rng, fees))]));
@@ -326,7 +340,7 @@ pub fn tables_bc(
     version: Version,
     scale: Scale,
     slips: usize,
-) -> (Vec<(&'static str, [i64; 7])>, [[i64; 5]; 3], Vec<String>) {
+) -> (TableB, TableC, Vec<String>) {
     let rows = b_rows(version);
     let new_total_max = match scale {
         Scale::Quiet => 6,
@@ -338,7 +352,9 @@ pub fn tables_bc(
     let column_share = [1.0, 0.08, 0.01, 0.02, 0.03, 0.04];
     let mut grid: Vec<[i64; 7]> = vec![[0; 7]; rows.len()];
     let idx = |code: &str| rows.iter().position(|r| *r == code).expect("row");
-    let outcome_rows: Vec<usize> = (0..rows.len()).filter(|&i| is_outcome_row(rows[i])).collect();
+    let outcome_rows: Vec<usize> = (0..rows.len())
+        .filter(|&i| is_outcome_row(rows[i]))
+        .collect();
     let weights = outcome_weights(version);
     debug_assert_eq!(weights.len(), outcome_rows.len());
     let base = rng.count(0.15, new_total_max);
@@ -351,7 +367,11 @@ pub fn tables_bc(
         } else {
             ((base as f64 * column_share[c] * (0.5 + rng.f64())).round() as i64).max(1)
         };
-        let carried_over = if rng.chance(0.3) { rng.range(0, (new / 10).max(2)) } else { 0 };
+        let carried_over = if rng.chance(0.3) {
+            rng.range(0, (new / 10).max(2))
+        } else {
+            0
+        };
         let pool = new + carried_over;
         let carried_forward = if pool > 0 && rng.chance(0.3) {
             rng.range(0, (pool / 8).max(1))
@@ -392,7 +412,10 @@ pub fn tables_bc(
                 let r = rng.below(rows.len() as u64) as usize;
                 let v = (grid[r][6] + delta).max(0);
                 if v != grid[r][6] {
-                    notes.push(format!("applications:{}.total {} → {v}", rows[r], grid[r][6]));
+                    notes.push(format!(
+                        "applications:{}.total {} → {v}",
+                        rows[r], grid[r][6]
+                    ));
                     grid[r][6] = v;
                 }
             }
@@ -401,20 +424,29 @@ pub fn tables_bc(
                 let r = idx("carried_forward");
                 let c = if rng.chance(0.7) { 6 } else { 0 };
                 let v = (grid[r][c] + delta.abs()).max(0);
-                notes.push(format!("applications:carried_forward.{} {} → {v}", APPLICANTS[c], grid[r][c]));
+                notes.push(format!(
+                    "applications:carried_forward.{} {} → {v}",
+                    APPLICANTS[c], grid[r][c]
+                ));
                 grid[r][c] = v;
             }
             2 => {
                 // An outcome cell changed without its totals.
                 let r = *rng.pick(&outcome_rows);
                 let v = (grid[r][0] + delta.abs()).max(0);
-                notes.push(format!("applications:{}.natural_person {} → {v}", rows[r], grid[r][0]));
+                notes.push(format!(
+                    "applications:{}.natural_person {} → {v}",
+                    rows[r], grid[r][0]
+                ));
                 grid[r][0] = v;
             }
             _ => {
                 let p = rng.below(3) as usize;
                 let v = (review[p][4] + delta.abs()).max(0);
-                notes.push(format!("review_litigation:{}.total {} → {v}", PROCEEDINGS[p], review[p][4]));
+                notes.push(format!(
+                    "review_litigation:{}.total {} → {v}",
+                    PROCEEDINGS[p], review[p][4]
+                ));
                 review[p][4] = v;
             }
         }
@@ -447,7 +479,11 @@ mod tests {
     fn consistent_without_slips() {
         let mut rng = Rng::new(5);
         for i in 0..500 {
-            let v = if i % 2 == 0 { Version::V2019 } else { Version::V2021 };
+            let v = if i % 2 == 0 {
+                Version::V2019
+            } else {
+                Version::V2021
+            };
             let scale = [Scale::Quiet, Scale::Normal, Scale::Busy][i % 3];
             let (apps, review, notes) = tables_bc(&mut rng, v, scale, 0);
             assert_eq!(apps.len(), b_rows(v).len());
@@ -475,7 +511,7 @@ mod tests {
         let mut rng = Rng::new(7);
         let a = table_a(&mut rng, Version::V2019, Scale::Normal, 0.0);
         assert_eq!(a.len(), 8);
-        assert_eq!(a.iter().map(|(_, m)| m.len()).sum::<usize>(), 21);
+        assert_eq!(a.iter().map(|(_, m)| m.len()).sum::<usize>(), 22);
         let a = table_a(&mut rng, Version::V2021, Scale::Busy, 0.0);
         assert_eq!(a.len(), 6);
         assert_eq!(a.iter().map(|(_, m)| m.len()).sum::<usize>(), 10);

@@ -46,7 +46,8 @@ impl Rng {
     /// An independent sub-stream for one concern (issuer, numbers, rendering),
     /// so changing how one concern draws does not shift the others.
     pub fn fork(&self, tag: u64) -> Rng {
-        let mut sm = self.s[0] ^ self.s[3].rotate_left(17) ^ tag.wrapping_mul(0xA24B_AED4_963E_E407);
+        let mut sm =
+            self.s[0] ^ self.s[3].rotate_left(17) ^ tag.wrapping_mul(0xA24B_AED4_963E_E407);
         Rng::new(splitmix64(&mut sm))
     }
 
@@ -123,9 +124,7 @@ mod tests {
 
     #[test]
     fn deterministic_per_report() {
-        let a: Vec<u64> = (0..5)
-            .map(|_| Rng::for_report(7, 42).next_u64())
-            .collect();
+        let a: Vec<u64> = (0..5).map(|_| Rng::for_report(7, 42).next_u64()).collect();
         assert!(a.windows(2).all(|w| w[0] == w[1]));
         assert_ne!(
             Rng::for_report(7, 42).next_u64(),

@@ -212,7 +212,13 @@ pub fn count(rng: &mut Rng, style: &NumberStyle, n: i64) -> Printed {
 }
 
 /// Print a cell of table A.
-pub fn active(rng: &mut Rng, style: &NumberStyle, measure: &str, v2021: bool, value: ANum) -> Printed {
+pub fn active(
+    rng: &mut Rng,
+    style: &NumberStyle,
+    measure: &str,
+    v2021: bool,
+    value: ANum,
+) -> Printed {
     let n = match value {
         ANum::Empty => {
             let raw = if style.zero_word.is_some() && rng.chance(0.3) {
@@ -264,7 +270,10 @@ fn money(rng: &mut Rng, style: &NumberStyle, measure: &str, v2021: bool, wan: f6
         } else {
             text
         };
-        return Printed::new(decorate(rng, style, raw), Expect::WithUnit(round6(wan), "万元".into()));
+        return Printed::new(
+            decorate(rng, style, raw),
+            Expect::WithUnit(round6(wan), "万元".into()),
+        );
     }
     let whole_hundreds = wan >= 10_000.0 && wan.fract() == 0.0 && (wan as i64) % 100 == 0;
     let (raw, expect, unknown) = match style.money {
@@ -320,10 +329,20 @@ mod tests {
             let p = count(&mut rng, &style, n);
             check(&p);
             let measure = *rng.pick(&["made", "change", "decisions"]);
-            let v = if measure == "change" { rng.range(-99, 99) } else { n };
+            let v = if measure == "change" {
+                rng.range(-99, 99)
+            } else {
+                n
+            };
             check(&active(&mut rng, &style, measure, false, ANum::Int(v)));
             let wan = rng.count(0.1, 2_000_000) as f64 + rng.range(0, 99) as f64 / 100.0;
-            check(&active(&mut rng, &style, "amount", i % 3 == 0, ANum::Money(wan)));
+            check(&active(
+                &mut rng,
+                &style,
+                "amount",
+                i % 3 == 0,
+                ANum::Money(wan),
+            ));
         }
     }
 
@@ -334,7 +353,10 @@ mod tests {
                 let factor = unit.and_then(|u| u.to_wan_yuan()).unwrap_or(1.0);
                 let got = value * factor;
                 let want = e.value().unwrap_or(f64::NAN);
-                assert!((got - want).abs() < 1e-6 * want.abs().max(1.0), "{p:?} → {got}");
+                assert!(
+                    (got - want).abs() < 1e-6 * want.abs().max(1.0),
+                    "{p:?} → {got}"
+                );
             }
             (NumberCell::Invalid, _) => panic!("{p:?} does not parse"),
         }

@@ -61,9 +61,9 @@ impl GCell {
     /// Columns this cell covers.
     pub fn colspan(&self) -> usize {
         match self {
-            GCell::Label { colspan, .. } | GCell::Value { colspan, .. } | GCell::Cont { colspan } => {
-                *colspan
-            }
+            GCell::Label { colspan, .. }
+            | GCell::Value { colspan, .. }
+            | GCell::Cont { colspan } => *colspan,
         }
     }
 

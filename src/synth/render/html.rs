@@ -42,9 +42,17 @@ fn span(opts: &HtmlOptions, text: &str, number: bool) -> String {
 fn value_html(rng: &mut Rng, opts: &HtmlOptions, raw: &str) -> String {
     let trimmed = raw.trim();
     let lead = if raw.starts_with(' ') { "&nbsp;" } else { "" };
-    let trail = if raw.ends_with(' ') { "&nbsp;&nbsp;" } else { "" };
+    let trail = if raw.ends_with(' ') {
+        "&nbsp;&nbsp;"
+    } else {
+        ""
+    };
     if trimmed.is_empty() {
-        return if rng.chance(0.5) { "&nbsp;".into() } else { String::new() };
+        return if rng.chance(0.5) {
+            "&nbsp;".into()
+        } else {
+            String::new()
+        };
     }
     let body = if opts.word && trimmed.chars().count() > 2 && rng.chance(0.2) {
         // Word splits a digit run over two spans when the text was edited.
@@ -64,7 +72,7 @@ fn value_html(rng: &mut Rng, opts: &HtmlOptions, raw: &str) -> String {
     format!("{lead}{body}{trail}")
 }
 
-fn cell_html(rng: &mut Rng, opts: &HtmlOptions, cell: &GCell) -> Option<String> {
+fn cell_html(rng: &mut Rng, opts: &HtmlOptions, cell: &GCell, th: bool) -> Option<String> {
     let (inner, colspan, rowspan) = match cell {
         GCell::Cont { .. } => return None,
         GCell::Label {
@@ -72,11 +80,16 @@ fn cell_html(rng: &mut Rng, opts: &HtmlOptions, cell: &GCell) -> Option<String> 
             colspan,
             rowspan,
         } => {
-            let pieces: Vec<String> = text.split('\n').map(|p| span(opts, &esc(p), false)).collect();
+            let pieces: Vec<String> = text
+                .split('\n')
+                .map(|p| span(opts, &esc(p), false))
+                .collect();
             let joined = if opts.br_breaks {
                 pieces.join("<br/>")
             } else if opts.word {
-                pieces.join("<o:p></o:p></p><p class=MsoNormal align=center style='text-align:center'>")
+                pieces.join(
+                    "<o:p></o:p></p><p class=MsoNormal align=center style='text-align:center'>",
+                )
             } else {
                 pieces.join("</p><p>")
             };
@@ -90,6 +103,9 @@ fn cell_html(rng: &mut Rng, opts: &HtmlOptions, cell: &GCell) -> Option<String> 
     }
     if rowspan > 1 {
         attrs.push_str(&format!(" rowspan=\"{rowspan}\""));
+    }
+    if th {
+        return Some(format!("<th{attrs}>{inner}</th>"));
     }
     Some(if opts.word {
         format!(
@@ -110,20 +126,26 @@ fn table_html(rng: &mut Rng, opts: &HtmlOptions, grid: &Grid, out: &mut String) 
     } else {
         out.push_str("<table border=\"1\" cellspacing=\"0\" align=\"center\" style=\"border-collapse: collapse;\"><tbody>");
     }
+    let th = !opts.word && rng.chance(0.2);
     for (r, row) in grid.rows.iter().enumerate() {
+        let header = th && row.kind == super::doc::RowKind::Header;
         if r == 0 && !opts.word {
             out.push_str("<tr class=\"firstRow\">");
         } else {
             out.push_str("<tr>");
         }
         for cell in &row.cells {
-            if let Some(td) = cell_html(rng, opts, cell) {
+            if let Some(td) = cell_html(rng, opts, cell, header) {
                 out.push_str(&td);
             }
         }
         out.push_str("</tr>\n");
     }
-    out.push_str(if opts.word { "</table>\n" } else { "</tbody></table>\n" });
+    out.push_str(if opts.word {
+        "</table>\n"
+    } else {
+        "</tbody></table>\n"
+    });
 }
 
 fn para(opts: &HtmlOptions, text: &str, indent: bool) -> String {
@@ -156,16 +178,29 @@ pub fn render(rng: &mut Rng, doc: &Doc, opts: &HtmlOptions) -> String {
         "<meta http-equiv=\"Content-Type\" content=\"text/html; charset={}\">\n",
         opts.charset
     ));
-    out.push_str(&format!("<title>{}_{}</title>\n", esc(&title), esc(&opts.site)));
-    out.push_str(&format!("<meta name=\"ArticleTitle\" content=\"{}\">\n", esc(&title)));
-    out.push_str(&format!("<meta name=\"PubDate\" content=\"{}\">\n", opts.date));
+    out.push_str(&format!(
+        "<title>{}_{}</title>\n",
+        esc(&title),
+        esc(&opts.site)
+    ));
+    out.push_str(&format!(
+        "<meta name=\"ArticleTitle\" content=\"{}\">\n",
+        esc(&title)
+    ));
+    out.push_str(&format!(
+        "<meta name=\"PubDate\" content=\"{}\">\n",
+        opts.date
+    ));
     out.push_str("<link rel=\"stylesheet\" href=\"/images/common.css\">\n<style>.nav li{float:left;margin:0 12px}.article_title{font-size:22px;text-align:center}</style>\n");
     out.push_str("<script type=\"text/javascript\">var _hmt = _hmt || []; function share(){ return false; }</script>\n");
     out.push_str("</head>\n<body>\n<div class=\"header\"><div class=\"logo\">");
     out.push_str(&esc(&opts.site));
     out.push_str("</div>\n<ul class=\"nav\"><li><a href=\"/\">首页</a></li><li><a href=\"/zwgk/\">政务公开</a></li><li><a href=\"/zwfw/\">政务服务</a></li><li><a href=\"/hdjl/\">互动交流</a></li></ul></div>\n");
     out.push_str("<div class=\"main\"><div class=\"location\">当前位置：<a href=\"/\">首页</a> &gt; <a href=\"/zwgk/\">政务公开</a> &gt; <a href=\"/zwgk/ndbg/\">政府信息公开年报</a></div>\n");
-    out.push_str(&format!("<div class=\"article_title\">{}</div>\n", esc(&title)));
+    out.push_str(&format!(
+        "<div class=\"article_title\">{}</div>\n",
+        esc(&title)
+    ));
     out.push_str(&format!(
         "<div class=\"article_info\">发布日期：{} &nbsp; 浏览次数：{}</div>\n",
         opts.date,

@@ -22,6 +22,8 @@ pub struct PdfTabsOptions {
     pub page_breaks: bool,
     /// Wrap the first words of sub-topic sentences in `**`.
     pub bold: bool,
+    /// A page number (`- 3 -`) every this many lines (0: none).
+    pub page_numbers: usize,
 }
 
 fn spaced(text: &str) -> String {
@@ -57,7 +59,10 @@ fn table(rng: &mut Rng, grid: &Grid, opts: &PdfTabsOptions, out: &mut Vec<String
         match row.kind {
             RowKind::Section => {
                 let text = row.cells[0].text(" ");
-                out.push(format!("{text}{}", "\t".repeat(grid.width.saturating_sub(1))));
+                out.push(format!(
+                    "{text}{}",
+                    "\t".repeat(grid.width.saturating_sub(1))
+                ));
                 continue;
             }
             RowKind::Header => {
@@ -98,7 +103,10 @@ fn table(rng: &mut Rng, grid: &Grid, opts: &PdfTabsOptions, out: &mut Vec<String
                             if *rowspan > 4 && grid.kind == TableKind::Applications {
                                 text = sprinkle(rng, &text);
                             }
-                            if opts.broken_row && text.starts_with("（二）部分公开") && r > first_data {
+                            if opts.broken_row
+                                && text.starts_with("（二）部分公开")
+                                && r > first_data
+                            {
                                 let cut = text
                                     .char_indices()
                                     .nth(text.chars().count() - 5)
@@ -187,6 +195,19 @@ pub fn render(rng: &mut Rng, doc: &Doc, opts: &PdfTabsOptions) -> String {
             }
             Part::Signature(lines) => out.extend(lines.iter().cloned()),
         }
+    }
+    if let Some(every) = std::num::NonZeroUsize::new(opts.page_numbers) {
+        let every = every.get();
+        let mut paged = Vec::with_capacity(out.len() + out.len() / every * 3);
+        for (i, line) in out.into_iter().enumerate() {
+            if i > 0 && i % every == 0 {
+                paged.push(String::new());
+                paged.push(format!("- {} -", i / every));
+                paged.push(String::new());
+            }
+            paged.push(line);
+        }
+        out = paged;
     }
     out.join("\n") + "\n"
 }

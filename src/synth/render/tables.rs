@@ -36,6 +36,43 @@ pub struct TableOptions {
     pub comma_numbering: bool,
     /// Table B's 2.其他法律行政法规禁止公开 printed without 法规禁 (洪泽).
     pub law_forbidden_typo: bool,
+    /// Short labels spread with full-width spaces, as Word users align them (`规　　章`).
+    pub aligned_labels: bool,
+    /// Long table B labels broken by hand at a comma or before a bracket.
+    pub label_breaks: bool,
+}
+
+/// `规章` → `规　　章`: two-character labels padded the way Word users align them.
+fn align(text: &str, on: bool) -> String {
+    let n = text.chars().count();
+    if on && (2..=3).contains(&n) {
+        let sep = if n == 2 {
+            "\u{3000}\u{3000}"
+        } else {
+            "\u{3000}"
+        };
+        text.chars().map(String::from).collect::<Vec<_>>().join(sep)
+    } else {
+        text.to_string()
+    }
+}
+
+/// A long label broken by hand where an author would press Enter.
+fn hand_break(text: &str, on: bool) -> String {
+    if !on || text.chars().count() < 16 {
+        return text.to_string();
+    }
+    if let Some(i) = text.find("（区分") {
+        return format!("{}\n{}", &text[..i], &text[i..]);
+    }
+    match text.find('、') {
+        Some(i) if i > 6 => format!(
+            "{}\n{}",
+            &text[..i + '、'.len_utf8()],
+            &text[i + '、'.len_utf8()..]
+        ),
+        _ => text.to_string(),
+    }
 }
 
 fn keep_break(text: &str, keep: bool) -> String {
@@ -148,7 +185,9 @@ fn a_blocks(version: Version) -> Vec<Block> {
 fn item_label(item: &str, version: Version, opts: &TableOptions) -> &'static str {
     match item {
         "rules" => "规章",
-        "normative_docs" if version == Version::V2021 && !opts.old_normative_label => "行政规范性文件",
+        "normative_docs" if version == Version::V2021 && !opts.old_normative_label => {
+            "行政规范性文件"
+        }
         "normative_docs" => "规范性文件",
         "licensing" => "行政许可",
         "other_services" => "其他对外管理服务事项",
@@ -191,12 +230,18 @@ pub fn table_a(
                 }
                 continue;
             }
-            let mut cells = vec![GCell::label(item_label(item, version, opts))];
+            let mut cells = vec![GCell::label(align(
+                item_label(item, version, opts),
+                opts.aligned_labels,
+            ))];
             let n = measures.len();
             for (k, (measure, value)) in measures.iter().enumerate() {
                 let p = cells::active(rng, style, measure, version == Version::V2021, *value);
                 if p.unit_unknown {
-                    truth.add_finding("unit_unknown", &format!("active_disclosure:{item}.{measure}"));
+                    truth.add_finding(
+                        "unit_unknown",
+                        &format!("active_disclosure:{item}.{measure}"),
+                    );
                 }
                 truth
                     .active
@@ -242,8 +287,14 @@ fn b_labels(version: Version, opts: &TableOptions) -> Vec<(&'static str, Vec<GCe
         "其他法律行政法规禁止公开"
     };
     let mut out: Vec<(&'static str, Vec<GCell>)> = vec![
-        ("new", vec![GCell::span("一、本年新收政府信息公开申请数量", 3, 1)]),
-        ("carried_over", vec![GCell::span("二、上年结转政府信息公开申请数量", 3, 1)]),
+        (
+            "new",
+            vec![GCell::span("一、本年新收政府信息公开申请数量", 3, 1)],
+        ),
+        (
+            "carried_over",
+            vec![GCell::span("二、上年结转政府信息公开申请数量", 3, 1)],
+        ),
         (
             "granted",
             vec![
@@ -255,7 +306,14 @@ fn b_labels(version: Version, opts: &TableOptions) -> Vec<(&'static str, Vec<GCe
             "partial",
             vec![
                 cont(),
-                GCell::span("（二）部分公开（区分处理的，只计这一情形，不计其他情形）", 2, 1),
+                GCell::span(
+                    hand_break(
+                        "（二）部分公开（区分处理的，只计这一情形，不计其他情形）",
+                        opts.label_breaks,
+                    ),
+                    2,
+                    1,
+                ),
             ],
         ),
     ];
@@ -288,22 +346,29 @@ fn b_labels(version: Version, opts: &TableOptions) -> Vec<(&'static str, Vec<GCe
                 ("not_processed.repeated", "重复申请"),
                 ("not_processed.publication", "要求提供公开出版物"),
                 ("not_processed.mass_repeated", "无正当理由大量反复申请"),
-                ("not_processed.confirm_reissue", "要求行政机关确认或重新出具已获取信息"),
+                (
+                    "not_processed.confirm_reissue",
+                    "要求行政机关确认或重新出具已获取信息",
+                ),
             ],
         ),
     ];
-    let mut push_group = |out: &mut Vec<(&'static str, Vec<GCell>)>, head: &str, rows: &[(&'static str, &str)]| {
-        for (k, (code, label)) in rows.iter().enumerate() {
-            let mut cells = vec![cont()];
-            if k == 0 {
-                cells.push(GCell::span(head, 1, rows.len()));
-            } else {
-                cells.push(cont());
+    let push_group =
+        |out: &mut Vec<(&'static str, Vec<GCell>)>, head: &str, rows: &[(&'static str, &str)]| {
+            for (k, (code, label)) in rows.iter().enumerate() {
+                let mut cells = vec![cont()];
+                if k == 0 {
+                    cells.push(GCell::span(head, 1, rows.len()));
+                } else {
+                    cells.push(cont());
+                }
+                cells.push(GCell::label(hand_break(
+                    &n(k as u32 + 1, label),
+                    opts.label_breaks,
+                )));
+                out.push((code, cells));
             }
-            cells.push(GCell::label(n(k as u32 + 1, label)));
-            out.push((code, cells));
-        }
-    };
+        };
     for (head, rows) in groups {
         push_group(&mut out, head, rows);
     }
@@ -326,15 +391,18 @@ fn b_labels(version: Version, opts: &TableOptions) -> Vec<(&'static str, Vec<GCe
         ),
     }
     out.push(("total", vec![cont(), GCell::span("（七）总计", 2, 1)]));
-    out.push(("carried_forward", vec![GCell::span("四、结转下年度继续办理", 3, 1)]));
+    out.push((
+        "carried_forward",
+        vec![GCell::span("四、结转下年度继续办理", 3, 1)],
+    ));
     out
 }
 
 /// Shorten row spans that run past the last row (a cut table).
 fn clip_rowspans(rows: &mut [GRow]) {
     let n = rows.len();
-    for i in 0..n {
-        for cell in rows[i].cells.iter_mut() {
+    for (i, row) in rows.iter_mut().enumerate() {
+        for cell in row.cells.iter_mut() {
             if let GCell::Label { rowspan, .. } = cell {
                 *rowspan = (*rowspan).min(n - i).max(1);
             }
@@ -368,7 +436,7 @@ pub fn table_b(
             kind: RowKind::Header,
             cells: vec![
                 GCell::Cont { colspan: 3 },
-                GCell::span("自然人", 1, 2),
+                GCell::span(align("自然人", opts.aligned_labels), 1, 2),
                 GCell::span("法人或其他组织", 5, 1),
                 GCell::span("总计", 1, 2),
             ],
@@ -464,7 +532,10 @@ pub fn table_c(
         rows: vec![
             GRow {
                 kind: RowKind::Header,
-                cells: vec![GCell::span("行政复议", 5, 1), GCell::span("行政诉讼", 10, 1)],
+                cells: vec![
+                    GCell::span("行政复议", 5, 1),
+                    GCell::span("行政诉讼", 10, 1),
+                ],
             },
             GRow {
                 kind: RowKind::Header,
@@ -523,7 +594,10 @@ pub fn absent(table: TableKind, version: Version, truth: &mut Truth) {
 pub fn local_table(rng: &mut Rng, style: &NumberStyle) -> Grid {
     const ROWS: &[(&str, &str)] = &[
         ("一、主动公开情况", "—"),
-        ("（一）主动公开政府信息数（不同渠道和方式公开相同信息计1条）", "条"),
+        (
+            "（一）主动公开政府信息数（不同渠道和方式公开相同信息计1条）",
+            "条",
+        ),
         ("其中：主动公开规范性文件数", "条"),
         ("制发规范性文件总数", "件"),
         ("（二）通过不同渠道和方式公开政府信息的情况", "—"),
@@ -533,7 +607,10 @@ pub fn local_table(rng: &mut Rng, style: &NumberStyle) -> Grid {
         ("4.政务微信公开政府信息数", "条"),
         ("5.其他方式公开政府信息数", "条"),
         ("二、回应解读情况", "—"),
-        ("（一）回应公众关注热点或重大舆情数（不同方式回应同一热点或舆情计1次）", "次"),
+        (
+            "（一）回应公众关注热点或重大舆情数（不同方式回应同一热点或舆情计1次）",
+            "次",
+        ),
         ("三、依申请公开情况", "—"),
         ("（一）收到申请数", "件"),
         ("1.当面申请数", "件"),
@@ -569,7 +646,11 @@ pub fn local_table(rng: &mut Rng, style: &NumberStyle) -> Grid {
     ];
     let mut rows = vec![GRow {
         kind: RowKind::Header,
-        cells: vec![GCell::label("统计指标"), GCell::label("单位"), GCell::label("统计数")],
+        cells: vec![
+            GCell::label("统计指标"),
+            GCell::label("单位"),
+            GCell::label("统计数"),
+        ],
     }];
     for (label, unit) in ROWS {
         let value = if *unit == "—" {
@@ -580,7 +661,11 @@ pub fn local_table(rng: &mut Rng, style: &NumberStyle) -> Grid {
         };
         rows.push(GRow {
             kind: RowKind::Data,
-            cells: vec![GCell::label(*label), GCell::label(*unit), GCell::value(value, 1)],
+            cells: vec![
+                GCell::label(*label),
+                GCell::label(*unit),
+                GCell::value(value, 1),
+            ],
         });
     }
     Grid {

@@ -88,7 +88,13 @@ fn pipe_table(grid: &Grid, out: &mut Vec<String>) {
         let unprinted: usize = row
             .cells
             .iter()
-            .map(|c| if c.is_cont() { c.colspan() } else { c.colspan() - 1 })
+            .map(|c| {
+                if c.is_cont() {
+                    c.colspan()
+                } else {
+                    c.colspan() - 1
+                }
+            })
             .sum();
         for (i, cell) in printed.iter().enumerate() {
             let mut line = format!("{} |", cell.text("").trim());
