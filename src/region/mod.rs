@@ -101,7 +101,7 @@ impl RegionResolver {
         let m = matcher::Matcher::new(&g).map_err(RegionError::Gazetteer)?;
         let scanner = evidence::EvidenceScanner::new(&g).map_err(RegionError::Gazetteer)?;
         let central = Regex::new(
-            r"国务院|中华人民共和国|中共中央|党中央|中央[\p{Han}]{0,8}(?:委|部|办)|国家[\p{Han}&&[^级]][\p{Han}]{0,13}(?:局|委|部|署|院|会|办|中心)|总局|总署|中国人民银行|证监会|银保监会|\A[\p{Han}]{1,8}部(?:[0-9]|年|政府|\z)",
+            r"国务院|中华人民共和国|中共中央|党中央|中央[\p{Han}]{0,8}(?:委|部|办)|国家[\p{Han}&&[^级]][\p{Han}]{0,13}(?:局|委|部|署|院|会|办|中心)|总局|总署|审计署|海关总署|中国人民银行|证监会|银保监会|\A[\p{Han}]{1,8}部(?:[0-9]|年|政府|\z)",
         )
         .map_err(|e| RegionError::Gazetteer(e.to_string()))?;
         let township = Regex::new(
