@@ -25,7 +25,7 @@ struct Cli {
 
 #[derive(Subcommand, Debug)]
 enum Command {
-    /// Write DIR/reports/<province>/<year>/<index>.<ext>, DIR/truth.jsonl and DIR/manifest.json.
+    /// Write `DIR/reports/<province>/<year>/<index>.<ext>`, `DIR/truth.jsonl` and `DIR/manifest.json`.
     Generate {
         /// Number of reports.
         #[arg(long)]

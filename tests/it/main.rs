@@ -4,4 +4,5 @@ mod bad_input;
 mod dataset;
 mod golden;
 mod incremental;
+mod synth;
 mod util;

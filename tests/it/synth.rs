@@ -1,0 +1,284 @@
+//! The corpus generator and the accuracy check, end to end: `xxgk-synth generate`
+//! → `xxgk ingest` → `xxgk::synth::accuracy::check`.
+//!
+//! The ignored tests at the end are the parser and resolver gaps the accuracy
+//! check found, each as a minimal input with the cells it should give. They fail
+//! today; un-ignore each with its fix.
+
+use crate::util::{self, Row, Val};
+use std::path::Path;
+use std::process::Command;
+use xxgk::synth::accuracy::{self, AccuracyOptions, AccuracyReport};
+
+fn synth(args: &[&str]) {
+    let out = Command::new(env!("CARGO_BIN_EXE_xxgk-synth"))
+        .args(args)
+        .current_dir(util::root())
+        .output()
+        .expect("run xxgk-synth");
+    assert!(
+        out.status.success(),
+        "xxgk-synth {args:?}: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
+
+fn generate(dir: &Path, count: u32, seed: u32, extra: &[&str]) {
+    let (count, seed) = (count.to_string(), seed.to_string());
+    let mut args = vec![
+        "generate",
+        "--count",
+        &count,
+        "--seed",
+        &seed,
+        "--out",
+        dir.to_str().unwrap(),
+    ];
+    args.extend_from_slice(extra);
+    synth(&args);
+}
+
+/// Generate, ingest and check a corpus; returns the report.
+fn round_trip(count: u32, seed: u32, extra: &[&str]) -> AccuracyReport {
+    let corpus = tempfile::tempdir().unwrap();
+    let dataset = tempfile::tempdir().unwrap();
+    generate(corpus.path(), count, seed, extra);
+    util::ingest(&[&corpus.path().join("reports")], dataset.path(), &[]);
+    accuracy::check(&AccuracyOptions {
+        corpus: corpus.path().to_path_buf(),
+        dataset: dataset.path().to_path_buf(),
+        show: 60,
+    })
+    .expect("accuracy check")
+}
+
+fn files(dir: &Path) -> Vec<(String, Vec<u8>)> {
+    let mut out: Vec<(String, Vec<u8>)> = walkdir::WalkDir::new(dir)
+        .sort_by_file_name()
+        .into_iter()
+        .filter_map(|e| e.ok())
+        .filter(|e| e.file_type().is_file() && e.file_name() != "manifest.json")
+        .map(|e| {
+            let rel = e.path().strip_prefix(dir).unwrap().display().to_string();
+            (rel, std::fs::read(e.path()).unwrap())
+        })
+        .collect();
+    out.sort();
+    out
+}
+
+#[test]
+fn generation_is_deterministic_whatever_the_threads() {
+    let a = tempfile::tempdir().unwrap();
+    let b = tempfile::tempdir().unwrap();
+    generate(a.path(), 60, 5, &["--jobs", "1"]);
+    generate(b.path(), 60, 5, &["--jobs", "2"]);
+    let (fa, fb) = (files(a.path()), files(b.path()));
+    assert_eq!(fa.len(), 61, "60 reports and truth.jsonl");
+    assert!(fa == fb, "same seed, different bytes");
+    // The first reports of a larger corpus are the smaller corpus.
+    let c = tempfile::tempdir().unwrap();
+    generate(c.path(), 80, 5, &[]);
+    let truth_a = std::fs::read_to_string(a.path().join("truth.jsonl")).unwrap();
+    let truth_c = std::fs::read_to_string(c.path().join("truth.jsonl")).unwrap();
+    assert!(truth_c.starts_with(&truth_a));
+}
+
+/// Every layout, every noise: all reports are read, and the layouts the parser
+/// handles today agree on every cell and finding. (The full 100% is the ignored
+/// test below.)
+#[test]
+fn accuracy_on_a_small_corpus() {
+    let report = round_trip(150, 11, &[]);
+    let text = report.render();
+    assert_eq!(report.found, report.reports, "{text}");
+    for layout in ["tab_cells", "pipe_cells", "html"] {
+        let l = &report.layouts[layout];
+        assert!(l.reports > 0, "{layout} not generated\n{text}");
+        assert_eq!(l.cells.agree, l.cells.total, "{layout} cells\n{text}");
+        assert_eq!(
+            l.findings.agree, l.findings.total,
+            "{layout} findings\n{text}"
+        );
+    }
+    assert!(report.cells().percent() > 80.0, "{text}");
+    assert!(report.region().percent() > 95.0, "{text}");
+}
+
+#[test]
+#[ignore = "fails until the gaps below are fixed (markdown tables, wrapped PDF labels, blank tab cells, …)"]
+fn accuracy_is_100_percent() {
+    let report = round_trip(400, 3, &[]);
+    assert_eq!(
+        report.overall.agree,
+        report.overall.total,
+        "{}",
+        report.render()
+    );
+}
+
+// ---------------------------------------------------------------- known gaps
+
+/// Ingest named inputs; return (reports, active, applications, review, findings).
+fn ingest_inputs(files: &[(&str, &[u8])]) -> [Vec<Row>; 5] {
+    let inputs = util::temp_inputs(files);
+    let out = tempfile::tempdir().unwrap();
+    util::ingest(&[inputs.path()], out.path(), &[]);
+    [
+        "reports",
+        "active_disclosure",
+        "applications",
+        "review_litigation",
+        "findings",
+    ]
+    .map(|t| util::read_table(out.path(), t))
+}
+
+fn cell<'a>(rows: &'a [Row], keys: &[(&str, &str)]) -> &'a Row {
+    rows.iter()
+        .find(|r| keys.iter().all(|(k, v)| r[*k].str() == Some(v)))
+        .unwrap_or_else(|| panic!("no row {keys:?}"))
+}
+
+fn int(row: &Row, col: &str) -> Option<i64> {
+    match row[col] {
+        Val::Int(i) => Some(i),
+        Val::Float(f) => Some(f as i64),
+        _ => None,
+    }
+}
+
+/// Markdown from a converter (markitdown, pandoc): pipe tables and a `#` title.
+#[test]
+#[ignore = "gap: markdown pipe tables are not read; `# ` stays in title and agency"]
+fn gap_markdown_pipe_tables() {
+    let md = "# 临泽县2021年政府信息公开工作年度报告\n\n## 二、主动公开政府信息情况\n\n\
+| 第二十条第（一）项 |  |  |  |\n| --- | --- | --- | --- |\n\
+| 信息内容 | 本年制发件数 | 本年废止件数 | 现行有效件数 |\n\
+| 规章 | 0 | 0 | 1 |\n| 行政规范性文件 | 2 | 0 | 15 |\n";
+    let [reports, active, ..] = ingest_inputs(&[("r.txt", md.as_bytes())]);
+    assert_eq!(reports[0]["agency"].str(), Some("临泽县"));
+    let c = cell(
+        &active,
+        &[("item", "normative_docs"), ("measure", "issued")],
+    );
+    assert_eq!((c["cell"].str(), int(c, "value")), (Some("value"), Some(2)));
+}
+
+/// `pdftotext -layout`: a long label wrapped at the cell width through its key
+/// phrase (`逾期不` / `补正`), the values on a line of their own.
+#[test]
+#[ignore = "gap: a wrapped table B label whose key phrase is split over lines loses its row"]
+fn gap_pdf_layout_label_wrapped_through_its_key() {
+    let text = "临泽县2021年政府信息公开工作年度报告\n三、收到和处理政府信息公开申请情况\n\
+一、本年新收政府信息公开申请数量                     1      0      0      0      0      0      1\n\
+               1.申请人无正当理由逾期不\n\
+                补正、行政机关不再处理其政\n\
+                 府信息公开申请\n\
+                                                     1      0      0      0      0      0      1\n\
+               2.申请人逾期未按收费通知要\n\
+                求缴纳费用、行政机关不再处\n\
+                理其政府信息公开申请        0      0      0      0      0      0      0\n\
+               3.其他                                0      0      0      0      0      0      0\n";
+    let [_, _, apps, ..] = ingest_inputs(&[("r.txt", text.as_bytes())]);
+    let c = cell(
+        &apps,
+        &[("row", "other.no_correction"), ("applicant", "total")],
+    );
+    assert_eq!((c["cell"].str(), int(c, "count")), (Some("value"), Some(1)));
+}
+
+/// PDF text with tab-separated rows (原州区 style) and blank cells: the run of
+/// tabs at the end of a values row holds blank cells, not spans.
+#[test]
+#[ignore = "gap: trailing blank cells of a tab-separated table C row are dropped (table_truncated), all-blank B rows get row_short"]
+fn gap_pdf_tabs_trailing_blank_cells() {
+    let text = "临泽县2021年政府信息公开工作年度报告\n\
+一、本年新收政府信息公开申请数量\t1\t\t\t\t\t\t1\n\
+（三）不予公开\t1.属于国家秘密\t\t\t\t\t\t\t\n\
+\t2.其他法律行政法规禁止公开\t\t\t\t\t\t\t\n\
+（七）总计\t1\t\t\t\t\t\t1\n\
+行政复议\t\t\t\t\t行政诉讼\n\
+结果维持\t结果纠正\t其他结果\t尚未审结\t总计\t未经复议直接起诉\t\t\t\t\t复议后起诉\n\
+\t\t\t\t\t结果维持\t结果纠正\t其他结果\t尚未审结\t总计\t结果维持\t结果纠正\t其他结果\t尚未审结\t总计\n\
+1\t\t\t\t1\t\t\t\t\t\t\t\t\t\t\n";
+    let [_, _, _, review, findings] = ingest_inputs(&[("r.txt", text.as_bytes())]);
+    let c = cell(
+        &review,
+        &[
+            ("proceeding", "litigation_after_review"),
+            ("outcome", "total"),
+        ],
+    );
+    assert_eq!(c["cell"].str(), Some("blank"));
+    assert!(
+        !findings.iter().any(|f| f["rule"].str() == Some("row_short")
+            || (f["rule"].str() == Some("table_truncated")
+                && f["subject"].str() == Some("review_litigation")))
+    );
+}
+
+/// A CMS export: three metadata lines above a title broken over two lines.
+#[test]
+#[ignore = "gap: the title is looked for in the first 4 lines only"]
+fn gap_title_after_metadata_lines() {
+    let text = "索引号：000014349/2022-00012\n发布机构：临泽县统计局\n发布日期：2022-01-20\n\
+临泽县统计局\n2021年政府信息公开工作年度报告\n一、总体情况\n";
+    let [reports, ..] = ingest_inputs(&[("r.txt", text.as_bytes())]);
+    assert_eq!(reports[0]["agency"].str(), Some("临泽县统计局"));
+    assert_eq!(reports[0]["year"].str(), Some("2021"));
+}
+
+/// A 2019 table B whose one （六）其他处理 row is blank is still the 2019 form (no
+/// 1./2./3. sub-rows).
+#[test]
+#[ignore = "gap (or a spec question): template_applications is null when the 2019 （六） row is blank"]
+fn gap_blank_2019_other_row_tells_the_template() {
+    let mut text =
+        String::from("临泽县2019年政府信息公开工作年度报告\n三、收到和处理政府信息公开申请情况\n");
+    let rows = [
+        ("一、本年新收政府信息公开申请数量", "1"),
+        ("二、上年结转政府信息公开申请数量", ""),
+        ("三、本年度办理结果\n\t（一）予以公开", "1"),
+        ("（六）其他处理", ""),
+        ("（七）总计", "1"),
+        ("四、结转下年度继续办理", ""),
+    ];
+    for (label, v) in rows {
+        text.push_str(&format!("\t{label}\n\t{v}\n\t\n\t\n\t\n\t\n\t\n\t{v}\n\n"));
+    }
+    let [reports, ..] = ingest_inputs(&[("r.txt", text.as_bytes())]);
+    assert_eq!(reports[0]["template_applications"].str(), Some("2019"));
+}
+
+/// A provincial department whose name contains a county's name (公安厅 ⊃ 公安, 公安县).
+#[test]
+#[ignore = "gap (region resolver): 湖北省公安厅 resolves to 公安县 (荆州市)"]
+fn gap_department_name_containing_a_county_name() {
+    let text = "湖北省公安厅2015年政府信息公开工作年度报告\n一、概述\n";
+    let [reports, ..] = ingest_inputs(&[("r.txt", text.as_bytes())]);
+    assert_eq!(reports[0]["admin_level"].str(), Some("province"));
+    assert_eq!(reports[0]["adcode"].str(), Some("420000"));
+}
+
+/// `pdftotext -layout` of a table with blank cells: only the columns tell which
+/// cells are blank (values are right-aligned under their headers).
+#[test]
+#[ignore = "gap: blank cells in space-aligned columns shift the values left"]
+fn gap_pdf_layout_blank_cells() {
+    let text = "临泽县2021年政府信息公开工作年度报告\n二、主动公开政府信息情况\n\
+           第二十条第（一）项\n\n\
+   信息内容          本年制发件数    本年废止件数    现行有效件数\n\n\
+规章                                                           2\n\
+行政规范性文件                   1                             5\n";
+    let [_, active, ..] = ingest_inputs(&[("r.txt", text.as_bytes())]);
+    let c = cell(&active, &[("item", "rules"), ("measure", "issued")]);
+    assert_eq!(c["cell"].str(), Some("blank"));
+    let c = cell(&active, &[("item", "rules"), ("measure", "in_force")]);
+    assert_eq!(int(c, "value"), Some(2));
+    let c = cell(
+        &active,
+        &[("item", "normative_docs"), ("measure", "repealed")],
+    );
+    assert_eq!(c["cell"].str(), Some("blank"));
+}
