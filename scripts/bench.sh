@@ -131,6 +131,14 @@ for size in $SIZES; do
       log "  ${M_WALL} s, peak RSS $((M_RSS / 1024)) MiB"
     done
   done
+  # A nightly run with nothing new: the same inputs into the dataset just written.
+  out="$DIR/dataset-$size-j$(echo "$JOBS_LIST" | awk '{print $NF}')"
+  l=$(load1)
+  log "no-change re-run of $size reports into $out"
+  measure "$BIN/xxgk" ingest "$dir/reports" --out "$out" --quiet --jobs "$(echo "$JOBS_LIST" | awk '{print $NF}')"
+  printf '%s	rerun	%s	1	%s	%s	%s	%s		%s
+' "$size" "$(echo "$JOBS_LIST" | awk '{print $NF}')" "$M_WALL" "$M_RSS" "$M_USER" "$M_SYS" "$l" >> "$RESULTS"
+  log "  ${M_WALL} s"
 done
 LOAD_END=$(cut -d' ' -f1-3 /proc/loadavg)
 
@@ -163,6 +171,12 @@ table=$(mktemp)
       out=$(col "$size" ingest "$jobs" 9 | tail -n1)
       echo "| $size | $mb | **xxgk ingest --jobs $jobs** | $w | $(awk -v n="$size" -v w="$w" 'BEGIN{printf "%.0f", n/w}') | $(awk -v m="$mb" -v w="$w" 'BEGIN{printf "%.1f", m/w}') | $(awk -v r="$rss" 'BEGIN{printf "%.0f", r/1024}') | $(awk -v o="$out" 'BEGIN{printf "%.1f", o/1e6}') | $(awk -v a="$w" -v b="$cat_w" 'BEGIN{printf "%.1f", a/b}') | $(awk -v a="$w" -v b="$grep_w" 'BEGIN{printf "%.1f", a/b}') |"
     done
+    rj=$(echo "$JOBS_LIST" | awk '{print $NF}')
+    rw=$(col "$size" rerun "$rj" 5 | median)
+    first_w=$(col "$size" ingest "$rj" 5 | median)
+    if [ -n "$rw" ]; then
+      echo "| $size | $mb | xxgk ingest --jobs $rj, no-change re-run (all inputs unchanged; $(awk -v a="$rw" -v b="$first_w" 'BEGIN{printf "%.0f%%", 100*a/b}') of the first run) | $rw | $(awk -v n="$size" -v w="$rw" 'BEGIN{printf "%.0f", n/w}') | $(awk -v m="$mb" -v w="$rw" 'BEGIN{printf "%.1f", m/w}') | | | $(awk -v a="$rw" -v b="$cat_w" 'BEGIN{printf "%.1f", a/b}') | $(awk -v a="$rw" -v b="$grep_w" 'BEGIN{printf "%.1f", a/b}') |"
+    fi
   done
 } > "$table"
 

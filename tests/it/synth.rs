@@ -150,8 +150,7 @@ fn int(row: &Row, col: &str) -> Option<i64> {
 
 /// Markdown from a converter (markitdown, pandoc): pipe tables and a `#` title.
 #[test]
-#[ignore = "gap: markdown pipe tables are not read; `# ` stays in title and agency"]
-fn gap_markdown_pipe_tables() {
+fn markdown_pipe_tables_are_read() {
     let md = "# 临泽县2021年政府信息公开工作年度报告\n\n## 二、主动公开政府信息情况\n\n\
 | 第二十条第（一）项 |  |  |  |\n| --- | --- | --- | --- |\n\
 | 信息内容 | 本年制发件数 | 本年废止件数 | 现行有效件数 |\n\
@@ -168,8 +167,7 @@ fn gap_markdown_pipe_tables() {
 /// `pdftotext -layout`: a long label wrapped at the cell width through its key
 /// phrase (`逾期不` / `补正`), the values on a line of their own.
 #[test]
-#[ignore = "gap: a wrapped table B label whose key phrase is split over lines loses its row"]
-fn gap_pdf_layout_label_wrapped_through_its_key() {
+fn pdf_layout_label_wrapped_through_its_key() {
     let text = "临泽县2021年政府信息公开工作年度报告\n三、收到和处理政府信息公开申请情况\n\
 一、本年新收政府信息公开申请数量                     1      0      0      0      0      0      1\n\
                1.申请人无正当理由逾期不\n\
@@ -191,8 +189,7 @@ fn gap_pdf_layout_label_wrapped_through_its_key() {
 /// PDF text with tab-separated rows (原州区 style) and blank cells: the run of
 /// tabs at the end of a values row holds blank cells, not spans.
 #[test]
-#[ignore = "gap: trailing blank cells of a tab-separated table C row are dropped (table_truncated), all-blank B rows get row_short"]
-fn gap_pdf_tabs_trailing_blank_cells() {
+fn pdf_tabs_trailing_blank_cells() {
     let text = "临泽县2021年政府信息公开工作年度报告\n\
 一、本年新收政府信息公开申请数量\t1\t\t\t\t\t\t1\n\
 （三）不予公开\t1.属于国家秘密\t\t\t\t\t\t\t\n\
@@ -220,8 +217,7 @@ fn gap_pdf_tabs_trailing_blank_cells() {
 
 /// A CMS export: three metadata lines above a title broken over two lines.
 #[test]
-#[ignore = "gap: the title is looked for in the first 4 lines only"]
-fn gap_title_after_metadata_lines() {
+fn title_after_metadata_lines() {
     let text = "索引号：000014349/2022-00012\n发布机构：临泽县统计局\n发布日期：2022-01-20\n\
 临泽县统计局\n2021年政府信息公开工作年度报告\n一、总体情况\n";
     let [reports, ..] = ingest_inputs(&[("r.txt", text.as_bytes())]);
@@ -232,8 +228,7 @@ fn gap_title_after_metadata_lines() {
 /// A 2019 table B whose one （六）其他处理 row is blank is still the 2019 form (no
 /// 1./2./3. sub-rows).
 #[test]
-#[ignore = "gap (or a spec question): template_applications is null when the 2019 （六） row is blank"]
-fn gap_blank_2019_other_row_tells_the_template() {
+fn blank_2019_other_row_tells_the_template() {
     let mut text =
         String::from("临泽县2019年政府信息公开工作年度报告\n三、收到和处理政府信息公开申请情况\n");
     let rows = [
