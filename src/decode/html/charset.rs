@@ -38,14 +38,19 @@ pub(super) fn decode_html_bytes(bytes: &[u8]) -> Result<(String, &'static str), 
             return Ok((text.to_string(), UTF_8.name()));
         }
     }
-    let mut candidates: Vec<&'static Encoding> = Vec::with_capacity(4);
+    // A declared charset that decodes cleanly is taken without asking chardetng
+    // (its guess costs more than the decode itself).
     if let Some(enc) = declared {
-        candidates.push(enc);
         // GB2312/GBK pages often use characters only GB18030 has.
-        if enc == GBK {
-            candidates.push(GB18030);
+        let declared_candidates: &[&'static Encoding] =
+            if enc == GBK { &[GBK, GB18030] } else { &[enc] };
+        for &enc in declared_candidates {
+            if let Some(text) = decode_strict(enc, bytes) {
+                return Ok((text, enc.name()));
+            }
         }
     }
+    let mut candidates: Vec<&'static Encoding> = Vec::with_capacity(2);
     let mut detector = chardetng::EncodingDetector::new();
     detector.feed(head, bytes.len() <= SNIFF_BYTES);
     let guess = detector.guess(Some(b"cn"), true);
