@@ -159,7 +159,7 @@ fn read_applications(tokens: &[Token], out: &mut RawTables) {
     let mut anchors: [Option<f32>; 7] = [None; 7];
     let mut pending: Option<PendingRow> = None;
     let mut reader = RowsReader::default();
-    for token in tokens {
+    for (i, token) in tokens.iter().enumerate() {
         let (text, col, n, class) = match token {
             // Positions on a new page are not comparable with the header's.
             Token::PageBreak => {
@@ -227,7 +227,19 @@ fn read_applications(tokens: &[Token], out: &mut RawTables) {
         let Some(p) = pending.as_mut() else { continue };
         if class != CellClass::Text {
             p.cells.push((text.to_string(), col));
-            if p.cells.len() == labels::APPLICANTS.len() {
+            // A full row ends here, unless it starts with blank cells and more
+            // values follow on the same row: then the leading blanks are the
+            // label's span padding (markdown and other converters) and are dropped.
+            let width = labels::APPLICANTS.len();
+            let more_follow = matches!(tokens.get(i + 1), Some(Token::Cell { class, .. }) if *class != CellClass::Text);
+            let padded = p.cells.first().is_some_and(|(t, _)| t.trim().is_empty());
+            if p.cells.len() >= width && !(more_follow && padded) {
+                while p.cells.len() > width
+                    && p.cells.first().is_some_and(|(t, _)| t.trim().is_empty())
+                {
+                    p.cells.remove(0);
+                }
+                p.cells.truncate(width);
                 let done = p.code == "carried_forward";
                 reader.finish(pending.take(), &anchors);
                 if done {
@@ -292,6 +304,13 @@ impl RowsReader {
                 .retain(|r| !(r.code == "other" && r.cells.iter().all(|c| c.trim().is_empty())));
         }
         let width = labels::APPLICANTS.len();
+        let mut row = row;
+        // Extra leading blanks are span padding (see read_applications).
+        while row.cells.len() > width && row.cells.first().is_some_and(|(t, _)| t.trim().is_empty())
+        {
+            row.cells.remove(0);
+        }
+        row.cells.truncate(width);
         let cells = if row.cells.is_empty() || row.cells.len() >= width {
             row.cells.into_iter().map(|(t, _)| t).collect()
         } else if let Some(placed) = anchors
