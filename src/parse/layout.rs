@@ -238,7 +238,9 @@ fn column_line<'a>(line: &'a str, tokens: &mut Vec<Token<'a>>) {
     if line.trim().is_empty() {
         return;
     }
-    let trimmed = line.trim_matches('\t');
+    // A tab after the first cell makes a tab row, even when only blank cells
+    // follow (`（六）其他处理⇥⇥⇥⇥⇥⇥⇥` is a row of seven blanks).
+    let trimmed = line.trim_start_matches('\t');
     if trimmed.as_bytes().contains(&b'\t') {
         split_tabs(line, tokens);
     } else if !has_wide_space(trimmed.trim()) {
@@ -361,7 +363,18 @@ mod tests {
         let d = doc(&["规章\t0\t0\t0", "第二十条第（八）项\t\t\t"]);
         assert_eq!(
             cells(&tokenize(&d)),
-            vec!["规章", "0", "0", "0", "⏎", "第二十条第（八）项", "⏎"]
+            vec![
+                "规章",
+                "0",
+                "0",
+                "0",
+                "⏎",
+                "第二十条第（八）项",
+                "",
+                "",
+                "",
+                "⏎"
+            ]
         );
     }
 
