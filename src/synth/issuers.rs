@@ -349,42 +349,10 @@ fn pick_body<'a>(rng: &mut Rng, list: &'a [(&'a str, i32, i32)], year: i32) -> &
     }
 }
 
-/// Partition slug of a province-level code (the output contract's spelling).
+/// Partition slug of a province-level code (the output contract's spelling),
+/// from the region resolver's table.
 pub fn province_slug(code: u32) -> &'static str {
-    match code / 10000 {
-        11 => "beijing",
-        12 => "tianjin",
-        13 => "hebei",
-        14 => "shanxi",
-        15 => "neimenggu",
-        21 => "liaoning",
-        22 => "jilin",
-        23 => "heilongjiang",
-        31 => "shanghai",
-        32 => "jiangsu",
-        33 => "zhejiang",
-        34 => "anhui",
-        35 => "fujian",
-        36 => "jiangxi",
-        37 => "shandong",
-        41 => "henan",
-        42 => "hubei",
-        43 => "hunan",
-        44 => "guangdong",
-        45 => "guangxi",
-        46 => "hainan",
-        50 => "chongqing",
-        51 => "sichuan",
-        52 => "guizhou",
-        53 => "yunnan",
-        54 => "xizang",
-        61 => "shaanxi",
-        62 => "gansu",
-        63 => "qinghai",
-        64 => "ningxia",
-        65 => "xinjiang",
-        _ => "unknown",
-    }
+    crate::region::tables::province_slug(code).unwrap_or("unknown")
 }
 
 /// Two-digit postcode prefixes of a province (中国邮政编码).

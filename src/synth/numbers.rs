@@ -60,50 +60,12 @@ pub type TableB = Vec<(&'static str, [i64; 7])>;
 /// Table C: 3 proceedings × 5 outcomes.
 pub type TableC = [[i64; 5]; 3];
 
-/// Table B rows of a version, in printed order.
+/// Table B rows of a version, in printed order (the codes of report-format.md).
 pub fn b_rows(version: Version) -> &'static [&'static str] {
-    const HEAD: [&str; 20] = [
-        "new",
-        "carried_over",
-        "granted",
-        "partial",
-        "denied.state_secret",
-        "denied.law_forbidden",
-        "denied.safety_stability",
-        "denied.third_party",
-        "denied.internal_affairs",
-        "denied.process_info",
-        "denied.enforcement_file",
-        "denied.query_matter",
-        "unavailable.not_held",
-        "unavailable.needs_creation",
-        "unavailable.unclear",
-        "not_processed.petition",
-        "not_processed.repeated",
-        "not_processed.publication",
-        "not_processed.mass_repeated",
-        "not_processed.confirm_reissue",
-    ];
-    static V2019: std::sync::LazyLock<Vec<&'static str>> = std::sync::LazyLock::new(|| {
-        let mut v = HEAD.to_vec();
-        v.extend(["other", "total", "carried_forward"]);
-        v
-    });
-    static V2021: std::sync::LazyLock<Vec<&'static str>> = std::sync::LazyLock::new(|| {
-        let mut v = HEAD.to_vec();
-        v.extend([
-            "other.no_correction",
-            "other.unpaid_fee",
-            "other.other",
-            "total",
-            "carried_forward",
-        ]);
-        v
-    });
-    match version {
-        Version::V2019 => &V2019,
-        Version::V2021 => &V2021,
-    }
+    crate::parse::labels::application_rows(match version {
+        Version::V2019 => crate::model::Template::V2019,
+        Version::V2021 => crate::model::Template::V2021,
+    })
 }
 
 /// Table A measures of an item under a version, in printed order.
