@@ -91,18 +91,16 @@ fn read_active(tokens: &[Token], out: &mut RawTables) {
             if n.starts_with("第二十条") || n == "信息内容" {
                 anchors.clear();
             }
-            match labels::active_template_marker(n) {
-                Some(t) => {
-                    if t == Template::V2021 {
-                        v2021 += 1;
-                    } else {
-                        v2019 += 1;
-                    }
-                    if let Some(c) = col {
-                        anchors.push(c as f32 + text.chars().count() as f32 / 2.0);
-                    }
+            if let Some(t) = labels::active_template_marker(n) {
+                if t == Template::V2021 {
+                    v2021 += 1;
+                } else {
+                    v2019 += 1;
                 }
-                None => {}
+                // A measure header: its column centre places short rows' values.
+                if let Some(c) = col {
+                    anchors.push(c as f32 + text.chars().count() as f32 / 2.0);
+                }
             }
             labels::active_item(n)
         } else {
