@@ -88,6 +88,19 @@ pub fn active_items(template: Template) -> &'static [&'static str] {
     }
 }
 
+/// A label with its numbers run together (`规范性文件898989`, text from
+/// crawlers that dropped the cell separators): the label and the digit run.
+pub fn split_trailing_digits(cell: &str) -> Option<(&str, &str)> {
+    let digits_from = cell
+        .char_indices()
+        .rev()
+        .take_while(|(_, c)| c.is_ascii_digit() || ('０'..='９').contains(c))
+        .last()
+        .map(|(i, _)| i)?;
+    let (label, digits) = cell.split_at(digits_from);
+    (!label.is_empty() && digits.chars().count() >= 2).then_some((label, digits))
+}
+
 /// Which table A item a (normalised) cell names, if any.
 pub fn active_item(cell: &str) -> Option<&'static str> {
     let label = strip_numbering(cell);

@@ -102,7 +102,35 @@ fn read_active(tokens: &[Token], out: &mut RawTables) {
                     anchors.push(c as f32 + text.chars().count() as f32 / 2.0);
                 }
             }
-            labels::active_item(n)
+            labels::active_item(n).or_else(|| {
+                // Label and numbers run together: read what can be read, flag the rest.
+                let (label, digits) = labels::split_trailing_digits(n)?;
+                let item = labels::active_item(label)?;
+                let template = if v2021 > v2019 {
+                    Template::V2021
+                } else {
+                    Template::V2019
+                };
+                let width = labels::active_measures(item, template).len();
+                if let Some(p) = pending.take() {
+                    finish(p, &anchors, out);
+                }
+                if !out.active.iter().any(|r| r.code == item) {
+                    let cells = run_together(
+                        text,
+                        digits,
+                        width,
+                        &format!("active_disclosure:{item}"),
+                        &mut out.findings,
+                    );
+                    out.active.push(RawRow {
+                        code: item,
+                        label: label.to_string(),
+                        cells,
+                    });
+                }
+                None
+            })
         } else {
             None
         };
@@ -215,6 +243,23 @@ fn read_applications(tokens: &[Token], out: &mut RawTables) {
             // A label right after another: the earlier row is present and all blank.
             reader.finish(pending.take(), &anchors);
             after_new = true;
+            // Label and numbers run together (crawled text without separators).
+            if let Some((label, digits)) = labels::split_trailing_digits(n) {
+                if labels::application_row(label, true, in_other) == Some(code) {
+                    let width = labels::APPLICANTS.len();
+                    let subject = format!("applications:{code}");
+                    let cells = run_together(text, digits, width, &subject, &mut out.findings);
+                    reader.finish(
+                        Some(PendingRow {
+                            code,
+                            label: label.to_string(),
+                            cells: cells.into_iter().map(|c| (c, None)).collect(),
+                        }),
+                        &anchors,
+                    );
+                    continue;
+                }
+            }
             pending = Some(PendingRow {
                 code,
                 label: text.to_string(),
@@ -331,6 +376,37 @@ impl RowsReader {
     }
 }
 
+/// The cells of a row whose numbers were run together with its label. One
+/// digit per cell is the only reading that needs no guess; any other digit
+/// count cannot be split, so every cell keeps the fused text (read as invalid)
+/// and a finding says so.
+fn run_together(
+    printed: &str,
+    digits: &str,
+    width: usize,
+    subject: &str,
+    findings: &mut Vec<Finding>,
+) -> Vec<String> {
+    let unambiguous = digits.chars().count() == width;
+    findings.push(Finding {
+        rule: "cells_run_together".into(),
+        severity: if unambiguous { Severity::Info } else { Severity::Warning },
+        subject: subject.into(),
+        expected: Some(format!("{width} cells")),
+        actual: Some(printed.to_string()),
+        message: if unambiguous {
+            "the row's cells are run together with its label; one digit per cell is the only split, and was taken".into()
+        } else {
+            "the row's cells are run together with its label and cannot be split without guessing; they are kept as printed (invalid)".into()
+        },
+    });
+    if unambiguous {
+        digits.chars().map(|c| c.to_string()).collect()
+    } else {
+        vec![printed.to_string(); width]
+    }
+}
+
 /// The finding that says a row's cells were placed by their column positions.
 fn placed_by_position(subject: &str) -> Finding {
     Finding::note(
@@ -414,4 +490,53 @@ fn read_review(tokens: &[Token], out: &mut RawTables) {
         values = vec![String::new(); 15];
     }
     out.review = Some(values);
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::{Document, SourceFormat};
+
+    fn read(text: &str) -> RawTables {
+        let doc = Document {
+            format: SourceFormat::Text,
+            encoding: "UTF-8".into(),
+            blocks: crate::decode::text_to_lines(text),
+        };
+        read_tables(&super::super::layout::tokenize(&doc))
+    }
+
+    #[test]
+    fn run_together_cells_split_only_when_unambiguous() {
+        let t = read(
+            "信息内容 本年新制作数量 本年新公开数量 对外公开总数量\n规章000\n规范性文件898989\n",
+        );
+        let rules = t.active.iter().find(|r| r.code == "rules").unwrap();
+        assert_eq!(rules.cells, vec!["0", "0", "0"]);
+        let docs = t
+            .active
+            .iter()
+            .find(|r| r.code == "normative_docs")
+            .unwrap();
+        assert_eq!(
+            docs.cells,
+            vec!["规范性文件898989"; 3],
+            "kept as printed, never guessed"
+        );
+        let rules: Vec<_> = t
+            .findings
+            .iter()
+            .filter(|f| f.rule == "cells_run_together")
+            .collect();
+        assert_eq!(rules.len(), 2);
+        assert_eq!(rules[1].severity, Severity::Warning);
+    }
+
+    #[test]
+    fn run_together_table_b_row() {
+        let t = read("一、本年新收政府信息公开申请数量1000001\n二、上年结转政府信息公开申请数量\t0\t0\t0\t0\t0\t0\t0\n");
+        let new = t.applications.iter().find(|r| r.code == "new").unwrap();
+        assert_eq!(new.cells, vec!["1", "0", "0", "0", "0", "0", "1"]);
+        assert!(t.applications.iter().any(|r| r.code == "carried_over"));
+    }
 }
