@@ -229,6 +229,13 @@ impl RegionResolver {
                     if !t.weak || (starts_ok && (follows_ok || t.via == Via::Full)) {
                         return true;
                     }
+                    // A short name right before a department word is part of the
+                    // department's name (`湖北省公安厅`: 公安, not 公安县).
+                    if t.via != Via::Full
+                        && rest.starts_with(['厅', '局', '委', '署', '办', '处', '司'])
+                    {
+                        return false;
+                    }
                     let after_parent = prev.is_some_and(|p| {
                         self.m
                             .pattern(p.pattern)

@@ -248,8 +248,7 @@ fn blank_2019_other_row_tells_the_template() {
 
 /// A provincial department whose name contains a county's name (公安厅 ⊃ 公安, 公安县).
 #[test]
-#[ignore = "gap (region resolver): 湖北省公安厅 resolves to 公安县 (荆州市)"]
-fn gap_department_name_containing_a_county_name() {
+fn department_name_containing_a_county_name() {
     let text = "湖北省公安厅2015年政府信息公开工作年度报告\n一、概述\n";
     let [reports, ..] = ingest_inputs(&[("r.txt", text.as_bytes())]);
     assert_eq!(reports[0]["admin_level"].str(), Some("province"));
