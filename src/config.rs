@@ -114,6 +114,12 @@ impl Config {
         })
     }
 
+    /// The settings shipped in `config/xxgk.toml`, compiled in: used when no
+    /// config file is given and none is found in the working directory.
+    pub fn builtin() -> Self {
+        Self::parse(include_str!("../config/xxgk.toml")).unwrap_or_default()
+    }
+
     /// Parse and validate config text.
     pub fn parse(text: &str) -> Result<Self, ConfigError> {
         let config: Config = toml::from_str(text).map_err(|source| ConfigError::Parse {

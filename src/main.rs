@@ -25,9 +25,9 @@ enum Command {
         /// Dataset directory: created, or updated with the inputs it does not hold yet.
         #[arg(long)]
         out: PathBuf,
-        /// Pipeline settings.
-        #[arg(long, default_value = "config/xxgk.toml")]
-        config: PathBuf,
+        /// Pipeline settings (default: config/xxgk.toml when it exists, else the built-in defaults).
+        #[arg(long)]
+        config: Option<PathBuf>,
         /// Worker threads (default: one per core).
         #[arg(long)]
         jobs: Option<usize>,
@@ -53,6 +53,9 @@ enum Command {
         year: Option<i32>,
     },
 }
+
+/// Where the pipeline settings are looked for when `--config` is not given.
+const DEFAULT_CONFIG: &str = "config/xxgk.toml";
 
 fn main() -> ExitCode {
     match real_main() {
@@ -80,7 +83,13 @@ fn real_main() -> anyhow::Result<ExitCode> {
             if jobs == Some(0) {
                 anyhow::bail!("--jobs must be at least 1");
             }
-            let config = Config::load(&config)?;
+            let config = match config {
+                Some(path) => Config::load(&path)?,
+                None if std::path::Path::new(DEFAULT_CONFIG).exists() => {
+                    Config::load(std::path::Path::new(DEFAULT_CONFIG))?
+                }
+                None => Config::builtin(),
+            };
             // Fault injection for the crash-recovery tests; never set in normal use.
             let failpoint = match std::env::var("XXGK_FAILPOINT") {
                 Ok(name) => Some(
