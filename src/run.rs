@@ -248,7 +248,6 @@ pub fn ingest(options: &IngestOptions, config: &Config) -> Result<RunSummary, Ru
         writer: &mut writer,
         summary: &mut summary,
         ledger: &mut known,
-        options,
     };
 
     for problem in &walked.problems {
@@ -341,7 +340,6 @@ struct Sink<'a, 'w> {
     writer: &'a mut DatasetWriter<'w>,
     summary: &'a mut RunSummary,
     ledger: &'a mut Ledger,
-    options: &'a IngestOptions,
 }
 
 impl Sink<'_, '_> {
@@ -408,7 +406,6 @@ impl Sink<'_, '_> {
                     year: None,
                     run_id,
                 };
-                let _ = self.options;
                 self.ledger.note(&entry);
                 self.writer.add_ledger(&entry)
             }
