@@ -94,6 +94,22 @@ pub struct Document {
 }
 
 impl Document {
+    /// The text lines, in order (tables and page breaks left out).
+    pub fn lines(&self) -> impl Iterator<Item = &str> {
+        self.blocks.iter().filter_map(|b| match b {
+            Block::Line(l) => Some(l.as_str()),
+            Block::Table(_) | Block::PageBreak => None,
+        })
+    }
+
+    /// The table grids, in order.
+    pub fn tables(&self) -> impl Iterator<Item = &Vec<Vec<Cell>>> {
+        self.blocks.iter().filter_map(|b| match b {
+            Block::Table(t) => Some(t),
+            Block::Line(_) | Block::PageBreak => None,
+        })
+    }
+
     /// All text of the document, tables flattened row by row with tabs, for
     /// metadata and region evidence searches.
     pub fn plain_text(&self) -> String {

@@ -11,7 +11,7 @@
 //! * `C.total`: per proceeding, total = upheld + corrected + other + pending.
 
 use crate::model::{ApplicationCell, CellState, Finding, ParsedReport, ReviewCell, Severity};
-use crate::parse::labels::{APPLICANTS, PROCEEDINGS};
+use crate::parse::labels::{is_outcome_row, APPLICANTS, PROCEEDINGS};
 
 /// Check every identity and append the breaks to `report.findings`.
 pub fn validate(report: &mut ParsedReport) {
@@ -68,10 +68,6 @@ impl Terms {
 
 fn sum(terms: impl IntoIterator<Item = Option<i64>>) -> Option<i64> {
     terms.into_iter().sum()
-}
-
-fn is_outcome_row(row: &str) -> bool {
-    !matches!(row, "new" | "carried_over" | "total" | "carried_forward")
 }
 
 fn check_applications(cells: &[ApplicationCell], findings: &mut Vec<Finding>) {

@@ -285,6 +285,11 @@ pub fn application_row(cell: &str, after_new: bool, in_other: bool) -> Option<&'
     None
 }
 
+/// Whether a table B row is an outcome row (counted in the `total` row).
+pub fn is_outcome_row(row: &str) -> bool {
+    !matches!(row, "new" | "carried_over" | "total" | "carried_forward")
+}
+
 /// Table C proceedings and outcomes, in printed order.
 pub const PROCEEDINGS: [&str; 3] = ["review", "litigation_direct", "litigation_after_review"];
 /// Outcomes of each proceeding, in printed order.

@@ -60,51 +60,28 @@ pub type TableB = Vec<(&'static str, [i64; 7])>;
 /// Table C: 3 proceedings × 5 outcomes.
 pub type TableC = [[i64; 5]; 3];
 
-/// Table B rows of a version, in printed order (the codes of report-format.md).
+// The codes come from the one place that defines them (report-format.md's tables).
+pub use crate::parse::labels::{is_outcome_row, APPLICANTS, OUTCOMES, PROCEEDINGS};
+
+impl Version {
+    /// The template this version renders.
+    pub fn template(self) -> crate::model::Template {
+        match self {
+            Version::V2019 => crate::model::Template::V2019,
+            Version::V2021 => crate::model::Template::V2021,
+        }
+    }
+}
+
+/// Table B rows of a version, in printed order.
 pub fn b_rows(version: Version) -> &'static [&'static str] {
-    crate::parse::labels::application_rows(match version {
-        Version::V2019 => crate::model::Template::V2019,
-        Version::V2021 => crate::model::Template::V2021,
-    })
+    crate::parse::labels::application_rows(version.template())
 }
 
 /// Table A measures of an item under a version, in printed order.
 pub fn a_measures(item: &str, version: Version) -> &'static [&'static str] {
-    match (version, item) {
-        (Version::V2021, "rules" | "normative_docs") => &["issued", "repealed", "in_force"],
-        (Version::V2021, "licensing" | "penalty" | "coercion") => &["decisions"],
-        (Version::V2021, "fees") => &["amount"],
-        (Version::V2021, _) => &[],
-        (_, "rules" | "normative_docs") => &["made", "published", "public_total"],
-        (_, "licensing" | "other_services" | "penalty" | "coercion") => {
-            &["prev_items", "change", "decisions"]
-        }
-        (_, "fees") => &["prev_items", "change"],
-        (_, "procurement") => &["items", "amount"],
-        _ => &[],
-    }
+    crate::parse::labels::active_measures(item, version.template())
 }
-
-/// Whether a table B row is an outcome row (summed into `total`).
-pub fn is_outcome_row(row: &str) -> bool {
-    !matches!(row, "new" | "carried_over" | "total" | "carried_forward")
-}
-
-/// Applicant columns, in printed order.
-pub const APPLICANTS: [&str; 7] = [
-    "natural_person",
-    "commercial",
-    "research",
-    "public_welfare",
-    "legal_services",
-    "other_org",
-    "total",
-];
-
-/// Table C proceedings, in printed order.
-pub const PROCEEDINGS: [&str; 3] = ["review", "litigation_direct", "litigation_after_review"];
-/// Table C outcomes, in printed order.
-pub const OUTCOMES: [&str; 5] = ["upheld", "corrected", "other", "pending", "total"];
 
 /// The logical tables of one report.
 #[derive(Debug, Clone)]

@@ -35,23 +35,11 @@ fn docx_of(body: &str) -> Vec<u8> {
 }
 
 fn lines(doc: &Document) -> Vec<&str> {
-    doc.blocks
-        .iter()
-        .filter_map(|b| match b {
-            Block::Line(l) => Some(l.as_str()),
-            Block::Table(_) | Block::PageBreak => None,
-        })
-        .collect()
+    doc.lines().collect()
 }
 
 fn tables(doc: &Document) -> Vec<&Vec<Vec<Cell>>> {
-    doc.blocks
-        .iter()
-        .filter_map(|b| match b {
-            Block::Table(t) => Some(t),
-            Block::Line(_) | Block::PageBreak => None,
-        })
-        .collect()
+    doc.tables().collect()
 }
 
 fn show(t: &[Vec<Cell>]) -> Vec<Vec<String>> {

@@ -47,23 +47,11 @@ pub(crate) fn expected() -> (Vec<String>, Vec<Vec<Vec<Cell>>>) {
 }
 
 fn lines(doc: &Document) -> Vec<&str> {
-    doc.blocks
-        .iter()
-        .filter_map(|b| match b {
-            Block::Line(l) => Some(l.as_str()),
-            Block::Table(_) | Block::PageBreak => None,
-        })
-        .collect()
+    doc.lines().collect()
 }
 
 fn tables(doc: &Document) -> Vec<&Vec<Vec<Cell>>> {
-    doc.blocks
-        .iter()
-        .filter_map(|b| match b {
-            Block::Table(t) => Some(t),
-            Block::Line(_) | Block::PageBreak => None,
-        })
-        .collect()
+    doc.tables().collect()
 }
 
 fn row<'a>(table: &'a [Vec<Cell>], label: &str) -> &'a [Cell] {

@@ -32,13 +32,7 @@ fn have_pdftotext() -> bool {
 }
 
 fn lines(doc: &Document) -> Vec<&str> {
-    doc.blocks
-        .iter()
-        .filter_map(|b| match b {
-            Block::Line(l) => Some(l.as_str()),
-            Block::Table(_) | Block::PageBreak => None,
-        })
-        .collect()
+    doc.lines().collect()
 }
 
 #[test]
