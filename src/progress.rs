@@ -9,10 +9,15 @@ pub struct Progress {
 }
 
 impl Progress {
+    /// Whether a bar would be drawn: asked for, and stderr is a terminal.
+    pub fn shown(enabled: bool) -> bool {
+        enabled && std::io::stderr().is_terminal()
+    }
+
     /// A bar over `total_bytes` of `files` files.
     pub fn new(enabled: bool, files: u64, total_bytes: u64) -> Self {
         let bar = ProgressBar::with_draw_target(Some(total_bytes), ProgressDrawTarget::stderr());
-        if !enabled || !std::io::stderr().is_terminal() {
+        if !Self::shown(enabled) {
             bar.set_draw_target(ProgressDrawTarget::hidden());
         }
         let style = ProgressStyle::with_template(

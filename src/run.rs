@@ -229,12 +229,17 @@ pub fn ingest(options: &IngestOptions, config: &Config) -> Result<RunSummary, Ru
         timeout: Duration::from_secs(config.pdf.timeout_secs),
         ..PdfOptions::default()
     };
-    let total_bytes: u64 = walked
-        .files
-        .iter()
-        .filter_map(|f| std::fs::metadata(&f.path).ok())
-        .map(|m| m.len())
-        .sum();
+    // The bar's total costs a stat per file: only when a bar is drawn.
+    let total_bytes: u64 = if crate::progress::Progress::shown(options.progress) {
+        walked
+            .files
+            .iter()
+            .filter_map(|f| std::fs::metadata(&f.path).ok())
+            .map(|m| m.len())
+            .sum()
+    } else {
+        0
+    };
     let progress =
         crate::progress::Progress::new(options.progress, walked.files.len() as u64, total_bytes);
     let mut summary = RunSummary {
