@@ -7,7 +7,7 @@
 //! Both decisions depend only on the rows in input order, so the same inputs
 //! give the same files.
 //!
-//! Part files are staged under `_staging/<run_id>/` and only moved into the
+//! Part files are staged flat under `_staging/<run_id>/` and only moved into the
 //! table folders by [`DatasetWriter::commit`] (the two-phase pattern of
 //! Hadoop's FileOutputCommitter): a run that fails before the commit leaves
 //! nothing visible.
@@ -185,6 +185,8 @@ pub struct DatasetWriter<'s> {
     properties: WriterProperties,
     buffers: BTreeMap<PartitionKey, TableBuffer>,
     next_file: BTreeMap<PartitionKey, u32>,
+    /// Part files taken out of the buffers so far (names staged files).
+    parts_taken: u32,
     buffered_rows: usize,
     staged: Vec<(String, String)>,
     stats: WriteStats,
@@ -211,6 +213,7 @@ impl<'s> DatasetWriter<'s> {
             properties,
             buffers: BTreeMap::new(),
             next_file: BTreeMap::new(),
+            parts_taken: 0,
             buffered_rows: 0,
             staged: Vec::new(),
             stats: WriteStats::default(),
@@ -329,7 +332,10 @@ impl<'s> DatasetWriter<'s> {
         let name = format!("part-{}-{:05}.parquet", self.run_id, *file_no);
         *file_no += 1;
         let final_key = format!("{}/{}", key.dir(), name);
-        let staged_key = format!("{}/{}", self.staging_prefix(), final_key);
+        // Flat in one staging folder: staging creates no partition folders
+        // (the manifest maps each staged file to its final key).
+        let staged_key = format!("{}/{:06}.parquet", self.staging_prefix(), self.parts_taken);
+        self.parts_taken += 1;
         Ok(Some(Part {
             batch,
             staged_key,

@@ -33,7 +33,7 @@ pub(super) fn decode_html_bytes(bytes: &[u8]) -> Result<(String, &'static str), 
     let declared = declared_encoding(head);
     // Valid UTF-8 with non-ASCII bytes is never an accident of GBK text, while
     // UTF-8 bytes often decode "cleanly" as GBK mojibake: UTF-8 goes first.
-    if let Ok(text) = std::str::from_utf8(bytes) {
+    if let Ok(text) = simdutf8::basic::from_utf8(bytes) {
         if declared.is_none() || !bytes.is_ascii() {
             return Ok((text.to_string(), UTF_8.name()));
         }
@@ -49,6 +49,9 @@ pub(super) fn decode_html_bytes(bytes: &[u8]) -> Result<(String, &'static str), 
                 return Ok((text, enc.name()));
             }
         }
+    }
+    if let Some(text) = super::super::text::decode_as_gb18030_report(bytes) {
+        return Ok((text, GB18030.name()));
     }
     let mut candidates: Vec<&'static Encoding> = Vec::with_capacity(2);
     let mut detector = chardetng::EncodingDetector::new();

@@ -42,7 +42,9 @@ use ego_tree::iter::Edge;
 use ego_tree::NodeId;
 use scraper::node::Element;
 use scraper::{ElementRef, Html, Node, Selector};
+use aho_corasick::AhoCorasick;
 use std::collections::HashMap;
+use std::sync::LazyLock;
 use walk::{cell_text, normalize, walk};
 
 /// Elements whose content is never report text.
@@ -148,14 +150,31 @@ fn is_skipped(e: &Element) -> bool {
     if e.attr("hidden").is_some() {
         return true;
     }
-    e.attr("style").is_some_and(|style| {
-        let s: String = style
-            .chars()
-            .filter(|c| !c.is_whitespace())
-            .flat_map(char::to_lowercase)
-            .collect();
-        s.contains("display:none") || s.contains("mso-hide:all") || s.contains("visibility:hidden")
-    })
+    e.attr("style").is_some_and(style_hides)
+}
+
+/// Whether an inline style hides its element (`display: none`,
+/// `mso-hide: all`, `visibility: hidden`; any case and spacing).
+///
+/// Word's HTML puts a style on nearly every element, so the common case (no
+/// `none` and no `hid` anywhere) is answered by one automaton scan without
+/// allocating.
+fn style_hides(style: &str) -> bool {
+    static HINTS: LazyLock<AhoCorasick> = LazyLock::new(|| {
+        AhoCorasick::builder()
+            .ascii_case_insensitive(true)
+            .build(["none", "hid"])
+            .expect("two literal patterns")
+    });
+    if !HINTS.is_match(style) {
+        return false;
+    }
+    let s: String = style
+        .chars()
+        .filter(|c| !c.is_whitespace())
+        .flat_map(char::to_lowercase)
+        .collect();
+    s.contains("display:none") || s.contains("mso-hide:all") || s.contains("visibility:hidden")
 }
 
 /// Non-whitespace characters of text not inside links or skipped elements,

@@ -436,3 +436,26 @@ fn dump() {
         }
     }
 }
+
+#[test]
+fn hiding_styles_in_any_case_and_spacing() {
+    for style in [
+        "display:none",
+        "DISPLAY : None;",
+        "color:red; mso-hide: all",
+        "visibility:\thidden",
+        "Visibility:Hidden",
+    ] {
+        assert!(style_hides(style), "{style}");
+    }
+    for style in [
+        "",
+        "font-family: 宋体; font-size: 12pt",
+        "border: none",
+        "text-decoration:none",
+        "overflow:hidden",
+        "display:block",
+    ] {
+        assert!(!style_hides(style), "{style}");
+    }
+}
