@@ -147,6 +147,28 @@ pub fn active_template_marker(cell: &str) -> Option<Template> {
     found
 }
 
+/// Whether a table A cell is a measure column header (`本年制发件数`,
+/// `上一年项目数量`, `处理决定数量`, …) of either template: the cells whose
+/// positions place a short row's values in space-aligned text. Row labels are
+/// never headers, even those that tell the template (`其他对外管理服务事项`).
+pub fn is_active_measure_header(cell: &str) -> bool {
+    const HEADERS: &[&str] = &[
+        "本年制发件数",
+        "本年废止件数",
+        "现行有效件数",
+        "处理决定数量",
+        "收费金额",
+        "本年新制作数量",
+        "本年新公开数量",
+        "对外公开总数量",
+        "上一年项目数量",
+        "本年增/减",
+        "采购项目数量",
+        "采购总金额",
+    ];
+    cell.len() <= 4 * MAX_LABEL_CHARS && HEADERS.iter().any(|h| cell.contains(h))
+}
+
 /// Table B applicant columns, in printed order.
 pub const APPLICANTS: [&str; 7] = [
     "natural_person",

@@ -97,10 +97,10 @@ fn read_active(tokens: &[Token], out: &mut RawTables) {
                 } else {
                     v2019 += 1;
                 }
-                // A measure header: its column centre places short rows' values.
-                if let Some(c) = col {
-                    anchors.push(c as f32 + text.chars().count() as f32 / 2.0);
-                }
+            }
+            // A measure header: its column centre places short rows' values.
+            if let Some(c) = col.filter(|_| labels::is_active_measure_header(n)) {
+                anchors.push(c as f32 + text.chars().count() as f32 / 2.0);
             }
             labels::active_item(n).or_else(|| {
                 // Label and numbers run together: read what can be read, flag the rest.
@@ -181,15 +181,23 @@ const APPLICANT_HEADERS: [&[&str]; 7] = [
 fn read_applications(tokens: &[Token], out: &mut RawTables) {
     let mut after_new = false;
     let mut in_header = false;
-    // Column centres of the applicant headers (space-aligned layouts only).
-    let mut anchors: [Option<f32>; 7] = [None; 7];
+    // Column centres of the applicant headers (space-aligned layouts only);
+    // on a page without the header, those of the page's first full row.
+    let row_anchors = full_row_anchors(tokens);
+    let header_rows = applicant_header_rows(tokens);
+    let mut page = 0;
+    let mut header_anchors: [Option<f32>; 7] = [None; 7];
+    let mut anchors = page_anchors(&header_anchors, &row_anchors, page);
     let mut pending: Option<PendingRow> = None;
     let mut reader = RowsReader::default();
     for (i, token) in tokens.iter().enumerate() {
         let (text, col, n, class) = match token {
-            // Positions on a new page are not comparable with the header's.
+            // Positions on a new page are not comparable with the header's
+            // (pdftotext lays each page out on its own grid).
             Token::PageBreak => {
-                anchors = [None; 7];
+                page += 1;
+                header_anchors = [None; 7];
+                anchors = page_anchors(&header_anchors, &row_anchors, page);
                 continue;
             }
             Token::RowEnd => {
@@ -212,6 +220,21 @@ fn read_applications(tokens: &[Token], out: &mut RawTables) {
         if !after_new && (n.contains("申请人情况") || n.contains("勾稽关系")) {
             in_header = true;
         }
+        // A header repeated on a continuation page: its cells place the
+        // page's values and are never row labels (`总计` is also a row).
+        if after_new && header_rows[i] {
+            if let Some(c) = col {
+                let label = labels::strip_numbering(n);
+                if let Some(i) = APPLICANT_HEADERS
+                    .iter()
+                    .position(|keys| keys.iter().any(|k| label.starts_with(k)))
+                {
+                    header_anchors[i].get_or_insert(c as f32 + text.chars().count() as f32 / 2.0);
+                    anchors = page_anchors(&header_anchors, &row_anchors, page);
+                }
+            }
+            continue;
+        }
         if in_header && !after_new {
             if let Some(c) = col {
                 let label = labels::strip_numbering(n);
@@ -219,7 +242,8 @@ fn read_applications(tokens: &[Token], out: &mut RawTables) {
                     .iter()
                     .position(|keys| keys.iter().any(|k| label.starts_with(k)))
                 {
-                    anchors[i].get_or_insert(c as f32 + text.chars().count() as f32 / 2.0);
+                    header_anchors[i].get_or_insert(c as f32 + text.chars().count() as f32 / 2.0);
+                    anchors = page_anchors(&header_anchors, &row_anchors, page);
                 }
             }
         }
@@ -407,6 +431,86 @@ fn run_together(
     }
 }
 
+/// Per token, whether its row names an applicant kind (`自然人`, `商业企`, …):
+/// a header row, wherever it is printed.
+fn applicant_header_rows(tokens: &[Token]) -> Vec<bool> {
+    const KEYS: &[&str] = &[
+        "自然人",
+        "商业企",
+        "科研机",
+        "社会公",
+        "法律服",
+        "法人或其他组织",
+    ];
+    let mut flags = vec![false; tokens.len()];
+    let mut start = 0;
+    for (i, token) in tokens.iter().enumerate() {
+        if matches!(token, Token::RowEnd | Token::PageBreak) || i + 1 == tokens.len() {
+            let row = &tokens[start..=i];
+            let header = row.iter().any(|t| {
+                matches!(t, Token::Cell { norm, class: CellClass::Text, .. }
+                    if KEYS.iter().any(|k| norm.contains(k)))
+            });
+            flags[start..=i].fill(header);
+            start = i + 1;
+        }
+    }
+    flags
+}
+
+/// Table B's column centres on one page: the applicant headers' when all
+/// seven are on it, else those of the page's first full row, else unknown.
+fn page_anchors(
+    header: &[Option<f32>; 7],
+    rows: &[Option<[f32; 7]>],
+    page: usize,
+) -> [Option<f32>; 7] {
+    if header.iter().all(Option::is_some) {
+        return *header;
+    }
+    match rows.get(page).copied().flatten() {
+        Some(row) => row.map(Some),
+        None => [None; 7],
+    }
+}
+
+/// Per page, the value centres of the first row of exactly seven positioned
+/// numbers (a full table B row in space-aligned text). On a continuation page
+/// without the header these are the only trace of the columns: pdftotext
+/// lays each page out on its own grid (淮安 2024: columns 32…80 on one page,
+/// 40…93 on the next), so the previous page's header cannot be used.
+fn full_row_anchors(tokens: &[Token]) -> Vec<Option<[f32; 7]>> {
+    let mut pages = vec![None];
+    let mut row: Vec<f32> = Vec::new();
+    let mut numbers = 0;
+    for token in tokens {
+        match token {
+            Token::PageBreak | Token::RowEnd => {
+                let page = pages.last_mut().expect("one page at least");
+                if numbers == 7 && row.len() == 7 && page.is_none() {
+                    *page = row.clone().try_into().ok();
+                }
+                row.clear();
+                numbers = 0;
+                if matches!(token, Token::PageBreak) {
+                    pages.push(None);
+                }
+            }
+            Token::Cell {
+                text, col, class, ..
+            } => {
+                if *class == CellClass::Number {
+                    numbers += 1;
+                    if let Some(c) = col {
+                        row.push(*c as f32 + text.chars().count() as f32 / 2.0);
+                    }
+                }
+            }
+        }
+    }
+    pages
+}
+
 /// The finding that says a row's cells were placed by their column positions.
 fn placed_by_position(subject: &str) -> Finding {
     Finding::note(
@@ -446,22 +550,42 @@ fn read_review(tokens: &[Token], out: &mut RawTables) {
         return;
     };
     let mut headers = 0;
+    // Column centres of the outcome headers (space-aligned layouts only): the
+    // last row of fifteen positioned text cells before the values, which also
+    // covers heads printed over two lines (`结果` over `维持`).
+    let mut anchors: Vec<f32> = Vec::new();
+    let mut row_centres: Vec<f32> = Vec::new();
     // Blank cells start the values only on a row after the last header row
     // (a header row may end in blank span padding).
     let mut row_after_headers = false;
-    let mut values: Vec<String> = Vec::new();
+    let mut values: Vec<(String, Option<u32>)> = Vec::new();
     for token in &tokens[start..] {
-        let (text, n, class) = match token {
+        let (text, n, class, col) = match token {
             Token::RowEnd => {
                 row_after_headers = headers >= 15;
+                if values.is_empty() && row_centres.len() == 15 {
+                    anchors = std::mem::take(&mut row_centres);
+                }
+                row_centres.clear();
                 continue;
             }
-            Token::PageBreak => continue,
+            // Positions on a new page are not comparable with the header's.
+            Token::PageBreak => {
+                anchors.clear();
+                row_centres.clear();
+                continue;
+            }
             Token::Cell {
-                text, norm, class, ..
-            } => (text, norm, *class),
+                text,
+                norm,
+                class,
+                col,
+            } => (text, norm, *class, *col),
         };
         if values.is_empty() {
+            if let Some(c) = col.filter(|_| class == CellClass::Text) {
+                row_centres.push(c as f32 + text.chars().count() as f32 / 2.0);
+            }
             if labels::is_review_outcome_header(n.as_ref()) {
                 headers += 1;
                 row_after_headers = false;
@@ -479,7 +603,7 @@ fn read_review(tokens: &[Token], out: &mut RawTables) {
         if class == CellClass::Text {
             break;
         }
-        values.push(text.to_string());
+        values.push((text.to_string(), col));
         if values.len() == 15 {
             break;
         }
@@ -487,9 +611,17 @@ fn read_review(tokens: &[Token], out: &mut RawTables) {
     // The header is printed but no value follows before the next section:
     // the cells are blank (space-aligned layouts leave no trace of blanks).
     if values.is_empty() && headers >= 3 {
-        values = vec![String::new(); 15];
+        values = vec![(String::new(), None); 15];
     }
-    out.review = Some(values);
+    // A short values row in space-aligned text: place the values under the
+    // fifteen outcome headers.
+    let placed = (values.len() < 15 && anchors.len() == 15)
+        .then(|| place_by_column(&values, &anchors))
+        .flatten();
+    if placed.is_some() {
+        out.findings.push(placed_by_position("review_litigation"));
+    }
+    out.review = Some(placed.unwrap_or_else(|| values.into_iter().map(|(t, _)| t).collect()));
 }
 
 #[cfg(test)]

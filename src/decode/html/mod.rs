@@ -38,11 +38,11 @@ mod walk;
 
 use super::DecodeError;
 use crate::model::{Block, Document, SourceFormat};
+use aho_corasick::AhoCorasick;
 use ego_tree::iter::Edge;
 use ego_tree::NodeId;
 use scraper::node::Element;
 use scraper::{ElementRef, Html, Node, Selector};
-use aho_corasick::AhoCorasick;
 use std::collections::HashMap;
 use std::sync::LazyLock;
 use walk::{cell_text, normalize, walk};

@@ -51,9 +51,18 @@ impl PdfLayoutOptions {
     }
 }
 
-/// Put `text` at display column `col` (at least two spaces after what is there).
+/// Text columns as `pdftotext -layout` counts them: one per character, CJK
+/// included (it spaces fragments by their x position on a grid of one
+/// character each: in 洪泽 2023, `规章` + 15 spaces puts a value under the
+/// centre of `本年制发件数` at column 14). Display widths would misplace
+/// values after labels of different CJK length.
+fn cols(text: &str) -> usize {
+    text.chars().count()
+}
+
+/// Put `text` at text column `col` (at least two spaces after what is there).
 fn place(line: &mut String, col: usize, text: &str) {
-    let w = width(line);
+    let w = cols(line);
     let pad = if w == 0 && col == 0 {
         0
     } else if w + 2 > col {
@@ -65,9 +74,9 @@ fn place(line: &mut String, col: usize, text: &str) {
     line.push_str(text);
 }
 
-/// Put `text` so that it ends at display column `end`.
+/// Put `text` so that it ends at text column `end`.
 fn place_right(line: &mut String, end: usize, text: &str) {
-    let col = end.saturating_sub(width(text));
+    let col = end.saturating_sub(cols(text));
     place(line, col, text);
 }
 
@@ -192,7 +201,7 @@ fn b_header(opts: &PdfLayoutOptions, lb: usize, vw: usize) -> Vec<String> {
     // Centre of value column c (values are 1–4 digits wide, right-aligned).
     let centre = |c: usize| lb + (c + 1) * vw - 2;
     let centred = |line: &mut String, mid: usize, text: &str| {
-        place(line, mid.saturating_sub(width(text) / 2), text);
+        place(line, mid.saturating_sub(cols(text) / 2), text);
     };
     let row = |pieces: &[(usize, &str)]| {
         let mut l = String::new();
@@ -241,18 +250,29 @@ fn b_header(opts: &PdfLayoutOptions, lb: usize, vw: usize) -> Vec<String> {
         _ => vec![
             "（本列数据的勾稽关系为：第一项加第二项之和，等于第三项加第四项之和）".into(),
             over_all,
-            row(&[
-                (0, "自然人"),
-                (1, "商业企业"),
-                (2, "科研机构"),
-                (3, "社会公益组织"),
-                (4, "法律服务机构"),
-                (5, "其他"),
-                (6, "总计"),
-            ]),
+            b_applicants_line(lb, vw),
             String::new(),
         ],
     }
+}
+
+/// The seven applicant heads on one line, each centred over its column.
+fn b_applicants_line(lb: usize, vw: usize) -> String {
+    let mut line = String::new();
+    let heads = [
+        "自然人",
+        "商业企业",
+        "科研机构",
+        "社会公益组织",
+        "法律服务机构",
+        "其他",
+        "总计",
+    ];
+    for (c, head) in heads.iter().enumerate() {
+        let mid = lb + (c + 1) * vw - 2;
+        place(&mut line, mid.saturating_sub(cols(head) / 2), head);
+    }
+    line
 }
 
 /// Label indentation of a table B row: top rows at 0, (一)… at 6, sub-rows at 13+.
@@ -266,7 +286,14 @@ fn b_indent(label: &str) -> usize {
     }
 }
 
-fn table_b(rng: &mut Rng, grid: &Grid, opts: &PdfLayoutOptions, out: &mut Vec<String>) {
+/// Returns the number of header lines written first and the one-line header
+/// a continuation page repeats.
+fn table_b(
+    rng: &mut Rng,
+    grid: &Grid,
+    opts: &PdfLayoutOptions,
+    out: &mut Vec<String>,
+) -> (usize, String) {
     let lb = rng.range(46, 52) as usize;
     let vw = rng.range(6, 9) as usize;
     // Values and labels must not collide: width of the widest value + 2.
@@ -275,11 +302,13 @@ fn table_b(rng: &mut Rng, grid: &Grid, opts: &PdfLayoutOptions, out: &mut Vec<St
         .iter()
         .flat_map(|r| r.cells.iter())
         .filter(|c| matches!(c, GCell::Value { .. }))
-        .map(|c| width(&value_text(c)))
+        .map(|c| cols(&value_text(c)))
         .max()
         .unwrap_or(1);
     let vw = vw.max(widest + 2);
-    out.extend(b_header(opts, lb, vw));
+    let header = b_header(opts, lb, vw);
+    let header_lines = header.len();
+    out.extend(header);
     let data: Vec<&super::doc::GRow> = grid
         .rows
         .iter()
@@ -392,6 +421,7 @@ fn table_b(rng: &mut Rng, grid: &Grid, opts: &PdfLayoutOptions, out: &mut Vec<St
             out.push(String::new());
         }
     }
+    (header_lines, b_applicants_line(lb, vw))
 }
 
 fn table_c(rng: &mut Rng, grid: &Grid, opts: &PdfLayoutOptions, out: &mut Vec<String>) {
@@ -400,7 +430,7 @@ fn table_c(rng: &mut Rng, grid: &Grid, opts: &PdfLayoutOptions, out: &mut Vec<St
         .last()
         .map(|r| r.cells.iter().map(value_text).collect())
         .unwrap_or_default();
-    let widest = values.iter().map(|v| width(v)).max().unwrap_or(1);
+    let widest = values.iter().map(|v| cols(v)).max().unwrap_or(1);
     let cw = (rng.range(7, 9) as usize).max(widest + 2);
     let step = if opts.header_style == 0 {
         cw
@@ -410,7 +440,7 @@ fn table_c(rng: &mut Rng, grid: &Grid, opts: &PdfLayoutOptions, out: &mut Vec<St
     // Group heads centred over their columns (values end at (i + 1) * step).
     let over = |line: &mut String, first: usize, last: usize, text: &str| {
         let mid = (first * step + (last + 1) * step) / 2;
-        place(line, mid.saturating_sub(width(text) / 2), text);
+        place(line, mid.saturating_sub(cols(text) / 2), text);
     };
     let mut l = String::new();
     over(&mut l, 0, 4, "行政复议");
@@ -434,8 +464,8 @@ fn table_c(rng: &mut Rng, grid: &Grid, opts: &PdfLayoutOptions, out: &mut Vec<St
         ];
         for (i, (a, b)) in heads.iter().cycle().take(15).enumerate() {
             let mid = (i + 1) * step - 1;
-            place(&mut top, mid.saturating_sub(width(a) / 2), a);
-            place(&mut bottom, mid.saturating_sub(width(b) / 2), b);
+            place(&mut top, mid.saturating_sub(cols(a) / 2), a);
+            place(&mut bottom, mid.saturating_sub(cols(b) / 2), b);
         }
         out.push(top);
         out.push(bottom);
@@ -482,6 +512,7 @@ fn table_local(grid: &Grid, out: &mut Vec<String>) {
 /// Render the layout.
 pub fn render(rng: &mut Rng, doc: &Doc, opts: &PdfLayoutOptions) -> String {
     let mut lines: Vec<String> = Vec::new();
+    let mut repeat: Option<RepeatedHeader> = None;
     let page_width = opts.wrap + 8;
     for part in &doc.parts {
         match part {
@@ -517,7 +548,21 @@ pub fn render(rng: &mut Rng, doc: &Doc, opts: &PdfLayoutOptions) -> String {
             }
             Part::Table(grid) => match grid.kind {
                 TableKind::Active => table_a(rng, grid, opts, &mut lines),
-                TableKind::Applications => table_b(rng, grid, opts, &mut lines),
+                TableKind::Applications => {
+                    let start = lines.len();
+                    let (header_lines, repeated) = table_b(rng, grid, opts, &mut lines);
+                    // Blank cells leave no trace in the text; on a continuation
+                    // page only a header shows the columns (pdftotext lays each
+                    // page out on its own grid), so such tables repeat one, as
+                    // Word's "repeat header rows" does.
+                    if has_blank_values(grid) {
+                        repeat = Some(RepeatedHeader {
+                            header_at: start..start + header_lines,
+                            rows: start + header_lines..lines.len(),
+                            header: vec![repeated, String::new()],
+                        });
+                    }
+                }
                 TableKind::Review => table_c(rng, grid, opts, &mut lines),
                 TableKind::Local => table_local(grid, &mut lines),
             },
@@ -535,11 +580,33 @@ pub fn render(rng: &mut Rng, doc: &Doc, opts: &PdfLayoutOptions) -> String {
             }
         }
     }
-    paginate(&lines, opts, page_width)
+    paginate(&lines, opts, page_width, repeat.as_ref())
+}
+
+/// A table whose header is printed again at the top of each page it continues on.
+struct RepeatedHeader {
+    /// The table's own header lines (kept on one page: a table row does not
+    /// break across pages).
+    header_at: std::ops::Range<usize>,
+    /// The table's body lines.
+    rows: std::ops::Range<usize>,
+    header: Vec<String>,
+}
+
+fn has_blank_values(grid: &Grid) -> bool {
+    grid.rows
+        .iter()
+        .flat_map(|r| r.cells.iter())
+        .any(|c| matches!(c, GCell::Value { .. }) && value_text(c).is_empty())
 }
 
 /// Cut the lines into pages: a centred `-N-` and a form feed at each page end.
-fn paginate(lines: &[String], opts: &PdfLayoutOptions, page_width: usize) -> String {
+fn paginate(
+    lines: &[String],
+    opts: &PdfLayoutOptions,
+    page_width: usize,
+    repeat: Option<&RepeatedHeader>,
+) -> String {
     let mut out = String::with_capacity(lines.iter().map(|l| l.len() + 1).sum::<usize>() + 256);
     let mut page = 1;
     let mut on_page = 0;
@@ -547,12 +614,22 @@ fn paginate(lines: &[String], opts: &PdfLayoutOptions, page_width: usize) -> Str
         let num = format!("-{page}-");
         format!("\n{}{num}\n", " ".repeat(page_width / 2))
     };
-    for line in lines {
-        if on_page == opts.page_lines {
+    for (i, line) in lines.iter().enumerate() {
+        let header_would_break = repeat.is_some_and(|r| {
+            r.header_at.start == i && on_page > 0 && on_page + r.header_at.len() > opts.page_lines
+        });
+        if on_page == opts.page_lines || header_would_break {
             out.push_str(&footer(page));
             out.push('\x0c');
             page += 1;
             on_page = 0;
+            if let Some(r) = repeat.filter(|r| r.rows.contains(&i)) {
+                for h in &r.header {
+                    out.push_str(h);
+                    out.push('\n');
+                    on_page += 1;
+                }
+            }
         }
         out.push_str(line);
         out.push('\n');
@@ -574,7 +651,7 @@ mod tests {
         assert_eq!(l, "行政规范性文件  12");
         let mut l = String::from("规章");
         place_right(&mut l, 20, "0");
-        assert_eq!(width(&l), 20);
+        assert_eq!(cols(&l), 20);
     }
 
     #[test]
