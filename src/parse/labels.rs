@@ -166,7 +166,18 @@ pub fn is_active_measure_header(cell: &str) -> bool {
         "采购项目数量",
         "采购总金额",
     ];
-    cell.len() <= 4 * MAX_LABEL_CHARS && HEADERS.iter().any(|h| cell.contains(h))
+    static AUTOMATON: LazyLock<AhoCorasick> =
+        LazyLock::new(|| AhoCorasick::new(HEADERS).expect("literal patterns"));
+    cell.len() <= 4 * MAX_LABEL_CHARS && AUTOMATON.is_match(cell)
+}
+
+/// Whether a (normalised) cell names a table B applicant kind (`自然人`,
+/// `商业企`, `法人或其他组织`, …): the words of its header rows, never of a row label.
+pub fn is_applicant_header(cell: &str) -> bool {
+    const KEYS: &[&str] = &["自然人", "商业企", "科研机", "社会公", "法律服", "法人或其他组织"];
+    static AUTOMATON: LazyLock<AhoCorasick> =
+        LazyLock::new(|| AhoCorasick::new(KEYS).expect("literal patterns"));
+    AUTOMATON.is_match(cell)
 }
 
 /// Table B applicant columns, in printed order.

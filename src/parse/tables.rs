@@ -434,14 +434,6 @@ fn run_together(
 /// Per token, whether its row names an applicant kind (`自然人`, `商业企`, …):
 /// a header row, wherever it is printed.
 fn applicant_header_rows(tokens: &[Token]) -> Vec<bool> {
-    const KEYS: &[&str] = &[
-        "自然人",
-        "商业企",
-        "科研机",
-        "社会公",
-        "法律服",
-        "法人或其他组织",
-    ];
     let mut flags = vec![false; tokens.len()];
     let mut start = 0;
     for (i, token) in tokens.iter().enumerate() {
@@ -449,7 +441,7 @@ fn applicant_header_rows(tokens: &[Token]) -> Vec<bool> {
             let row = &tokens[start..=i];
             let header = row.iter().any(|t| {
                 matches!(t, Token::Cell { norm, class: CellClass::Text, .. }
-                    if KEYS.iter().any(|k| norm.contains(k)))
+                    if labels::is_applicant_header(norm))
             });
             flags[start..=i].fill(header);
             start = i + 1;
