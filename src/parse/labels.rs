@@ -174,7 +174,14 @@ pub fn is_active_measure_header(cell: &str) -> bool {
 /// Whether a (normalised) cell names a table B applicant kind (`自然人`,
 /// `商业企`, `法人或其他组织`, …): the words of its header rows, never of a row label.
 pub fn is_applicant_header(cell: &str) -> bool {
-    const KEYS: &[&str] = &["自然人", "商业企", "科研机", "社会公", "法律服", "法人或其他组织"];
+    const KEYS: &[&str] = &[
+        "自然人",
+        "商业企",
+        "科研机",
+        "社会公",
+        "法律服",
+        "法人或其他组织",
+    ];
     static AUTOMATON: LazyLock<AhoCorasick> =
         LazyLock::new(|| AhoCorasick::new(KEYS).expect("literal patterns"));
     AUTOMATON.is_match(cell)

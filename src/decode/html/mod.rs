@@ -4,8 +4,9 @@
 //! Steps:
 //!
 //! 1. **Encoding** ([`charset`]): BOM, valid UTF-8, the declared charset, chardetng.
-//! 2. **Parse** with html5ever (via `scraper`), which repairs broken markup the
-//!    way browsers do; comments (including Word's `<!--[if !supportLists]-->`
+//! 2. **Parse** with [`dom`], a small parser that repairs broken markup the
+//!    way browsers do where it changes the text (implied end tags, stray
+//!    table content); comments (including Word's `<!--[if !supportLists]-->`
 //!    and `<![endif]>`) vanish, the text they bracket stays.
 //! 3. **Find the article.** Site chrome (scripts, styles, navigation, header,
 //!    footer, menus, forms' controls, hidden elements) never counts. A known
@@ -33,17 +34,14 @@
 //! no table is still a document (the parser decides whether it is a report).
 
 mod charset;
+mod dom;
 pub(super) mod grid;
 mod walk;
 
 use super::DecodeError;
 use crate::model::{Block, Document, SourceFormat};
 use aho_corasick::AhoCorasick;
-use ego_tree::iter::Edge;
-use ego_tree::NodeId;
-use scraper::node::Element;
-use scraper::{ElementRef, Html, Node, Selector};
-use std::collections::HashMap;
+use dom::{Dom, NodeId, NodeKind};
 use std::sync::LazyLock;
 use walk::{cell_text, normalize, walk};
 
@@ -91,8 +89,8 @@ const TITLE_SELECTORS: &[&str] = &[
 /// Decode an HTML page into lines and tables.
 pub fn decode(bytes: &[u8]) -> Result<Document, DecodeError> {
     let (text, encoding) = charset::decode_html_bytes(bytes)?;
-    let html = Html::parse_document(&text);
-    let blocks = extract(&html);
+    let dom = Dom::parse(&text);
+    let blocks = extract(&dom);
     if !blocks.iter().any(block_has_text) {
         return Err(DecodeError::Corrupt {
             format: "html",
@@ -115,21 +113,24 @@ fn block_has_text(block: &Block) -> bool {
 }
 
 /// The article's blocks, title first.
-fn extract(html: &Html) -> Vec<Block> {
-    let root = html.root_element();
-    let body = root
-        .children()
-        .filter_map(ElementRef::wrap)
-        .find(|e| e.value().name() == "body")
+fn extract(dom: &Dom<'_>) -> Vec<Block> {
+    let root = dom.root();
+    let html = dom
+        .children(root)
+        .find(|&c| dom.name(c) == Some("html"))
         .unwrap_or(root);
-    let counts = text_counts(html);
-    let content = find_content(html, body, &counts);
-    let mut blocks = walk(*content);
-    if !blocks.iter().any(block_has_text) && content.id() != body.id() {
-        blocks = walk(*body);
+    let body = dom
+        .children(html)
+        .find(|&c| dom.name(c) == Some("body"))
+        .unwrap_or(html);
+    let counts = text_counts(dom);
+    let content = find_content(dom, body, &counts);
+    let mut blocks = walk(dom, content);
+    if !blocks.iter().any(block_has_text) && content != body {
+        blocks = walk(dom, body);
     }
     let mut blocks = grid::join_split_tables(blocks);
-    if let Some(title) = find_title(html) {
+    if let Some(title) = find_title(dom) {
         if !starts_with_title(&blocks, &title) {
             blocks.insert(0, Block::Line(title));
         }
@@ -142,15 +143,17 @@ fn extract(html: &Html) -> Vec<Block> {
 // ---------------------------------------------------------------------------
 
 /// Elements left out with their content: chrome and hidden elements.
-fn is_skipped(e: &Element) -> bool {
-    let name = e.name();
+fn is_skipped(dom: &Dom<'_>, id: NodeId) -> bool {
+    let Some(name) = dom.name(id) else {
+        return false;
+    };
     if SKIPPED.contains(&name) || name.starts_with("v:") {
         return true;
     }
-    if e.attr("hidden").is_some() {
+    if dom.attr(id, "hidden").is_some() {
         return true;
     }
-    e.attr("style").is_some_and(style_hides)
+    dom.attr(id, "style").is_some_and(style_hides)
 }
 
 /// Whether an inline style hides its element (`display: none`,
@@ -178,94 +181,72 @@ fn style_hides(style: &str) -> bool {
 }
 
 /// Non-whitespace characters of text not inside links or skipped elements,
-/// per element, computed bottom-up in one iterative pass.
-fn text_counts(html: &Html) -> HashMap<NodeId, usize> {
-    let mut counts = HashMap::new();
-    let mut stack: Vec<usize> = Vec::new();
-    let (mut skip, mut link) = (0usize, 0usize);
-    for edge in html.tree.root().traverse() {
-        match edge {
-            Edge::Open(node) => match node.value() {
-                Node::Element(e) => {
-                    if skip > 0 || is_skipped(e) {
-                        skip += 1;
-                    } else {
-                        if e.name() == "a" {
-                            link += 1;
-                        }
-                        stack.push(0);
-                    }
-                }
-                Node::Text(t) if skip == 0 && link == 0 => {
-                    if let Some(top) = stack.last_mut() {
-                        *top += t.chars().filter(|c| !c.is_whitespace()).count();
-                    }
-                }
-                _ => {}
-            },
-            Edge::Close(node) => {
-                if let Node::Element(e) = node.value() {
-                    if skip > 0 {
-                        skip -= 1;
-                        continue;
-                    }
-                    if e.name() == "a" {
-                        link = link.saturating_sub(1);
-                    }
-                    let count = stack.pop().unwrap_or(0);
-                    counts.insert(node.id(), count);
-                    if let Some(top) = stack.last_mut() {
-                        *top += count;
-                    }
-                }
+/// per node (indexed by node id), computed bottom-up without recursion.
+fn text_counts(dom: &Dom<'_>) -> Vec<usize> {
+    let mut counts = vec![0usize; dom.len()];
+    // Nodes are created in document order, so a node's id is larger than its
+    // ancestors': walking ids backwards visits every child before its parent.
+    let mut hidden = vec![false; dom.len()];
+    let mut in_link = vec![false; dom.len()];
+    for id in 0..dom.len() as NodeId {
+        let parent = dom.parent(id);
+        let (parent_hidden, parent_link) = parent.map_or((false, false), |p| {
+            (hidden[p as usize], in_link[p as usize])
+        });
+        hidden[id as usize] = parent_hidden || is_skipped(dom, id);
+        in_link[id as usize] = parent_link || dom.name(id) == Some("a");
+    }
+    for id in (1..dom.len() as NodeId).rev() {
+        let i = id as usize;
+        if hidden[i] {
+            counts[i] = 0;
+            continue;
+        }
+        if let NodeKind::Text(t) = &dom.node(id).kind {
+            if !in_link[i] {
+                counts[i] = t.chars().filter(|c| !c.is_whitespace()).count();
             }
+        }
+        if let Some(parent) = dom.parent(id) {
+            counts[parent as usize] += counts[i];
         }
     }
     counts
 }
 
 /// The element holding the report body (see the module docs).
-fn find_content<'a>(
-    html: &'a Html,
-    body: ElementRef<'a>,
-    counts: &HashMap<NodeId, usize>,
-) -> ElementRef<'a> {
-    let count = |e: &ElementRef<'_>| counts.get(&e.id()).copied().unwrap_or(0);
-    let total = count(&body);
+fn find_content(dom: &Dom<'_>, body: NodeId, counts: &[usize]) -> NodeId {
+    let count = |id: NodeId| counts[id as usize];
+    let total = count(body);
     for sel in CONTENT_SELECTORS {
-        let Ok(selector) = Selector::parse(sel) else {
-            continue;
-        };
         // The match with the most text; the first one on ties.
-        let best = html
-            .select(&selector)
-            .fold(None::<ElementRef<'a>>, |best, e| match best {
-                Some(b) if count(&b) >= count(&e) => Some(b),
-                _ => Some(e),
-            });
+        let best = dom.select(sel).fold(None::<NodeId>, |best, e| match best {
+            Some(b) if count(b) >= count(e) => Some(b),
+            _ => Some(e),
+        });
         if let Some(e) = best {
-            let c = count(&e);
+            let c = count(e);
             if c >= 20 && c * 10 >= total * 3 {
                 return e;
             }
         }
     }
     let mut node = body;
-    while let Some(child) = node
-        .children()
-        .filter_map(ElementRef::wrap)
-        .find(|c| count(c) > 0 && count(c) * 4 >= total * 3)
+    while let Some(child) = dom
+        .children(node)
+        .filter(|&c| dom.name(c).is_some())
+        .find(|&c| count(c) > 0 && count(c) * 4 >= total * 3)
     {
         node = child;
     }
     // Stopped between a table and its cells: the table is the content.
     while matches!(
-        node.value().name(),
-        "tbody" | "thead" | "tfoot" | "tr" | "caption" | "colgroup" | "col"
+        dom.name(node),
+        Some("tbody" | "thead" | "tfoot" | "tr" | "caption" | "colgroup" | "col")
     ) {
-        match node.parent().and_then(ElementRef::wrap) {
-            Some(parent) => node = parent,
-            None => break,
+        match dom.parent(node) {
+            Some(parent) if dom.name(parent).is_some() => node = parent,
+            _ => break,
         }
     }
     node
@@ -275,35 +256,33 @@ fn find_content<'a>(
 // The title
 // ---------------------------------------------------------------------------
 
-fn find_title(html: &Html) -> Option<String> {
+fn find_title(dom: &Dom<'_>) -> Option<String> {
     let usable = |t: String| {
         let n = t.chars().count();
         ((4..=200).contains(&n)).then_some(t)
     };
-    if let Ok(sel) = Selector::parse(r#"meta[name="ArticleTitle" i]"#) {
-        if let Some(t) = html
-            .select(&sel)
-            .find_map(|m| m.value().attr("content"))
-            .map(normalize)
-            .and_then(usable)
-        {
-            return Some(t);
-        }
+    let article_title = dom
+        .select("meta")
+        .filter(|&m| {
+            dom.attr(m, "name")
+                .is_some_and(|n| n.eq_ignore_ascii_case("ArticleTitle"))
+        })
+        .find_map(|m| dom.attr(m, "content"))
+        .map(normalize)
+        .and_then(usable);
+    if article_title.is_some() {
+        return article_title;
     }
     for sel in TITLE_SELECTORS {
-        let Ok(selector) = Selector::parse(sel) else {
-            continue;
-        };
-        if let Some(t) = html
-            .select(&selector)
-            .map(|e| cell_text(*e, 0))
+        if let Some(t) = dom
+            .select(sel)
+            .map(|e| cell_text(dom, e, 0))
             .find_map(usable)
         {
             return Some(t);
         }
     }
-    let sel = Selector::parse("title").ok()?;
-    let raw: String = html.select(&sel).next()?.text().collect();
+    let raw = dom.plain_text(dom.select("title").next()?);
     let first = raw.split(['_', '|']).next().unwrap_or("");
     let first = first.split(" - ").next().unwrap_or("");
     let t = normalize(first);

@@ -2,11 +2,10 @@
 //! grids (or, for layout tables, running text), text is whitespace-collapsed
 //! the way a browser renders it.
 
+use super::dom::{Dom, NodeId, NodeKind};
 use super::grid::{self, is_wide, SpanCell};
 use super::is_skipped;
 use crate::model::Block;
-use ego_tree::NodeRef;
-use scraper::Node;
 
 /// Elements that start and end a line.
 #[rustfmt::skip]
@@ -21,15 +20,20 @@ const BLOCKS: &[&str] = &[
 const MAX_DEPTH: usize = 200;
 
 /// The blocks of the subtree under `node`, in document order.
-pub(super) fn walk(node: NodeRef<'_, Node>) -> Vec<Block> {
-    let mut walker = Walker::default();
+pub(super) fn walk(dom: &Dom<'_>, node: NodeId) -> Vec<Block> {
+    let mut walker = Walker {
+        dom,
+        blocks: Vec::new(),
+        line: String::new(),
+        pre: 0,
+    };
     walker.node(node, 0);
     walker.flush();
     walker.blocks
 }
 
-#[derive(Default)]
-struct Walker {
+struct Walker<'d, 'a> {
+    dom: &'d Dom<'a>,
     blocks: Vec<Block>,
     /// Raw text of the line being built (normalised on flush).
     line: String,
@@ -37,7 +41,7 @@ struct Walker {
     pre: usize,
 }
 
-impl Walker {
+impl Walker<'_, '_> {
     fn flush(&mut self) {
         let text = normalize(&self.line);
         self.line.clear();
@@ -46,15 +50,17 @@ impl Walker {
         }
     }
 
-    fn children(&mut self, node: NodeRef<'_, Node>, depth: usize) {
-        for child in node.children() {
+    fn children(&mut self, node: NodeId, depth: usize) {
+        let dom = self.dom;
+        for child in dom.children(node) {
             self.node(child, depth + 1);
         }
     }
 
-    fn node(&mut self, node: NodeRef<'_, Node>, depth: usize) {
-        match node.value() {
-            Node::Text(t) => {
+    fn node(&mut self, node: NodeId, depth: usize) {
+        let dom = self.dom;
+        match &dom.node(node).kind {
+            NodeKind::Text(t) => {
                 if self.pre > 0 {
                     let mut parts = t.split('\n');
                     if let Some(first) = parts.next() {
@@ -68,15 +74,15 @@ impl Walker {
                     self.line.push_str(t);
                 }
             }
-            Node::Element(e) => {
-                if is_skipped(e) {
+            NodeKind::Element { name, .. } => {
+                if is_skipped(dom, node) {
                     return;
                 }
                 if depth > MAX_DEPTH {
-                    self.line.push_str(&plain_text(node));
+                    self.line.push_str(&dom.plain_text(node));
                     return;
                 }
-                let name = e.name();
+                let name: &str = name;
                 match name {
                     "br" => self.flush(),
                     "table" => {
@@ -94,30 +100,30 @@ impl Walker {
                     _ => self.children(node, depth),
                 }
             }
-            _ => {}
+            NodeKind::Root => self.children(node, depth),
         }
     }
 
     /// A `<table>`: a grid, or (layout) its cells walked as running text.
-    fn table(&mut self, table: NodeRef<'_, Node>, depth: usize) {
-        for child in table.children() {
-            if element_name(child) == Some("caption") {
+    fn table(&mut self, table: NodeId, depth: usize) {
+        let dom = self.dom;
+        for child in dom.children(table) {
+            if dom.name(child) == Some("caption") {
                 self.node(child, depth + 1);
             }
         }
-        let rows: Vec<Vec<NodeRef<'_, Node>>> = table_rows(table)
+        let rows: Vec<Vec<NodeId>> = table_rows(dom, table)
             .into_iter()
             .map(|tr| {
-                tr.children()
-                    .filter(|c| matches!(element_name(*c), Some("td" | "th")))
+                dom.children(tr)
+                    .filter(|&c| matches!(dom.name(c), Some("td" | "th")))
                     .collect()
             })
             .collect();
-        let nested = rows.iter().flatten().any(|cell| {
-            cell.descendants()
-                .skip(1)
-                .any(|d| element_name(d) == Some("table"))
-        });
+        let nested = rows
+            .iter()
+            .flatten()
+            .any(|&cell| dom.descendants(cell).any(|d| dom.name(d) == Some("table")));
         if !nested {
             let span_rows: Vec<Vec<SpanCell>> = rows
                 .iter()
@@ -125,9 +131,9 @@ impl Walker {
                     cells
                         .iter()
                         .map(|&cell| SpanCell {
-                            text: cell_text(cell, depth + 1),
-                            rowspan: span_attr(cell, "rowspan"),
-                            colspan: span_attr(cell, "colspan").max(1),
+                            text: cell_text(dom, cell, depth + 1),
+                            rowspan: span_attr(dom, cell, "rowspan"),
+                            colspan: span_attr(dom, cell, "colspan").max(1),
                         })
                         .collect()
                 })
@@ -139,61 +145,50 @@ impl Walker {
             }
         }
         // Layout table (or one column): its cells are running text.
-        for cell in rows.iter().flatten() {
+        for &cell in rows.iter().flatten() {
             self.flush();
-            self.node(*cell, depth + 1);
+            self.node(cell, depth + 1);
             self.flush();
         }
-    }
-}
-
-fn element_name<'a>(node: NodeRef<'a, Node>) -> Option<&'a str> {
-    match node.value() {
-        Node::Element(e) => Some(e.name()),
-        _ => None,
     }
 }
 
 /// The rows of a table (not of tables nested in it), in document order.
 /// Word's `<![if !supportMisalignedColumns]><tr height=0>` row of empty
 /// width-setting cells is not part of the table and is left out.
-fn table_rows(table: NodeRef<'_, Node>) -> Vec<NodeRef<'_, Node>> {
+fn table_rows(dom: &Dom<'_>, table: NodeId) -> Vec<NodeId> {
     let mut rows = Vec::new();
-    for child in table.children() {
-        match element_name(child) {
+    for child in dom.children(table) {
+        match dom.name(child) {
             Some("tr") => rows.push(child),
             Some("thead" | "tbody" | "tfoot") => {
-                rows.extend(child.children().filter(|c| element_name(*c) == Some("tr")));
+                rows.extend(dom.children(child).filter(|&c| dom.name(c) == Some("tr")));
             }
             _ => {}
         }
     }
-    rows.retain(|tr| !is_spacer_row(*tr));
+    rows.retain(|&tr| !is_spacer_row(dom, tr));
     rows
 }
 
 /// A zero-height row without text (Word's column-width row).
-fn is_spacer_row(tr: NodeRef<'_, Node>) -> bool {
-    let Node::Element(e) = tr.value() else {
-        return false;
-    };
-    let zero_height = e.attr("height").is_some_and(|h| h.trim() == "0")
-        || e.attr("style").is_some_and(|s| {
+fn is_spacer_row(dom: &Dom<'_>, tr: NodeId) -> bool {
+    let zero_height = dom.attr(tr, "height").is_some_and(|h| h.trim() == "0")
+        || dom.attr(tr, "style").is_some_and(|s| {
             let s: String = s.chars().filter(|c| !c.is_whitespace()).collect();
             s.contains("height:0;")
                 || s.ends_with("height:0")
                 || s.contains("height:0px")
                 || s.contains("height:0pt")
         });
-    zero_height && plain_text(tr).trim().is_empty()
+    zero_height && dom.plain_text(tr).trim().is_empty()
 }
 
 /// rowspan/colspan as HTML parses them: leading digits; missing or bad → 1.
-fn span_attr(cell: NodeRef<'_, Node>, name: &str) -> usize {
-    let Node::Element(e) = cell.value() else {
+fn span_attr(dom: &Dom<'_>, cell: NodeId, name: &str) -> usize {
+    let Some(value) = dom.attr(cell, name) else {
         return 1;
     };
-    let Some(value) = e.attr(name) else { return 1 };
     let digits: String = value
         .trim()
         .chars()
@@ -205,47 +200,36 @@ fn span_attr(cell: NodeRef<'_, Node>, name: &str) -> usize {
 
 /// The text of one table cell (or title element): block boundaries and `<br>`
 /// are soft breaks, which vanish between CJK characters.
-pub(super) fn cell_text(node: NodeRef<'_, Node>, depth: usize) -> String {
+pub(super) fn cell_text(dom: &Dom<'_>, node: NodeId, depth: usize) -> String {
     let mut raw = String::new();
-    cell_text_into(node, depth, &mut raw);
+    cell_text_into(dom, node, depth, &mut raw);
     normalize(&raw)
 }
 
-fn cell_text_into(node: NodeRef<'_, Node>, depth: usize, out: &mut String) {
-    for child in node.children() {
-        match child.value() {
-            Node::Text(t) => out.push_str(t),
-            Node::Element(e) => {
-                if is_skipped(e) {
+fn cell_text_into(dom: &Dom<'_>, node: NodeId, depth: usize, out: &mut String) {
+    for child in dom.children(node) {
+        match &dom.node(child).kind {
+            NodeKind::Text(t) => out.push_str(t),
+            NodeKind::Element { name, .. } => {
+                if is_skipped(dom, child) {
                     continue;
                 }
                 if depth > MAX_DEPTH {
-                    out.push_str(&plain_text(child));
+                    out.push_str(&dom.plain_text(child));
                     continue;
                 }
-                let block = e.name() == "br" || BLOCKS.contains(&e.name());
+                let block = name == "br" || BLOCKS.contains(&name.as_ref());
                 if block {
                     out.push('\n');
                 }
-                cell_text_into(child, depth + 1, out);
+                cell_text_into(dom, child, depth + 1, out);
                 if block {
                     out.push('\n');
                 }
             }
-            _ => {}
+            NodeKind::Root => {}
         }
     }
-}
-
-/// All text under a node, without recursion (for pathologically deep markup).
-fn plain_text(node: NodeRef<'_, Node>) -> String {
-    let mut out = String::new();
-    for d in node.descendants() {
-        if let Node::Text(t) = d.value() {
-            out.push_str(t);
-        }
-    }
-    out
 }
 
 /// Collapse whitespace like a browser: runs of ASCII whitespace become one
