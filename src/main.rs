@@ -148,6 +148,11 @@ fn print_summary(s: &run::RunSummary) {
         s.seconds,
         s.mb_per_second()
     );
+    let p = &s.phases;
+    eprintln!(
+        "  time: start {:.2} s, read and parse {:.2} s, write {:.2} s, commit {:.2} s",
+        p.start, p.process, p.write, p.commit
+    );
     for (reason, n) in &s.rejects_by_reason {
         eprintln!("  rejected ({reason}): {n}");
     }

@@ -157,8 +157,24 @@ pub struct RunSummary {
     pub recovery: Recovery,
     /// Wall time in seconds.
     pub seconds: f64,
+    /// Where the wall time went.
+    pub phases: Phases,
     /// Worker threads.
     pub jobs: usize,
+}
+
+/// Wall time of a run's phases, in seconds.
+#[derive(Debug, Clone, Default, serde::Serialize)]
+pub struct Phases {
+    /// Walking the inputs, loading the ledger and the gazetteer.
+    pub start: f64,
+    /// Reading, decoding, parsing and validating every input while the sink
+    /// buffers rows and writes the partitions that fill up.
+    pub process: f64,
+    /// Writing the partitions left at the end and making them durable.
+    pub write: f64,
+    /// The commit (manifest, moves, run record, ledger).
+    pub commit: f64,
 }
 
 impl RunSummary {
@@ -266,6 +282,7 @@ pub fn ingest(options: &IngestOptions, config: &Config) -> Result<RunSummary, Ru
         sink.record(Outcome::Reject(reject))?;
     }
 
+    let processing = Instant::now();
     let result = std::thread::scope(|scope| -> Result<(), RunError> {
         let (tx, rx) = mpsc::sync_channel::<Vec<Outcome>>(2);
         let files = &walked.files;
@@ -311,6 +328,7 @@ pub fn ingest(options: &IngestOptions, config: &Config) -> Result<RunSummary, Ru
         Ok(())
     });
     progress.finish();
+    let writing = Instant::now();
     if let Err(e) = result.and_then(|_| writer.finish().map(|_| ()).map_err(RunError::from)) {
         writer.abort();
         return Err(e);
@@ -318,6 +336,13 @@ pub fn ingest(options: &IngestOptions, config: &Config) -> Result<RunSummary, Ru
     if writer.staged_files() > 0 {
         die_at(options, Failpoint::Write);
     }
+    let committing = Instant::now();
+    summary.phases = Phases {
+        start: (processing - started).as_secs_f64(),
+        process: (writing - processing).as_secs_f64(),
+        write: (committing - writing).as_secs_f64(),
+        commit: 0.0,
+    };
     summary.seconds = started.elapsed().as_secs_f64();
     let record = serde_json::to_value(RunRecord::new(&summary, options)).unwrap_or_default();
     let hook = |step: CommitStep| match step {
@@ -336,6 +361,7 @@ pub fn ingest(options: &IngestOptions, config: &Config) -> Result<RunSummary, Ru
     if build_dir != target {
         swap_in(&build_dir, &target).map_err(output_err(&target))?;
     }
+    summary.phases.commit = committing.elapsed().as_secs_f64();
     summary.seconds = started.elapsed().as_secs_f64();
     Ok(summary)
 }
