@@ -10,6 +10,7 @@
 use super::DecodeError;
 use crate::model::{Block, Document, SourceFormat};
 use encoding_rs::{Encoding, GB18030, UTF_16BE, UTF_16LE, UTF_8};
+use std::borrow::Cow;
 
 /// How many leading bytes the binary check looks at.
 const SNIFF_BYTES: usize = 64 * 1024;
@@ -33,14 +34,15 @@ pub fn decode_text(bytes: &[u8]) -> Result<Document, DecodeError> {
     })
 }
 
-/// Decode bytes to a `String`, returning the name of the encoding used.
-pub fn decode_to_string(bytes: &[u8]) -> Result<(String, &'static str), DecodeError> {
+/// Decode bytes to text, returning the name of the encoding used. Valid
+/// UTF-8 is borrowed, not copied (the lines are copied out of it anyway).
+pub fn decode_to_string(bytes: &[u8]) -> Result<(Cow<'_, str>, &'static str), DecodeError> {
     if bytes.is_empty() {
         return Err(DecodeError::Empty);
     }
     if let Some((encoding, bom_len)) = Encoding::for_bom(bytes) {
         return decode_strict(encoding, &bytes[bom_len..])
-            .map(|text| (text, encoding.name()))
+            .map(|text| (Cow::Owned(text), encoding.name()))
             .ok_or_else(|| {
                 DecodeError::Undecodable(format!(
                     "malformed {} after its byte-order mark",
@@ -51,10 +53,10 @@ pub fn decode_to_string(bytes: &[u8]) -> Result<(String, &'static str), DecodeEr
     check_not_binary(bytes)?;
     // simdutf8: the same validation as std, several times faster on CJK text.
     if let Ok(text) = simdutf8::basic::from_utf8(bytes) {
-        return Ok((text.to_string(), UTF_8.name()));
+        return Ok((Cow::Borrowed(text), UTF_8.name()));
     }
     if let Some(text) = decode_as_gb18030_report(bytes) {
-        return Ok((text, GB18030.name()));
+        return Ok((Cow::Owned(text), GB18030.name()));
     }
     let mut detector = chardetng::EncodingDetector::new();
     detector.feed(
@@ -67,7 +69,7 @@ pub fn decode_to_string(bytes: &[u8]) -> Result<(String, &'static str), DecodeEr
             continue;
         }
         if let Some(text) = decode_strict(encoding, bytes) {
-            return Ok((text, encoding.name()));
+            return Ok((Cow::Owned(text), encoding.name()));
         }
     }
     Err(DecodeError::Undecodable(format!(
@@ -141,10 +143,10 @@ mod tests {
 
     #[test]
     fn utf8_with_and_without_bom() {
-        let plain = decode_to_string("临泽县".as_bytes()).unwrap();
-        assert_eq!(plain, ("临泽县".to_string(), "UTF-8"));
-        let bom = decode_to_string(b"\xEF\xBB\xBF\xE4\xB8\xB4").unwrap();
-        assert_eq!(bom, ("临".to_string(), "UTF-8"));
+        let (plain, enc) = decode_to_string("临泽县".as_bytes()).unwrap();
+        assert_eq!((plain.as_ref(), enc), ("临泽县", "UTF-8"));
+        let (bom, enc) = decode_to_string(b"\xEF\xBB\xBF\xE4\xB8\xB4").unwrap();
+        assert_eq!((bom.as_ref(), enc), ("临", "UTF-8"));
     }
 
     #[test]
@@ -161,7 +163,7 @@ mod tests {
         let (bytes, _, _) = encoding_rs::BIG5.encode(report);
         assert_eq!(decode_as_gb18030_report(&bytes), None);
         let (text, enc) = decode_to_string(&bytes).unwrap();
-        assert_eq!((text.as_str(), enc), (report, "Big5"));
+        assert_eq!((text.as_ref(), enc), (report, "Big5"));
     }
 
     #[test]
@@ -170,10 +172,8 @@ mod tests {
         for unit in "规章\t0".encode_utf16() {
             bytes.extend_from_slice(&unit.to_le_bytes());
         }
-        assert_eq!(
-            decode_to_string(&bytes).unwrap(),
-            ("规章\t0".to_string(), "UTF-16LE")
-        );
+        let (text, enc) = decode_to_string(&bytes).unwrap();
+        assert_eq!((text.as_ref(), enc), ("规章\t0", "UTF-16LE"));
     }
 
     #[test]
@@ -205,7 +205,7 @@ mod tests {
         #[test]
         fn utf8_text_roundtrips(text in "[\\PC\t\n]{0,200}") {
             if let Ok((decoded, _)) = decode_to_string(text.as_bytes()) {
-                proptest::prop_assert_eq!(decoded, text);
+                proptest::prop_assert_eq!(decoded.as_ref(), text.as_str());
             }
         }
     }

@@ -184,7 +184,7 @@ pub fn is_applicant_header(cell: &str) -> bool {
     ];
     static AUTOMATON: LazyLock<AhoCorasick> =
         LazyLock::new(|| AhoCorasick::new(KEYS).expect("literal patterns"));
-    AUTOMATON.is_match(cell)
+    cell.len() <= 4 * MAX_LABEL_CHARS && AUTOMATON.is_match(cell)
 }
 
 /// Table B applicant columns, in printed order.
@@ -301,7 +301,12 @@ const ROW_KEYS: &[(&str, &str)] = &[
 /// behind us (so `总计` is the total row, not the total column); `in_other`
 /// says the previous row was an `other.*` sub-row (so `3.其他` is `other.other`).
 pub fn application_row(cell: &str, after_new: bool, in_other: bool) -> Option<&'static str> {
-    if cell.chars().count() > MAX_LABEL_CHARS || cell.contains("勾稽关系") {
+    // A byte length past 4 × the limit is past it in characters too: prose
+    // lines are rejected without counting.
+    if cell.len() > 4 * MAX_LABEL_CHARS
+        || cell.chars().count() > MAX_LABEL_CHARS
+        || cell.contains("勾稽关系")
+    {
         return None;
     }
     // The first key in ROW_KEYS order that occurs anywhere in the cell wins.

@@ -259,7 +259,9 @@ fn column_line<'a>(line: &'a str, tokens: &mut Vec<Token<'a>>) {
 /// Whether a line has a column gap: two spaces, or an ideographic or no-break space.
 fn has_wide_space(line: &str) -> bool {
     let bytes = line.as_bytes();
-    bytes.windows(2).any(|w| w == b"  ") || line.contains(['\u{3000}', '\u{a0}'])
+    memchr::memmem::find(bytes, b"  ").is_some()
+        || memchr::memmem::find(bytes, "\u{3000}".as_bytes()).is_some()
+        || memchr::memmem::find(bytes, "\u{a0}".as_bytes()).is_some()
 }
 
 /// Tab-separated cells. A trailing run of tabs holds blank cells (a values

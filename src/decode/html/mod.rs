@@ -40,9 +40,7 @@ mod walk;
 
 use super::DecodeError;
 use crate::model::{Block, Document, SourceFormat};
-use aho_corasick::AhoCorasick;
 use dom::{Dom, NodeId, NodeKind};
-use std::sync::LazyLock;
 use walk::{cell_text, normalize, walk};
 
 /// Elements whose content is never report text.
@@ -123,14 +121,16 @@ fn extract(dom: &Dom<'_>) -> Vec<Block> {
         .children(html)
         .find(|&c| dom.name(c) == Some("body"))
         .unwrap_or(html);
-    let counts = text_counts(dom);
+    // Whether each node is left out (asked once per node: styles are long).
+    let skipped: Vec<bool> = (0..dom.len() as NodeId).map(|id| is_skipped(dom, id)).collect();
+    let counts = text_counts(dom, &skipped);
     let content = find_content(dom, body, &counts);
-    let mut blocks = walk(dom, content);
+    let mut blocks = walk(dom, &skipped, content);
     if !blocks.iter().any(block_has_text) && content != body {
-        blocks = walk(dom, body);
+        blocks = walk(dom, &skipped, body);
     }
     let mut blocks = grid::join_split_tables(blocks);
-    if let Some(title) = find_title(dom) {
+    if let Some(title) = find_title(dom, &skipped) {
         if !starts_with_title(&blocks, &title) {
             blocks.insert(0, Block::Line(title));
         }
@@ -160,16 +160,21 @@ fn is_skipped(dom: &Dom<'_>, id: NodeId) -> bool {
 /// `mso-hide: all`, `visibility: hidden`; any case and spacing).
 ///
 /// Word's HTML puts a style on nearly every element, so the common case (no
-/// `none` and no `hid` anywhere) is answered by one automaton scan without
-/// allocating.
+/// `none` and no `hid` anywhere, in any case) is answered by one pass over
+/// the bytes without allocating.
 fn style_hides(style: &str) -> bool {
-    static HINTS: LazyLock<AhoCorasick> = LazyLock::new(|| {
-        AhoCorasick::builder()
-            .ascii_case_insensitive(true)
-            .build(["none", "hid"])
-            .expect("two literal patterns")
+    let bytes = style.as_bytes();
+    let has = |i: usize, word: &[u8]| {
+        bytes
+            .get(i..i + word.len())
+            .is_some_and(|w| w.eq_ignore_ascii_case(word))
+    };
+    let hinted = (0..bytes.len()).any(|i| match bytes[i] | 0x20 {
+        b'n' => has(i, b"none"),
+        b'h' => has(i, b"hid"),
+        _ => false,
     });
-    if !HINTS.is_match(style) {
+    if !hinted {
         return false;
     }
     let s: String = style
@@ -182,7 +187,7 @@ fn style_hides(style: &str) -> bool {
 
 /// Non-whitespace characters of text not inside links or skipped elements,
 /// per node (indexed by node id), computed bottom-up without recursion.
-fn text_counts(dom: &Dom<'_>) -> Vec<usize> {
+fn text_counts(dom: &Dom<'_>, skipped: &[bool]) -> Vec<usize> {
     let mut counts = vec![0usize; dom.len()];
     // Nodes are created in document order, so a node's id is larger than its
     // ancestors': walking ids backwards visits every child before its parent.
@@ -193,7 +198,7 @@ fn text_counts(dom: &Dom<'_>) -> Vec<usize> {
         let (parent_hidden, parent_link) = parent.map_or((false, false), |p| {
             (hidden[p as usize], in_link[p as usize])
         });
-        hidden[id as usize] = parent_hidden || is_skipped(dom, id);
+        hidden[id as usize] = parent_hidden || skipped[id as usize];
         in_link[id as usize] = parent_link || dom.name(id) == Some("a");
     }
     for id in (1..dom.len() as NodeId).rev() {
@@ -256,7 +261,7 @@ fn find_content(dom: &Dom<'_>, body: NodeId, counts: &[usize]) -> NodeId {
 // The title
 // ---------------------------------------------------------------------------
 
-fn find_title(dom: &Dom<'_>) -> Option<String> {
+fn find_title(dom: &Dom<'_>, skipped: &[bool]) -> Option<String> {
     let usable = |t: String| {
         let n = t.chars().count();
         ((4..=200).contains(&n)).then_some(t)
@@ -276,7 +281,7 @@ fn find_title(dom: &Dom<'_>) -> Option<String> {
     for sel in TITLE_SELECTORS {
         if let Some(t) = dom
             .select(sel)
-            .map(|e| cell_text(dom, e, 0))
+            .map(|e| cell_text(dom, skipped, e, 0))
             .find_map(usable)
         {
             return Some(t);

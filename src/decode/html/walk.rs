@@ -4,7 +4,6 @@
 
 use super::dom::{Dom, NodeId, NodeKind};
 use super::grid::{self, is_wide, SpanCell};
-use super::is_skipped;
 use crate::model::Block;
 
 /// Elements that start and end a line.
@@ -20,9 +19,12 @@ const BLOCKS: &[&str] = &[
 const MAX_DEPTH: usize = 200;
 
 /// The blocks of the subtree under `node`, in document order.
-pub(super) fn walk(dom: &Dom<'_>, node: NodeId) -> Vec<Block> {
+///
+/// `skipped[id]` says whether node `id` is left out with its content.
+pub(super) fn walk(dom: &Dom<'_>, skipped: &[bool], node: NodeId) -> Vec<Block> {
     let mut walker = Walker {
         dom,
+        skipped,
         blocks: Vec::new(),
         line: String::new(),
         pre: 0,
@@ -34,6 +36,7 @@ pub(super) fn walk(dom: &Dom<'_>, node: NodeId) -> Vec<Block> {
 
 struct Walker<'d, 'a> {
     dom: &'d Dom<'a>,
+    skipped: &'d [bool],
     blocks: Vec<Block>,
     /// Raw text of the line being built (normalised on flush).
     line: String,
@@ -75,7 +78,7 @@ impl Walker<'_, '_> {
                 }
             }
             NodeKind::Element { name, .. } => {
-                if is_skipped(dom, node) {
+                if self.skipped[node as usize] {
                     return;
                 }
                 if depth > MAX_DEPTH {
@@ -131,7 +134,7 @@ impl Walker<'_, '_> {
                     cells
                         .iter()
                         .map(|&cell| SpanCell {
-                            text: cell_text(dom, cell, depth + 1),
+                            text: cell_text(dom, self.skipped, cell, depth + 1),
                             rowspan: span_attr(dom, cell, "rowspan"),
                             colspan: span_attr(dom, cell, "colspan").max(1),
                         })
@@ -200,18 +203,18 @@ fn span_attr(dom: &Dom<'_>, cell: NodeId, name: &str) -> usize {
 
 /// The text of one table cell (or title element): block boundaries and `<br>`
 /// are soft breaks, which vanish between CJK characters.
-pub(super) fn cell_text(dom: &Dom<'_>, node: NodeId, depth: usize) -> String {
+pub(super) fn cell_text(dom: &Dom<'_>, skipped: &[bool], node: NodeId, depth: usize) -> String {
     let mut raw = String::new();
-    cell_text_into(dom, node, depth, &mut raw);
+    cell_text_into(dom, skipped, node, depth, &mut raw);
     normalize(&raw)
 }
 
-fn cell_text_into(dom: &Dom<'_>, node: NodeId, depth: usize, out: &mut String) {
+fn cell_text_into(dom: &Dom<'_>, skipped: &[bool], node: NodeId, depth: usize, out: &mut String) {
     for child in dom.children(node) {
         match &dom.node(child).kind {
             NodeKind::Text(t) => out.push_str(t),
             NodeKind::Element { name, .. } => {
-                if is_skipped(dom, child) {
+                if skipped[child as usize] {
                     continue;
                 }
                 if depth > MAX_DEPTH {
@@ -222,7 +225,7 @@ fn cell_text_into(dom: &Dom<'_>, node: NodeId, depth: usize, out: &mut String) {
                 if block {
                     out.push('\n');
                 }
-                cell_text_into(dom, child, depth + 1, out);
+                cell_text_into(dom, skipped, child, depth + 1, out);
                 if block {
                     out.push('\n');
                 }
