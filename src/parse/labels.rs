@@ -11,6 +11,31 @@ use std::sync::LazyLock;
 /// Normalise a label for matching: drop whitespace and markdown, full-width brackets and dots.
 /// Borrows when the text is already normal (most cells), so tokenizing allocates little.
 pub fn norm(text: &str) -> std::borrow::Cow<'_, str> {
+    // Byte prefilter: CJK text (lead bytes E4–E9) and plain ASCII letters and
+    // digits need no change; only the bytes below can start a character that does
+    // (ASCII space and punctuation; U+00A0/U+0085 after C2; U+1680 after E1;
+    // U+2000–U+205F after E2; U+3000 and 、 after E3; ．（fullwidth forms) after EF).
+    let maybe = text.bytes().any(|b| {
+        matches!(
+            b,
+            b'\t'
+                ..=b'\r'
+                    | b' '
+                    | b'*'
+                    | b'('
+                    | b')'
+                    | b','
+                    | b':'
+                    | 0xC2
+                    | 0xE1
+                    | 0xE2
+                    | 0xE3
+                    | 0xEF
+        )
+    });
+    if !maybe {
+        return std::borrow::Cow::Borrowed(text);
+    }
     let needs_change = text
         .chars()
         .any(|c| c.is_whitespace() || matches!(c, '*' | '(' | ')' | ',' | ':' | '．' | '、'));
@@ -449,5 +474,28 @@ mod tests {
             Some("other_services")
         );
         assert_eq!(active_item("行政许可事项办理"), None);
+    }
+
+    /// The old, prefilter-free `norm`: the fast path must agree with it.
+    fn norm_reference(text: &str) -> String {
+        text.chars()
+            .filter(|c| !c.is_whitespace() && *c != '*')
+            .map(|c| match c {
+                '(' => '（',
+                ')' => '）',
+                ',' => '，',
+                ':' => '：',
+                '．' | '、' => '.',
+                _ => c,
+            })
+            .collect()
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn norm_agrees_with_its_reference(text in "[\\PC\u{3000}\u{a0}\u{2003}\u{85} 、．*(),:]{0,40}") {
+            let (fast, reference) = (norm(&text), norm_reference(&text));
+            proptest::prop_assert_eq!(fast.as_ref(), reference.as_str());
+        }
     }
 }

@@ -97,7 +97,13 @@ fn agency_from(title: &str) -> Option<String> {
 /// Drop markdown, Word bookmarks and all whitespace (titles put spaces in `2019 年`).
 fn clean_line(line: &str) -> String {
     let line = line.trim_start().trim_start_matches('#');
-    let line = line.replace("**", "").replace("[bookmark: _GoBack]", "");
+    let line: std::borrow::Cow<'_, str> = if line.contains("**") || line.contains("[bookmark") {
+        line.replace("**", "")
+            .replace("[bookmark: _GoBack]", "")
+            .into()
+    } else {
+        line.into()
+    };
     line.chars().filter(|c| !c.is_whitespace()).collect()
 }
 

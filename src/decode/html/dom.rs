@@ -74,148 +74,178 @@ struct Attr<'a> {
 }
 
 /// Elements that never have content.
-const VOID: &[&str] = &[
-    "area", "base", "basefont", "bgsound", "br", "col", "embed", "frame", "hr", "img", "input",
-    "keygen", "link", "meta", "param", "source", "track", "wbr",
-];
+fn is_void(name: &str) -> bool {
+    matches!(
+        name,
+        "area"
+            | "base"
+            | "basefont"
+            | "bgsound"
+            | "br"
+            | "col"
+            | "embed"
+            | "frame"
+            | "hr"
+            | "img"
+            | "input"
+            | "keygen"
+            | "link"
+            | "meta"
+            | "param"
+            | "source"
+            | "track"
+            | "wbr"
+    )
+}
 
 /// Elements whose content is raw text up to their end tag.
-const RAW_TEXT: &[&str] = &[
-    "script", "style", "xmp", "iframe", "noembed", "noframes", "noscript",
-];
+fn is_raw_text(name: &str) -> bool {
+    matches!(
+        name,
+        "script" | "style" | "xmp" | "iframe" | "noembed" | "noframes" | "noscript"
+    )
+}
 
 /// Raw text in which character references are decoded.
-const ESCAPABLE_RAW_TEXT: &[&str] = &["title", "textarea"];
+fn is_escapable_raw_text(name: &str) -> bool {
+    matches!(name, "title" | "textarea")
+}
 
 /// Start tags that close an open `<p>`.
-const CLOSES_P: &[&str] = &[
-    "address",
-    "article",
-    "aside",
-    "blockquote",
-    "center",
-    "details",
-    "dialog",
-    "dir",
-    "div",
-    "dl",
-    "fieldset",
-    "figcaption",
-    "figure",
-    "footer",
-    "form",
-    "h1",
-    "h2",
-    "h3",
-    "h4",
-    "h5",
-    "h6",
-    "header",
-    "hgroup",
-    "hr",
-    "li",
-    "dd",
-    "dt",
-    "listing",
-    "main",
-    "menu",
-    "nav",
-    "ol",
-    "p",
-    "plaintext",
-    "pre",
-    "section",
-    "summary",
-    "table",
-    "ul",
-    "xmp",
-];
+fn closes_p(name: &str) -> bool {
+    matches!(
+        name,
+        "address"
+            | "article"
+            | "aside"
+            | "blockquote"
+            | "center"
+            | "details"
+            | "dialog"
+            | "dir"
+            | "div"
+            | "dl"
+            | "fieldset"
+            | "figcaption"
+            | "figure"
+            | "footer"
+            | "form"
+            | "h1"
+            | "h2"
+            | "h3"
+            | "h4"
+            | "h5"
+            | "h6"
+            | "header"
+            | "hgroup"
+            | "hr"
+            | "li"
+            | "dd"
+            | "dt"
+            | "listing"
+            | "main"
+            | "menu"
+            | "nav"
+            | "ol"
+            | "p"
+            | "plaintext"
+            | "pre"
+            | "section"
+            | "summary"
+            | "table"
+            | "ul"
+            | "xmp"
+    )
+}
 
 /// Elements an end tag of another name does not cross (the standard's
 /// "special" category, less the table parts handled on their own).
-const SPECIAL: &[&str] = &[
-    "address",
-    "applet",
-    "area",
-    "article",
-    "aside",
-    "base",
-    "basefont",
-    "bgsound",
-    "blockquote",
-    "body",
-    "br",
-    "button",
-    "caption",
-    "center",
-    "col",
-    "colgroup",
-    "dd",
-    "details",
-    "dir",
-    "div",
-    "dl",
-    "dt",
-    "embed",
-    "fieldset",
-    "figcaption",
-    "figure",
-    "footer",
-    "form",
-    "frame",
-    "frameset",
-    "h1",
-    "h2",
-    "h3",
-    "h4",
-    "h5",
-    "h6",
-    "head",
-    "header",
-    "hgroup",
-    "hr",
-    "html",
-    "iframe",
-    "img",
-    "input",
-    "li",
-    "link",
-    "listing",
-    "main",
-    "marquee",
-    "menu",
-    "meta",
-    "nav",
-    "noembed",
-    "noframes",
-    "noscript",
-    "object",
-    "ol",
-    "p",
-    "param",
-    "plaintext",
-    "pre",
-    "script",
-    "section",
-    "select",
-    "source",
-    "style",
-    "summary",
-    "table",
-    "tbody",
-    "td",
-    "template",
-    "textarea",
-    "tfoot",
-    "th",
-    "thead",
-    "title",
-    "tr",
-    "track",
-    "ul",
-    "wbr",
-    "xmp",
-];
+fn is_special(name: &str) -> bool {
+    matches!(
+        name,
+        "address"
+            | "applet"
+            | "area"
+            | "article"
+            | "aside"
+            | "base"
+            | "basefont"
+            | "bgsound"
+            | "blockquote"
+            | "body"
+            | "br"
+            | "button"
+            | "caption"
+            | "center"
+            | "col"
+            | "colgroup"
+            | "dd"
+            | "details"
+            | "dir"
+            | "div"
+            | "dl"
+            | "dt"
+            | "embed"
+            | "fieldset"
+            | "figcaption"
+            | "figure"
+            | "footer"
+            | "form"
+            | "frame"
+            | "frameset"
+            | "h1"
+            | "h2"
+            | "h3"
+            | "h4"
+            | "h5"
+            | "h6"
+            | "head"
+            | "header"
+            | "hgroup"
+            | "hr"
+            | "html"
+            | "iframe"
+            | "img"
+            | "input"
+            | "li"
+            | "link"
+            | "listing"
+            | "main"
+            | "marquee"
+            | "menu"
+            | "meta"
+            | "nav"
+            | "noembed"
+            | "noframes"
+            | "noscript"
+            | "object"
+            | "ol"
+            | "p"
+            | "param"
+            | "plaintext"
+            | "pre"
+            | "script"
+            | "section"
+            | "select"
+            | "source"
+            | "style"
+            | "summary"
+            | "table"
+            | "tbody"
+            | "td"
+            | "template"
+            | "textarea"
+            | "tfoot"
+            | "th"
+            | "thead"
+            | "title"
+            | "tr"
+            | "track"
+            | "ul"
+            | "wbr"
+            | "xmp"
+    )
+}
 
 /// Boundaries of the default scope (an element is "in scope" when found
 /// before one of these, searching from the current node).
@@ -455,8 +485,8 @@ impl<'a> Lexer<'a> {
         let first_attr = b.dom.attrs.len();
         self.attributes(b);
         let attrs = first_attr as u32..b.dom.attrs.len() as u32;
-        let raw = RAW_TEXT.contains(&name.as_ref());
-        let escapable = ESCAPABLE_RAW_TEXT.contains(&name.as_ref());
+        let raw = is_raw_text(&name);
+        let escapable = is_escapable_raw_text(&name);
         let plaintext = name == "plaintext";
         let element = b.start_tag(name, attrs);
         if plaintext {
@@ -856,7 +886,7 @@ impl<'a> Builder<'a> {
             }
             "script" | "style" | "template" => fits_in_table = true,
             _ => {
-                if CLOSES_P.contains(&n) {
+                if closes_p(n) {
                     self.close_in_scope(&["p"], &["button", "table", "td", "th", "html"]);
                 }
                 if HEADINGS.contains(&n) && HEADINGS.contains(&self.current_name()) {
@@ -864,7 +894,7 @@ impl<'a> Builder<'a> {
                 }
             }
         }
-        let void = VOID.contains(&n);
+        let void = is_void(n);
         let element = self.new_node(NodeKind::Element { name, attrs });
         self.place(element, fits_in_table);
         if !void {
@@ -906,7 +936,7 @@ impl<'a> Builder<'a> {
             "table" => self.close_in_scope(&["table"], &["html"]),
             "li" => self.close_in_scope(&["li"], &[SCOPE, &["ol", "ul"]].concat()),
             _ if HEADINGS.contains(&name) => self.close_in_scope(HEADINGS, SCOPE),
-            _ if SPECIAL.contains(&name) => self.close_in_scope(&[name], SCOPE),
+            _ if is_special(name) => self.close_in_scope(&[name], SCOPE),
             _ => {
                 // Any other end tag closes the nearest element of its name,
                 // unless a block (a "special" element) is open above it.
@@ -916,7 +946,7 @@ impl<'a> Builder<'a> {
                         self.pop_through(i);
                         return;
                     }
-                    if SPECIAL.contains(&open) {
+                    if is_special(open) {
                         return;
                     }
                 }

@@ -44,13 +44,45 @@ use dom::{Dom, NodeId, NodeKind};
 use walk::{cell_text, normalize, walk};
 
 /// Elements whose content is never report text.
-#[rustfmt::skip]
-const SKIPPED: &[&str] = &[
-    "script", "style", "noscript", "template", "head", "title", "meta", "link", "iframe", "frame", "frameset",
-    "object", "embed", "applet", "svg", "canvas", "select", "option", "optgroup", "datalist", "textarea",
-    "button", "input", "nav", "menu", "header", "footer", "aside", "map", "audio", "video", "img", "picture",
-    "dialog",
-];
+fn is_chrome(name: &str) -> bool {
+    matches!(
+        name,
+        "script"
+            | "style"
+            | "noscript"
+            | "template"
+            | "head"
+            | "title"
+            | "meta"
+            | "link"
+            | "iframe"
+            | "frame"
+            | "frameset"
+            | "object"
+            | "embed"
+            | "applet"
+            | "svg"
+            | "canvas"
+            | "select"
+            | "option"
+            | "optgroup"
+            | "datalist"
+            | "textarea"
+            | "button"
+            | "input"
+            | "nav"
+            | "menu"
+            | "header"
+            | "footer"
+            | "aside"
+            | "map"
+            | "audio"
+            | "video"
+            | "img"
+            | "picture"
+            | "dialog"
+    ) || name.starts_with("v:")
+}
 
 /// Known article containers of Chinese government CMSs, most specific first.
 const CONTENT_SELECTORS: &[&str] = &[
@@ -122,7 +154,9 @@ fn extract(dom: &Dom<'_>) -> Vec<Block> {
         .find(|&c| dom.name(c) == Some("body"))
         .unwrap_or(html);
     // Whether each node is left out (asked once per node: styles are long).
-    let skipped: Vec<bool> = (0..dom.len() as NodeId).map(|id| is_skipped(dom, id)).collect();
+    let skipped: Vec<bool> = (0..dom.len() as NodeId)
+        .map(|id| is_skipped(dom, id))
+        .collect();
     let counts = text_counts(dom, &skipped);
     let content = find_content(dom, body, &counts);
     let mut blocks = walk(dom, &skipped, content);
@@ -147,7 +181,7 @@ fn is_skipped(dom: &Dom<'_>, id: NodeId) -> bool {
     let Some(name) = dom.name(id) else {
         return false;
     };
-    if SKIPPED.contains(&name) || name.starts_with("v:") {
+    if is_chrome(name) {
         return true;
     }
     if dom.attr(id, "hidden").is_some() {
