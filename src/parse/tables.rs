@@ -47,6 +47,10 @@ pub fn read_tables(tokens: &[Token]) -> RawTables {
     out
 }
 
+/// Longest cell (in bytes of its normalised text) that can be a table A
+/// label or header: 32 CJK characters.
+const ACTIVE_CELL_MAX_BYTES: usize = 96;
+
 fn read_active(tokens: &[Token], out: &mut RawTables) {
     let (mut v2019, mut v2021) = (0, 0);
     // Column centres of the current block's measure headers (space-aligned layouts only).
@@ -87,7 +91,9 @@ fn read_active(tokens: &[Token], out: &mut RawTables) {
             } => (text.as_ref(), norm.as_ref(), *class, *col),
         };
         // Numbers and blanks are never labels: only text cells are looked up.
-        let item = if class == CellClass::Text {
+        // Table A's labels and headers are short (the longest, run together
+        // with its digits, is under 32 characters): prose lines are not looked up.
+        let item = if class == CellClass::Text && n.len() <= ACTIVE_CELL_MAX_BYTES {
             if n.starts_with("第二十条") || n == "信息内容" {
                 anchors.clear();
             }
@@ -255,7 +261,9 @@ fn read_applications(tokens: &[Token], out: &mut RawTables) {
                 .as_ref()
                 .is_some_and(|p| p.code.starts_with("other"));
         // Numbers and blanks are never labels.
-        let row = if class == CellClass::Text {
+        // Before the first row only `本年新收…` matters (and only a cell naming
+        // it can be that row): the full lookup is skipped for the prose before.
+        let row = if class == CellClass::Text && (after_new || n.contains("本年新收")) {
             labels::application_row(n, after_new, in_other)
         } else {
             None

@@ -41,6 +41,8 @@ mod walk;
 use super::DecodeError;
 use crate::model::{Block, Document, SourceFormat};
 use dom::{Dom, NodeId, NodeKind};
+use memchr::memmem;
+use std::sync::LazyLock;
 use walk::{cell_text, normalize, walk};
 
 /// Elements whose content is never report text.
@@ -194,20 +196,23 @@ fn is_skipped(dom: &Dom<'_>, id: NodeId) -> bool {
 /// `mso-hide: all`, `visibility: hidden`; any case and spacing).
 ///
 /// Word's HTML puts a style on nearly every element, so the common case (no
-/// `none` and no `hid` anywhere, in any case) is answered by one pass over
-/// the bytes without allocating.
+/// `none` and no `hid` anywhere, in any case) is answered by two SIMD
+/// substring searches and one branch-free pass for upper-case letters,
+/// without allocating.
 fn style_hides(style: &str) -> bool {
+    static NONE: LazyLock<memmem::Finder<'static>> = LazyLock::new(|| memmem::Finder::new("none"));
+    static HID: LazyLock<memmem::Finder<'static>> = LazyLock::new(|| memmem::Finder::new("hid"));
     let bytes = style.as_bytes();
-    let has = |i: usize, word: &[u8]| {
-        bytes
-            .get(i..i + word.len())
-            .is_some_and(|w| w.eq_ignore_ascii_case(word))
+    let hinted = NONE.find(bytes).is_some() || HID.find(bytes).is_some() || {
+        // Upper-case letters could spell `NONE` or `Hidden`: look again in lower case.
+        let upper = bytes
+            .iter()
+            .fold(false, |acc, b| acc | b.is_ascii_uppercase());
+        upper && {
+            let lower = style.to_ascii_lowercase();
+            NONE.find(lower.as_bytes()).is_some() || HID.find(lower.as_bytes()).is_some()
+        }
     };
-    let hinted = (0..bytes.len()).any(|i| match bytes[i] | 0x20 {
-        b'n' => has(i, b"none"),
-        b'h' => has(i, b"hid"),
-        _ => false,
-    });
     if !hinted {
         return false;
     }
