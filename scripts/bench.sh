@@ -12,7 +12,7 @@
 #   BENCH_SIZES  corpus sizes                       (default "1000 10000 100000")
 #   BENCH_SEED   corpus seed                        (default 1)
 #   BENCH_DIR    corpora, datasets and results      (default bench)
-#   BENCH_RUNS   runs per measurement, median kept  (default 3; 1 for 100000+)
+#   BENCH_RUNS   runs per measurement, median kept  (default 3, every size: the machine is noisy)
 #   BENCH_JOBS   --jobs values to measure           (default "1 2")
 #   BENCH_MD     markdown file to update            (default BENCHMARKS.md)
 set -euo pipefail
@@ -110,7 +110,6 @@ LOAD_START=$(cut -d' ' -f1-3 /proc/loadavg)
 for size in $SIZES; do
   dir="$DIR/corpus-$size"
   runs=$RUNS
-  [ "$size" -ge 100000 ] && runs=1
   log "warming the page cache for $dir"
   cat_all "$dir/reports"
   for run in $(seq 1 "$runs"); do
@@ -157,25 +156,26 @@ manifest() { sed -n "s/.*\"$2\": *\([0-9.]*\).*/\1/p" "$DIR/corpus-$1/manifest.j
 
 table=$(mktemp)
 {
-  echo "| reports | corpus MB | measure | wall s (median) | reports/s | MB/s | peak RSS MiB | output MB | × cat | × grep |"
-  echo "| ---: | ---: | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |"
+  echo "| reports | corpus MB | measure | wall s (median) | CPU s (median) | reports/s | MB/s | peak RSS MiB | output MB | × cat | × grep |"
+  echo "| ---: | ---: | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |"
   for size in $SIZES; do
     mb=$(awk -v b="$(manifest "$size" bytes)" 'BEGIN{printf "%.1f", b/1e6}')
     cat_w=$(col "$size" cat 1 5 | median)
     grep_w=$(col "$size" grep 1 5 | median)
-    echo "| $size | $mb | cat (baseline) | $cat_w | $(awk -v n="$size" -v w="$cat_w" 'BEGIN{printf "%.0f", n/w}') | $(awk -v m="$mb" -v w="$cat_w" 'BEGIN{printf "%.0f", m/w}') | | | 1.0 | |"
-    echo "| $size | $mb | grep $WORD (baseline) | $grep_w | $(awk -v n="$size" -v w="$grep_w" 'BEGIN{printf "%.0f", n/w}') | $(awk -v m="$mb" -v w="$grep_w" 'BEGIN{printf "%.0f", m/w}') | | | $(awk -v a="$grep_w" -v b="$cat_w" 'BEGIN{printf "%.1f", a/b}') | 1.0 |"
+    echo "| $size | $mb | cat (baseline) | $cat_w | | $(awk -v n="$size" -v w="$cat_w" 'BEGIN{printf "%.0f", n/w}') | $(awk -v m="$mb" -v w="$cat_w" 'BEGIN{printf "%.0f", m/w}') | | | 1.0 | |"
+    echo "| $size | $mb | grep $WORD (baseline) | $grep_w | | $(awk -v n="$size" -v w="$grep_w" 'BEGIN{printf "%.0f", n/w}') | $(awk -v m="$mb" -v w="$grep_w" 'BEGIN{printf "%.0f", m/w}') | | | $(awk -v a="$grep_w" -v b="$cat_w" 'BEGIN{printf "%.1f", a/b}') | 1.0 |"
     for jobs in $JOBS_LIST; do
       w=$(col "$size" ingest "$jobs" 5 | median)
       rss=$(col "$size" ingest "$jobs" 6 | sort -g | tail -n1)
       out=$(col "$size" ingest "$jobs" 9 | tail -n1)
-      echo "| $size | $mb | **xxgk ingest --jobs $jobs** | $w | $(awk -v n="$size" -v w="$w" 'BEGIN{printf "%.0f", n/w}') | $(awk -v m="$mb" -v w="$w" 'BEGIN{printf "%.1f", m/w}') | $(awk -v r="$rss" 'BEGIN{printf "%.0f", r/1024}') | $(awk -v o="$out" 'BEGIN{printf "%.1f", o/1e6}') | $(awk -v a="$w" -v b="$cat_w" 'BEGIN{printf "%.1f", a/b}') | $(awk -v a="$w" -v b="$grep_w" 'BEGIN{printf "%.1f", a/b}') |"
+      cpu=$(awk -F'\t' -v s="$size" -v j="$jobs" 'NR>1 && $1==s && $2=="ingest" && $3==j {print $7+$8}' "$RESULTS" | median)
+      echo "| $size | $mb | **xxgk ingest --jobs $jobs** | $w | $cpu | $(awk -v n="$size" -v w="$w" 'BEGIN{printf "%.0f", n/w}') | $(awk -v m="$mb" -v w="$w" 'BEGIN{printf "%.1f", m/w}') | $(awk -v r="$rss" 'BEGIN{printf "%.0f", r/1024}') | $(awk -v o="$out" 'BEGIN{printf "%.1f", o/1e6}') | $(awk -v a="$w" -v b="$cat_w" 'BEGIN{printf "%.1f", a/b}') | $(awk -v a="$w" -v b="$grep_w" 'BEGIN{printf "%.1f", a/b}') |"
     done
     rj=$(echo "$JOBS_LIST" | awk '{print $NF}')
     rw=$(col "$size" rerun "$rj" 5 | median)
     first_w=$(col "$size" ingest "$rj" 5 | median)
     if [ -n "$rw" ]; then
-      echo "| $size | $mb | xxgk ingest --jobs $rj, no-change re-run (all inputs unchanged; $(awk -v a="$rw" -v b="$first_w" 'BEGIN{printf "%.0f%%", 100*a/b}') of the first run) | $rw | $(awk -v n="$size" -v w="$rw" 'BEGIN{printf "%.0f", n/w}') | $(awk -v m="$mb" -v w="$rw" 'BEGIN{printf "%.1f", m/w}') | | | $(awk -v a="$rw" -v b="$cat_w" 'BEGIN{printf "%.1f", a/b}') | $(awk -v a="$rw" -v b="$grep_w" 'BEGIN{printf "%.1f", a/b}') |"
+      echo "| $size | $mb | xxgk ingest --jobs $rj, no-change re-run (all inputs unchanged; $(awk -v a="$rw" -v b="$first_w" 'BEGIN{printf "%.0f%%", 100*a/b}') of the first run) | $rw | | $(awk -v n="$size" -v w="$rw" 'BEGIN{printf "%.0f", n/w}') | $(awk -v m="$mb" -v w="$rw" 'BEGIN{printf "%.1f", m/w}') | | | $(awk -v a="$rw" -v b="$cat_w" 'BEGIN{printf "%.1f", a/b}') | $(awk -v a="$rw" -v b="$grep_w" 'BEGIN{printf "%.1f", a/b}') |"
     fi
   done
 } > "$table"
@@ -187,6 +187,9 @@ w2=$(col "$big" ingest "$last_jobs" 5 | median)
 w1=$(col "$big" ingest "$(echo "$JOBS_LIST" | awk '{print $1}')" 5 | median)
 catw=$(col "$big" cat 1 5 | median)
 mbs=$(awk -v m="$big_mb" -v w="$w2" 'BEGIN{printf "%.1f", m/w}')
+# The fastest run: on a shared machine, the least disturbed one (reported beside the median).
+best2=$(col "$big" ingest "$last_jobs" 5 | sort -g | head -n1)
+best_mbs=$(awk -v m="$big_mb" -v w="$best2" 'BEGIN{printf "%.1f", m/w}')
 ratio=$(awk -v a="$w2" -v b="$catw" 'BEGIN{printf "%.1f", a/b}')
 speedup=$(awk -v a="$w1" -v b="$w2" 'BEGIN{printf "%.2f", a/b}')
 maxrss=$(awk -F'\t' 'NR>1 && $2=="ingest" {if ($6>m) m=$6} END{printf "%.0f", m/1024}' "$RESULTS")
@@ -211,7 +214,7 @@ section=$(mktemp)
   echo
   echo "Measured by \`make bench\` (scripts/bench.sh): corpora of synthetic reports generated by"
   echo "\`xxgk-synth generate --seed $SEED\` (cached under \`$DIR/\`), warm page cache, median of"
-  echo "$RUNS runs (1 run for 100,000 reports). MB are 10^6 bytes of input; \`× cat\` is the"
+  echo "$RUNS runs at every size. MB are 10^6 bytes of input; \`× cat\` is the"
   echo "ingest's wall time over the cat baseline's."
   echo
   machine
@@ -220,9 +223,9 @@ section=$(mktemp)
   echo
   echo "### Targets (largest corpus: $big reports, $big_mb MB)"
   echo
-  echo "| target | measured | |"
+  echo "| target | measured (median) | |"
   echo "| --- | --- | --- |"
-  echo "| ≥ 150 MB/s end to end (--jobs $last_jobs) | $mbs MB/s | $(verdict "$mbs >= 150") |"
+  echo "| ≥ 150 MB/s end to end (--jobs $last_jobs) | $mbs MB/s (fastest run: $best_mbs MB/s) | $(verdict "$mbs >= 150") |"
   echo "| within 5× the cat baseline | ${ratio}× | $(verdict "$ratio <= 5") |"
   echo "| peak RSS < 512 MiB at every size | max $maxrss MiB | $(verdict "$maxrss < 512") |"
   echo "| throughput scales with --jobs (1 → $last_jobs) | ${speedup}× faster | $(verdict "$speedup >= 1.5") |"
