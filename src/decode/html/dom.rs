@@ -54,6 +54,7 @@ pub(super) struct Node<'a> {
     first_child: NodeId,
     last_child: NodeId,
     next_sibling: NodeId,
+    prev_sibling: NodeId,
 }
 
 #[derive(Debug)]
@@ -678,6 +679,7 @@ impl<'a> Builder<'a> {
             first_child: NONE,
             last_child: NONE,
             next_sibling: NONE,
+            prev_sibling: NONE,
         });
         Builder {
             dom: Dom {
@@ -704,6 +706,7 @@ impl<'a> Builder<'a> {
             first_child: NONE,
             last_child: NONE,
             next_sibling: NONE,
+            prev_sibling: NONE,
         });
         id
     }
@@ -715,24 +718,23 @@ impl<'a> Builder<'a> {
         } else {
             self.dom.nodes[last as usize].next_sibling = child;
         }
+        self.dom.nodes[child as usize].prev_sibling = last;
         self.dom.nodes[parent as usize].last_child = child;
         self.dom.nodes[child as usize].parent = parent;
     }
 
-    /// Insert `child` just before `before` (a child of `parent`).
+    /// Insert `child` just before `before` (a child of `parent`), in O(1):
+    /// a page can foster thousands of nodes before one table.
     fn insert_before(&mut self, parent: NodeId, before: NodeId, child: NodeId) {
-        self.dom.nodes[child as usize].parent = parent;
-        self.dom.nodes[child as usize].next_sibling = before;
-        let first = self.dom.nodes[parent as usize].first_child;
-        if first == before {
+        let prev = self.dom.nodes[before as usize].prev_sibling;
+        let node = &mut self.dom.nodes[child as usize];
+        node.parent = parent;
+        node.next_sibling = before;
+        node.prev_sibling = prev;
+        self.dom.nodes[before as usize].prev_sibling = child;
+        if prev == NONE {
             self.dom.nodes[parent as usize].first_child = child;
-            return;
-        }
-        let mut prev = first;
-        while prev != NONE && self.dom.nodes[prev as usize].next_sibling != before {
-            prev = self.dom.nodes[prev as usize].next_sibling;
-        }
-        if prev != NONE {
+        } else {
             self.dom.nodes[prev as usize].next_sibling = child;
         }
     }
@@ -1011,6 +1013,22 @@ mod tests {
     }
 
     #[test]
+    fn fostering_many_nodes_is_linear_and_keeps_order() {
+        let mut page = String::from("<div>a<table>");
+        for i in 0..50_000 {
+            page.push_str(&format!("<b>{i}</b>"));
+        }
+        page.push_str("<tr><td>x</td></tr></table></div>");
+        let dom = Dom::parse(&page);
+        let div = dom.select("div").next().unwrap();
+        let names: Vec<_> = dom.children(div).filter_map(|c| dom.name(c)).collect();
+        assert_eq!(names.len(), 50_001);
+        assert_eq!(names.last(), Some(&"table"));
+        let bold: Vec<_> = dom.select("b").take(3).map(|b| dom.plain_text(b)).collect();
+        assert_eq!(bold, ["0", "1", "2"]);
+    }
+
+    #[test]
     fn comments_raw_text_and_entities() {
         assert_eq!(
             tree("<p><!--[if !supportLists]-->1.<!--[endif]-->本年&nbsp;共&lt;完&gt;</p>"),
@@ -1059,14 +1077,56 @@ mod tests {
 
     proptest::proptest! {
         #[test]
-        fn never_panics_and_every_text_byte_is_kept_once(s in "[a-z<>/!\\-&; \"'=pdtrb]{0,80}") {
+        fn tag_soup_keeps_links_consistent(parts in proptest::collection::vec(
+            proptest::sample::select(vec![
+                "<table>", "</table>", "<tr>", "</tr>", "<td>", "</td>", "<th>", "<tbody>",
+                "<caption>", "<p>", "</p>", "<b>", "</b>", "<div>", "</div>", "<li>", "<ul>",
+                "</ul>", "<h1>", "</h2>", "<script>", "</script>", "<!--", "-->", "<br>",
+                "</br>", "<select><option>", "x", " ", "&amp;", "<", "</body>", "<body>",
+            ]),
+            0..60,
+        )) {
+            let page: String = parts.concat();
+            let dom = Dom::parse(&page);
+            for id in 0..dom.len() as NodeId {
+                let forward: Vec<NodeId> = dom.children(id).collect();
+                for &c in &forward {
+                    proptest::prop_assert_eq!(dom.parent(c), Some(id));
+                }
+                let mut backward = Vec::new();
+                let mut at = dom.node(id).last_child;
+                while at != NONE {
+                    backward.push(at);
+                    at = dom.node(at).prev_sibling;
+                }
+                backward.reverse();
+                proptest::prop_assert_eq!(forward, backward);
+            }
+            // Without comments, raw text or a `<` that opens a tag, every `x`
+            // of the input is in the tree exactly once.
+            if !["<!--", "<script>", "<x", "<<"].iter().any(|m| page.contains(m)) {
+                let xs = dom.plain_text(dom.root()).matches('x').count();
+                proptest::prop_assert_eq!(xs, page.matches('x').count());
+            }
+        }
+
+        #[test]
+        fn never_panics_and_links_are_consistent(s in "[a-z<>/!\\-&; \"'=pdtrb]{0,80}") {
             let dom = Dom::parse(&s);
-            // Every node except the root has a parent that lists it.
-            for id in 1..dom.len() as NodeId {
-                let parent = dom.node(id).parent;
-                if parent != NONE {
+            for id in 0..dom.len() as NodeId {
+                // A parent lists its child; children read the same both ways.
+                if let Some(parent) = dom.parent(id) {
                     proptest::prop_assert!(dom.children(parent).any(|c| c == id));
                 }
+                let forward: Vec<NodeId> = dom.children(id).collect();
+                let mut backward = Vec::new();
+                let mut at = dom.node(id).last_child;
+                while at != NONE {
+                    backward.push(at);
+                    at = dom.node(at).prev_sibling;
+                }
+                backward.reverse();
+                proptest::prop_assert_eq!(forward, backward);
             }
         }
     }
