@@ -664,6 +664,12 @@ fn decode_attribute(s: &str) -> Cow<'_, str> {
 // Tree construction
 // ---------------------------------------------------------------------------
 
+/// How far down the open elements a scope check looks. Searching the whole
+/// stack makes deeply nested markup quadratic; like browsers' depth limits,
+/// an element buried deeper than this is treated as not open (real pages
+/// nest a few dozen levels).
+const MAX_SEARCH: usize = 512;
+
 struct Builder<'a> {
     dom: Dom<'a>,
     /// Open elements, outermost first; the root is always at the bottom.
@@ -754,8 +760,10 @@ impl<'a> Builder<'a> {
         let table = self
             .open
             .iter()
-            .rposition(|&id| self.dom.name(id) == Some("table"))
-            .map(|i| self.open[i]);
+            .rev()
+            .take(MAX_SEARCH)
+            .find(|&&id| self.dom.name(id) == Some("table"))
+            .copied();
         match table.map(|t| (t, self.dom.nodes[t as usize].parent)) {
             Some((table, parent)) if parent != NONE => self.insert_before(parent, table, node),
             _ => self.append(current, node),
@@ -780,7 +788,7 @@ impl<'a> Builder<'a> {
     /// Index in `open` of the nearest element named one of `names`, searching
     /// from the current node and stopping at any of `boundaries`.
     fn in_scope(&self, names: &[&str], boundaries: &[&str]) -> Option<usize> {
-        for (i, &id) in self.open.iter().enumerate().rev() {
+        for (i, &id) in self.open.iter().enumerate().rev().take(MAX_SEARCH) {
             let name = self.dom.name(id)?;
             if names.contains(&name) {
                 return Some(i);
@@ -811,7 +819,11 @@ impl<'a> Builder<'a> {
     }
 
     fn has_open(&self, name: &str) -> bool {
-        self.open.iter().any(|&id| self.dom.name(id) == Some(name))
+        self.open
+            .iter()
+            .rev()
+            .take(MAX_SEARCH)
+            .any(|&id| self.dom.name(id) == Some(name))
     }
 
     /// Handle a start tag; returns the new element.
@@ -942,7 +954,7 @@ impl<'a> Builder<'a> {
             _ => {
                 // Any other end tag closes the nearest element of its name,
                 // unless a block (a "special" element) is open above it.
-                for i in (1..self.open.len()).rev() {
+                for i in (1..self.open.len()).rev().take(MAX_SEARCH) {
                     let open = self.dom.name(self.open[i]).unwrap_or("");
                     if open == name {
                         self.pop_through(i);
@@ -1010,6 +1022,16 @@ mod tests {
             tree("<div><table>x<tr><td>1</td></tr><p>y</p></table></div>"),
             r#"div("x" p("y") table(tr(td("1"))))"#
         );
+    }
+
+    #[test]
+    fn deep_nesting_stays_linear() {
+        // 40,000 open spans, then 40,000 block starts that each look for a
+        // `<p>` in scope: with the search bounded this is instant, unbounded
+        // it is 1.6 billion steps (the test would hang, not fail).
+        let page = format!("{}{}", "<span>".repeat(40_000), "<div>x".repeat(40_000));
+        let dom = Dom::parse(&page);
+        assert_eq!(dom.select("div").count(), 40_000);
     }
 
     #[test]
