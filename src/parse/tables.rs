@@ -226,9 +226,11 @@ fn read_applications(tokens: &[Token], out: &mut RawTables) {
         if !after_new && (n.contains("申请人情况") || n.contains("勾稽关系")) {
             in_header = true;
         }
-        // A header repeated on a continuation page: its cells place the
-        // page's values and are never row labels (`总计` is also a row).
-        if after_new && header_rows[i] {
+        // Applicant headers place short rows' values: on the first page's
+        // header, and on a header repeated on a continuation page, whose cells
+        // are never row labels (`总计` is also a row).
+        let repeated_header = after_new && header_rows[i];
+        if repeated_header || (in_header && !after_new) {
             if let Some(c) = col {
                 let label = labels::strip_numbering(n);
                 if let Some(i) = APPLICANT_HEADERS
@@ -239,18 +241,8 @@ fn read_applications(tokens: &[Token], out: &mut RawTables) {
                     anchors = page_anchors(&header_anchors, &row_anchors, page);
                 }
             }
-            continue;
-        }
-        if in_header && !after_new {
-            if let Some(c) = col {
-                let label = labels::strip_numbering(n);
-                if let Some(i) = APPLICANT_HEADERS
-                    .iter()
-                    .position(|keys| keys.iter().any(|k| label.starts_with(k)))
-                {
-                    header_anchors[i].get_or_insert(c as f32 + text.chars().count() as f32 / 2.0);
-                    anchors = page_anchors(&header_anchors, &row_anchors, page);
-                }
+            if repeated_header {
+                continue;
             }
         }
         let in_other = reader
