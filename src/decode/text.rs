@@ -90,7 +90,7 @@ pub(super) fn decode_as_gb18030_report(bytes: &[u8]) -> Option<String> {
 }
 
 /// Decode without replacement: None if any byte sequence is malformed.
-fn decode_strict(encoding: &'static Encoding, bytes: &[u8]) -> Option<String> {
+pub(super) fn decode_strict(encoding: &'static Encoding, bytes: &[u8]) -> Option<String> {
     let (text, had_errors) = encoding.decode_without_bom_handling(bytes);
     (!had_errors).then(|| text.into_owned())
 }

@@ -12,6 +12,7 @@
 //! or guessed charset rather than rejected: a browser would show them too.
 //! NUL bytes in the first 16 KiB (without a UTF-16 BOM) are binary content.
 
+use super::super::text::{decode_as_gb18030_report, decode_strict};
 use super::super::DecodeError;
 use encoding_rs::{Encoding, GB18030, GBK, UTF_16BE, UTF_16LE, UTF_8, WINDOWS_1252};
 
@@ -50,7 +51,7 @@ pub(super) fn decode_html_bytes(bytes: &[u8]) -> Result<(String, &'static str), 
             }
         }
     }
-    if let Some(text) = super::super::text::decode_as_gb18030_report(bytes) {
+    if let Some(text) = decode_as_gb18030_report(bytes) {
         return Ok((text, GB18030.name()));
     }
     let mut candidates: Vec<&'static Encoding> = Vec::with_capacity(2);
@@ -67,11 +68,6 @@ pub(super) fn decode_html_bytes(bytes: &[u8]) -> Result<(String, &'static str), 
     let fallback = declared.unwrap_or(guess);
     let (text, _) = fallback.decode_without_bom_handling(bytes);
     Ok((text.into_owned(), fallback.name()))
-}
-
-fn decode_strict(encoding: &'static Encoding, bytes: &[u8]) -> Option<String> {
-    let (text, had_errors) = encoding.decode_without_bom_handling(bytes);
-    (!had_errors).then(|| text.into_owned())
 }
 
 /// The encoding a page declares in its first bytes, if any (per the HTML

@@ -262,12 +262,14 @@ fn text_counts(dom: &Dom<'_>, skipped: &[bool]) -> Vec<usize> {
 fn find_content(dom: &Dom<'_>, body: NodeId, counts: &[usize]) -> NodeId {
     let count = |id: NodeId| counts[id as usize];
     let total = count(body);
-    for sel in CONTENT_SELECTORS {
+    for matches in dom.select_each(CONTENT_SELECTORS) {
         // The match with the most text; the first one on ties.
-        let best = dom.select(sel).fold(None::<NodeId>, |best, e| match best {
-            Some(b) if count(b) >= count(e) => Some(b),
-            _ => Some(e),
-        });
+        let best = matches
+            .into_iter()
+            .fold(None::<NodeId>, |best, e| match best {
+                Some(b) if count(b) >= count(e) => Some(b),
+                _ => Some(e),
+            });
         if let Some(e) = best {
             let c = count(e);
             if c >= 20 && c * 10 >= total * 3 {
