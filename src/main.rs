@@ -7,6 +7,9 @@ use std::process::ExitCode;
 use xxgk::config::Config;
 use xxgk::run::{self, IngestOptions};
 
+#[global_allocator]
+static GLOBAL: tikv_jemallocator::Jemalloc = tikv_jemallocator::Jemalloc;
+
 /// Turn 政府信息公开工作年度报告 into Hive-partitioned Parquet.
 #[derive(Parser, Debug)]
 #[command(name = "xxgk", version, about)]
