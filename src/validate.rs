@@ -30,7 +30,8 @@ fn term(state: CellState, count: Option<i64>) -> Option<i64> {
     }
 }
 
-/// Identity terms of table B, indexed by (row, applicant), built once per report.
+/// Identity terms of table B, indexed by (row, applicant), built once per report:
+/// the checks below look terms up by position, never by comparing labels.
 struct Terms {
     rows: Vec<&'static str>,
     /// `rows.len() × APPLICANTS.len()` terms, row-major.
@@ -40,29 +41,38 @@ struct Terms {
 impl Terms {
     fn new(cells: &[ApplicationCell]) -> Self {
         let mut rows: Vec<&'static str> = Vec::new();
+        let mut terms: Vec<Option<i64>> = Vec::new();
+        // Cells come row by row: the previous cell's row index is the usual answer.
+        let mut last = None;
         for c in cells {
-            if rows.last() != Some(&c.row) && !rows.contains(&c.row) {
-                rows.push(c.row);
-            }
-        }
-        let mut terms = vec![None; rows.len() * APPLICANTS.len()];
-        for c in cells {
-            if let Some(i) = Self::index(&rows, c.row, c.applicant) {
-                terms[i] = term(c.state, c.count);
+            let r = match last {
+                Some(r) if rows[r] == c.row => r,
+                _ => match rows.iter().position(|x| *x == c.row) {
+                    Some(r) => r,
+                    None => {
+                        rows.push(c.row);
+                        terms.extend([None; APPLICANTS.len()]);
+                        rows.len() - 1
+                    }
+                },
+            };
+            last = Some(r);
+            if let Some(a) = APPLICANTS.iter().position(|x| *x == c.applicant) {
+                terms[r * APPLICANTS.len() + a] = term(c.state, c.count);
             }
         }
         Terms { rows, terms }
     }
 
-    fn index(rows: &[&str], row: &str, applicant: &str) -> Option<usize> {
-        let r = rows.iter().position(|x| *x == row)?;
-        let a = APPLICANTS.iter().position(|x| *x == applicant)?;
-        Some(r * APPLICANTS.len() + a)
+    /// The term at (row index, applicant index).
+    fn at(&self, row: usize, applicant: usize) -> Option<i64> {
+        self.terms[row * APPLICANTS.len() + applicant]
     }
 
-    /// The term of a cell; None when it is unknown or absent.
-    fn get(&self, row: &str, applicant: &str) -> Option<i64> {
-        Self::index(&self.rows, row, applicant).and_then(|i| self.terms[i])
+    /// The term of a named row; None when the row is absent.
+    fn of_row(&self, row: &str, applicant: usize) -> Option<i64> {
+        let r = self.rows.iter().position(|x| *x == row)?;
+        self.at(r, applicant)
     }
 }
 
@@ -75,11 +85,13 @@ fn check_applications(cells: &[ApplicationCell], findings: &mut Vec<Finding>) {
         return;
     }
     let t = Terms::new(cells);
-    let rows = t.rows.clone();
-    let app = |row: &str, applicant: &str| t.get(row, applicant);
-    for applicant in APPLICANTS {
-        let left = sum([app("new", applicant), app("carried_over", applicant)]);
-        let right = sum([app("total", applicant), app("carried_forward", applicant)]);
+    let total_column = APPLICANTS.len() - 1;
+    let outcome_rows: Vec<usize> = (0..t.rows.len())
+        .filter(|&r| is_outcome_row(t.rows[r]))
+        .collect();
+    for (a, applicant) in APPLICANTS.iter().enumerate() {
+        let left = sum([t.of_row("new", a), t.of_row("carried_over", a)]);
+        let right = sum([t.of_row("total", a), t.of_row("carried_forward", a)]);
         push_break(
             findings,
             "B.column_balance",
@@ -88,27 +100,24 @@ fn check_applications(cells: &[ApplicationCell], findings: &mut Vec<Finding>) {
             left,
             "new + carried_over should equal total + carried_forward",
         );
-        let outcomes = sum(rows
-            .iter()
-            .filter(|r| is_outcome_row(r))
-            .map(|r| app(r, applicant)));
+        let outcomes = sum(outcome_rows.iter().map(|&r| t.at(r, a)));
         push_break(
             findings,
             "B.outcome_total",
             format!("applications:{applicant}"),
             outcomes,
-            app("total", applicant),
+            t.of_row("total", a),
             "the total row should equal the sum of the outcome rows",
         );
     }
-    for row in &rows {
-        let parts = sum(APPLICANTS[..6].iter().map(|a| app(row, a)));
+    for (r, row) in t.rows.iter().enumerate() {
+        let parts = sum((0..total_column).map(|a| t.at(r, a)));
         push_break(
             findings,
             "B.row_total",
             format!("applications:{row}"),
             parts,
-            app(row, "total"),
+            t.at(r, total_column),
             "the total column should equal the sum of the six applicant columns",
         );
     }

@@ -143,40 +143,32 @@ pub fn active_item(cell: &str) -> Option<&'static str> {
         .map(|(code, _)| *code)
 }
 
-/// Header phrases found only in one template's table A.
+/// Header phrases found only in the 2021 template's table A.
+const MARKERS_2021: &[&str] = &[
+    "本年制发件数",
+    "本年废止件数",
+    "现行有效件数",
+    "本年处理决定数量",
+    "本年收费金额",
+];
+
+/// Header phrases found only in the 2019 template's table A.
+const MARKERS_2019: &[&str] = &[
+    "本年新制作数量",
+    "本年新公开数量",
+    "对外公开总数量",
+    "上一年项目数量",
+    "本年增/减",
+    "其他对外管理服务事项",
+    "第二十条第（九）项",
+    "采购项目数量",
+    "采购总金额",
+];
+
+/// Which template's table A a (normalised) cell's header phrase belongs to;
+/// a 2021 marker wins over a 2019 one.
 pub fn active_template_marker(cell: &str) -> Option<Template> {
-    const V2021: &[&str] = &[
-        "本年制发件数",
-        "本年废止件数",
-        "现行有效件数",
-        "本年处理决定数量",
-        "本年收费金额",
-    ];
-    const V2019: &[&str] = &[
-        "本年新制作数量",
-        "本年新公开数量",
-        "对外公开总数量",
-        "上一年项目数量",
-        "本年增/减",
-        "其他对外管理服务事项",
-        "第二十条第（九）项",
-        "采购项目数量",
-        "采购总金额",
-    ];
-    if cell.len() > 4 * MAX_LABEL_CHARS {
-        return None;
-    }
-    // One automaton over both lists; a 2021 marker wins over a 2019 one.
-    static MARKERS: LazyLock<AhoCorasick> =
-        LazyLock::new(|| AhoCorasick::new(V2021.iter().chain(V2019)).expect("valid patterns"));
-    let mut found = None;
-    for m in MARKERS.find_overlapping_iter(cell) {
-        if m.pattern().as_usize() < V2021.len() {
-            return Some(Template::V2021);
-        }
-        found = Some(Template::V2019);
-    }
-    found
+    Hits::of(cell).template_marker()
 }
 
 /// Whether a table A cell is a measure column header (`本年制发件数`,
@@ -184,40 +176,40 @@ pub fn active_template_marker(cell: &str) -> Option<Template> {
 /// positions place a short row's values in space-aligned text. Row labels are
 /// never headers, even those that tell the template (`其他对外管理服务事项`).
 pub fn is_active_measure_header(cell: &str) -> bool {
-    const HEADERS: &[&str] = &[
-        "本年制发件数",
-        "本年废止件数",
-        "现行有效件数",
-        "处理决定数量",
-        "收费金额",
-        "本年新制作数量",
-        "本年新公开数量",
-        "对外公开总数量",
-        "上一年项目数量",
-        "本年增/减",
-        "采购项目数量",
-        "采购总金额",
-    ];
-    static AUTOMATON: LazyLock<AhoCorasick> =
-        LazyLock::new(|| AhoCorasick::new(HEADERS).expect("literal patterns"));
-    cell.len() <= 4 * MAX_LABEL_CHARS && AUTOMATON.is_match(cell)
+    Hits::of(cell).is_measure_header()
 }
+
+/// Table A measure column headers of either template.
+const MEASURE_HEADERS: &[&str] = &[
+    "本年制发件数",
+    "本年废止件数",
+    "现行有效件数",
+    "处理决定数量",
+    "收费金额",
+    "本年新制作数量",
+    "本年新公开数量",
+    "对外公开总数量",
+    "上一年项目数量",
+    "本年增/减",
+    "采购项目数量",
+    "采购总金额",
+];
 
 /// Whether a (normalised) cell names a table B applicant kind (`自然人`,
 /// `商业企`, `法人或其他组织`, …): the words of its header rows, never of a row label.
 pub fn is_applicant_header(cell: &str) -> bool {
-    const KEYS: &[&str] = &[
-        "自然人",
-        "商业企",
-        "科研机",
-        "社会公",
-        "法律服",
-        "法人或其他组织",
-    ];
-    static AUTOMATON: LazyLock<AhoCorasick> =
-        LazyLock::new(|| AhoCorasick::new(KEYS).expect("literal patterns"));
-    cell.len() <= 4 * MAX_LABEL_CHARS && AUTOMATON.is_match(cell)
+    Hits::of(cell).is_applicant_header()
 }
+
+/// Words of table B's applicant headers.
+const APPLICANT_KEYS: &[&str] = &[
+    "自然人",
+    "商业企",
+    "科研机",
+    "社会公",
+    "法律服",
+    "法人或其他组织",
+];
 
 /// Table B applicant columns, in printed order.
 pub const APPLICANTS: [&str; 7] = [
@@ -333,33 +325,147 @@ const ROW_KEYS: &[(&str, &str)] = &[
 /// behind us (so `总计` is the total row, not the total column); `in_other`
 /// says the previous row was an `other.*` sub-row (so `3.其他` is `other.other`).
 pub fn application_row(cell: &str, after_new: bool, in_other: bool) -> Option<&'static str> {
-    // A byte length past 4 × the limit is past it in characters too: prose
-    // lines are rejected without counting.
-    if cell.len() > 4 * MAX_LABEL_CHARS
-        || cell.chars().count() > MAX_LABEL_CHARS
-        || cell.contains("勾稽关系")
-    {
-        return None;
+    Hits::of(cell).application_row(cell, after_new, in_other)
+}
+
+/// A cell that names this is the note under table B, never a row.
+const AUDIT_NOTE: &str = "勾稽关系";
+
+/// What a short (normalised) cell names among the key phrases the table
+/// readers ask about: table A template markers and measure headers, table B
+/// applicant headers and row keys. One pass of one automaton answers all of
+/// them, once per cell when it is tokenized ([`super::layout::Token`]),
+/// where asking each question of each cell in each reader took four passes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Hits {
+    flags: u8,
+    /// Index in `ROW_KEYS` of the first row key the cell holds (`NO_ROW`: none).
+    row_key: u8,
+}
+
+const HIT_2021: u8 = 1;
+const HIT_2019: u8 = 2;
+const HIT_MEASURE: u8 = 4;
+const HIT_APPLICANT: u8 = 8;
+const HIT_AUDIT: u8 = 16;
+const NO_ROW: u8 = u8::MAX;
+
+impl Default for Hits {
+    fn default() -> Self {
+        Hits {
+            flags: 0,
+            row_key: NO_ROW,
+        }
     }
-    // The first key in ROW_KEYS order that occurs anywhere in the cell wins.
-    static KEYS: LazyLock<AhoCorasick> = LazyLock::new(|| {
-        AhoCorasick::new(ROW_KEYS.iter().map(|(k, _)| k)).expect("valid patterns")
-    });
-    if let Some(first) = KEYS
-        .find_overlapping_iter(cell)
-        .map(|m| m.pattern().as_usize())
-        .min()
-    {
-        return Some(ROW_KEYS[first].1);
+}
+
+/// The combined automaton: each distinct phrase once, with what it means.
+struct Phrases {
+    automaton: AhoCorasick,
+    /// Per pattern: its flags and the smallest `ROW_KEYS` index it is (or `NO_ROW`).
+    meaning: Vec<Hits>,
+}
+
+static PHRASES: LazyLock<Phrases> = LazyLock::new(|| {
+    let mut phrases: Vec<&'static str> = Vec::new();
+    let mut meaning: Vec<Hits> = Vec::new();
+    let mut add = |phrase: &'static str, flags: u8, row_key: u8| {
+        let i = match phrases.iter().position(|p| *p == phrase) {
+            Some(i) => i,
+            None => {
+                phrases.push(phrase);
+                meaning.push(Hits::default());
+                phrases.len() - 1
+            }
+        };
+        meaning[i].flags |= flags;
+        meaning[i].row_key = meaning[i].row_key.min(row_key);
+    };
+    for (list, flag) in [
+        (MARKERS_2021, HIT_2021),
+        (MARKERS_2019, HIT_2019),
+        (MEASURE_HEADERS, HIT_MEASURE),
+        (APPLICANT_KEYS, HIT_APPLICANT),
+        (&[AUDIT_NOTE][..], HIT_AUDIT),
+    ] {
+        for phrase in list {
+            add(phrase, flag, NO_ROW);
+        }
     }
-    let label = strip_numbering(cell);
-    if after_new && label == "总计" {
-        return Some("total");
+    for (i, (key, _)) in ROW_KEYS.iter().enumerate() {
+        add(key, 0, u8::try_from(i).expect("fewer than 255 row keys"));
     }
-    if in_other && label == "其他" {
-        return Some("other.other");
+    Phrases {
+        automaton: AhoCorasick::new(&phrases).expect("literal patterns"),
+        meaning,
     }
-    None
+});
+
+impl Hits {
+    /// Every key phrase in a (normalised) cell. Cells longer than a label can
+    /// be (prose) hold none.
+    pub fn of(cell: &str) -> Hits {
+        let mut hits = Hits::default();
+        if cell.len() > 4 * MAX_LABEL_CHARS {
+            return hits;
+        }
+        for m in PHRASES.automaton.find_overlapping_iter(cell) {
+            let meaning = PHRASES.meaning[m.pattern().as_usize()];
+            hits.flags |= meaning.flags;
+            hits.row_key = hits.row_key.min(meaning.row_key);
+        }
+        hits
+    }
+
+    /// The table A template the cell's header phrase belongs to; 2021 wins.
+    pub fn template_marker(self) -> Option<Template> {
+        if self.flags & HIT_2021 != 0 {
+            Some(Template::V2021)
+        } else if self.flags & HIT_2019 != 0 {
+            Some(Template::V2019)
+        } else {
+            None
+        }
+    }
+
+    /// Whether the cell is a table A measure column header.
+    pub fn is_measure_header(self) -> bool {
+        self.flags & HIT_MEASURE != 0
+    }
+
+    /// Whether the cell names a table B applicant kind.
+    pub fn is_applicant_header(self) -> bool {
+        self.flags & HIT_APPLICANT != 0
+    }
+
+    /// The table B row the cell (whose hits these are) names; see [`application_row`].
+    pub fn application_row(
+        self,
+        cell: &str,
+        after_new: bool,
+        in_other: bool,
+    ) -> Option<&'static str> {
+        // A byte length past 4 × the limit is past it in characters too: prose
+        // lines are rejected without counting.
+        if cell.len() > 4 * MAX_LABEL_CHARS
+            || self.flags & HIT_AUDIT != 0
+            || cell.chars().count() > MAX_LABEL_CHARS
+        {
+            return None;
+        }
+        // The first key in ROW_KEYS order that occurs anywhere in the cell wins.
+        if self.row_key != NO_ROW {
+            return Some(ROW_KEYS[usize::from(self.row_key)].1);
+        }
+        let label = strip_numbering(cell);
+        if after_new && label == "总计" {
+            return Some("total");
+        }
+        if in_other && label == "其他" {
+            return Some("other.other");
+        }
+        None
+    }
 }
 
 /// Whether a table B row is an outcome row (counted in the `total` row).

@@ -31,6 +31,8 @@ pub enum Token<'a> {
         col: Option<u32>,
         /// What the cell holds, computed once.
         class: CellClass,
+        /// The key phrases a text cell's normalised text holds, found once.
+        hits: labels::Hits,
     },
     /// The end of a row (a soft hint: some layouts do not mark every row end).
     RowEnd,
@@ -72,6 +74,7 @@ impl<'a> Token<'a> {
                 norm,
                 col,
                 class: CellClass::Text,
+                hits: labels::Hits::default(),
             };
         }
         let class = classify(&text);
@@ -79,11 +82,18 @@ impl<'a> Token<'a> {
             Cow::Borrowed(s) => labels::norm(s),
             Cow::Owned(s) => Cow::Owned(labels::norm(s).into_owned()),
         };
+        // Numbers and blanks are never labels: only text cells are looked up.
+        let hits = if class == CellClass::Text {
+            labels::Hits::of(&norm)
+        } else {
+            labels::Hits::default()
+        };
         Token::Cell {
             text,
             norm,
             col,
             class,
+            hits,
         }
     }
 }

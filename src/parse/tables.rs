@@ -75,7 +75,7 @@ fn read_active(tokens: &[Token], out: &mut RawTables) {
         });
     };
     for token in tokens {
-        let (text, n, class, col) = match token {
+        let (text, n, class, col, hits) = match token {
             Token::PageBreak => continue,
             Token::RowEnd => {
                 if let Some(p) = pending.take() {
@@ -88,7 +88,8 @@ fn read_active(tokens: &[Token], out: &mut RawTables) {
                 norm,
                 class,
                 col,
-            } => (text.as_ref(), norm.as_ref(), *class, *col),
+                hits,
+            } => (text.as_ref(), norm.as_ref(), *class, *col, *hits),
         };
         // Numbers and blanks are never labels: only text cells are looked up.
         // Table A's labels and headers are short (the longest, run together
@@ -97,7 +98,7 @@ fn read_active(tokens: &[Token], out: &mut RawTables) {
             if n.starts_with("第二十条") || n == "信息内容" {
                 anchors.clear();
             }
-            if let Some(t) = labels::active_template_marker(n) {
+            if let Some(t) = hits.template_marker() {
                 if t == Template::V2021 {
                     v2021 += 1;
                 } else {
@@ -105,7 +106,7 @@ fn read_active(tokens: &[Token], out: &mut RawTables) {
                 }
             }
             // A measure header: its column centre places short rows' values.
-            if let Some(c) = col.filter(|_| labels::is_active_measure_header(n)) {
+            if let Some(c) = col.filter(|_| hits.is_measure_header()) {
                 anchors.push(c as f32 + text.chars().count() as f32 / 2.0);
             }
             labels::active_item(n).or_else(|| {
@@ -197,7 +198,7 @@ fn read_applications(tokens: &[Token], out: &mut RawTables) {
     let mut pending: Option<PendingRow> = None;
     let mut reader = RowsReader::default();
     for (i, token) in tokens.iter().enumerate() {
-        let (text, col, n, class) = match token {
+        let (text, col, n, class, hits) = match token {
             // Positions on a new page are not comparable with the header's
             // (pdftotext lays each page out on its own grid).
             Token::PageBreak => {
@@ -218,7 +219,8 @@ fn read_applications(tokens: &[Token], out: &mut RawTables) {
                 col,
                 norm,
                 class,
-            } => (text.as_ref(), *col, norm.as_ref(), *class),
+                hits,
+            } => (text.as_ref(), *col, norm.as_ref(), *class, *hits),
         };
         if after_new && labels::is_review_start(n) {
             break;
@@ -256,7 +258,7 @@ fn read_applications(tokens: &[Token], out: &mut RawTables) {
         // Before the first row only `本年新收…` matters (and only a cell naming
         // it can be that row): the full lookup is skipped for the prose before.
         let row = if class == CellClass::Text && (after_new || n.contains("本年新收")) {
-            labels::application_row(n, after_new, in_other)
+            hits.application_row(n, after_new, in_other)
         } else {
             None
         };
@@ -439,10 +441,9 @@ fn applicant_header_rows(tokens: &[Token]) -> Vec<bool> {
     for (i, token) in tokens.iter().enumerate() {
         if matches!(token, Token::RowEnd | Token::PageBreak) || i + 1 == tokens.len() {
             let row = &tokens[start..=i];
-            let header = row.iter().any(|t| {
-                matches!(t, Token::Cell { norm, class: CellClass::Text, .. }
-                    if labels::is_applicant_header(norm))
-            });
+            let header = row
+                .iter()
+                .any(|t| matches!(t, Token::Cell { hits, .. } if hits.is_applicant_header()));
             flags[start..=i].fill(header);
             start = i + 1;
         }
@@ -572,6 +573,7 @@ fn read_review(tokens: &[Token], out: &mut RawTables) {
                 norm,
                 class,
                 col,
+                ..
             } => (text, norm, *class, *col),
         };
         if values.is_empty() {
