@@ -40,7 +40,7 @@ const TITLE_LINES: usize = 10;
 pub fn read_meta(text: &str) -> Meta {
     let lines: Vec<String> = text
         .lines()
-        .map(clean_line)
+        .map(|l| clean_line(l).unwrap_or_else(|| LONG_LINE.to_string()))
         .filter(|l| !l.is_empty())
         .take(TITLE_LINES)
         .collect();
@@ -67,11 +67,10 @@ pub fn read_meta(text: &str) -> Meta {
         meta.year = PERIOD_YEAR.captures(text).and_then(|c| c[1].parse().ok());
     }
     if !meta.looks_like_report {
-        let head: String = text
+        let head_end = text.char_indices().nth(4000).map_or(text.len(), |(i, _)| i);
+        let head: String = text[..head_end]
             .chars()
-            .take(4000)
-            .collect::<String>()
-            .split_whitespace()
+            .filter(|c| !c.is_whitespace())
             .collect();
         meta.looks_like_report = head.contains("政府信息公开")
             && (head.contains("年度报告") || head.contains("工作报告"));
@@ -94,18 +93,37 @@ fn agency_from(title: &str) -> Option<String> {
     (!agency.is_empty()).then(|| agency.to_string())
 }
 
+/// Stands for a line too long to be a title or an issuer line (prose, site
+/// chrome run together): it still counts among the leading lines.
+const LONG_LINE: &str = "\u{2026}long line\u{2026}";
+
 /// Drop markdown, Word bookmarks and all whitespace (titles put spaces in `2019 年`).
-fn clean_line(line: &str) -> String {
+/// None for a line with more than 80 non-space characters (more than any title
+/// or issuer line has), without cleaning it.
+fn clean_line(line: &str) -> Option<String> {
+    // Without a bookmark, every character the cleaning drops is whitespace,
+    // `#` or `*`: counting the others bounds the cleaned length from below.
+    if line.len() > 4 * 80
+        && line
+            .chars()
+            .filter(|c| !c.is_whitespace() && !matches!(c, '#' | '*' | '[' | ']'))
+            .nth(80)
+            .is_some()
+        && !line.contains("[bookmark")
+    {
+        return None;
+    }
     let line = line.trim_start().trim_start_matches('#');
     let line: std::borrow::Cow<'_, str> = if line.contains("**") || line.contains("[bookmark") {
-        line.replace("**", "")
-            .replace("[bookmark: _GoBack]", "")
-            .into()
+        line.replace("**", "").replace(BOOKMARK, "").into()
     } else {
         line.into()
     };
-    line.chars().filter(|c| !c.is_whitespace()).collect()
+    Some(line.chars().filter(|c| !c.is_whitespace()).collect())
 }
+
+/// The Word bookmark pandoc leaves in converted text.
+const BOOKMARK: &str = "[bookmark: _GoBack]";
 
 #[cfg(test)]
 mod tests {

@@ -8,12 +8,19 @@ use crate::model::Block;
 
 /// Elements that start and end a line.
 #[rustfmt::skip]
-const BLOCKS: &[&str] = &[
-    "p", "div", "h1", "h2", "h3", "h4", "h5", "h6", "li", "ul", "ol", "dl", "dt", "dd", "blockquote", "section",
-    "article", "main", "center", "pre", "address", "figure", "figcaption", "caption", "hr", "form", "fieldset",
-    "legend", "details", "summary", "table", "thead", "tbody", "tfoot", "tr", "td", "th", "body", "html", "xmp",
-    "listing", "plaintext",
-];
+/// Whether an element is a block (its content starts and ends a line).
+/// A `match` compiles to a switch on length and bytes: this runs for every
+/// element of every page, where a list search compared strings one by one.
+fn is_block(name: &str) -> bool {
+    matches!(
+        name,
+        "p" | "div" | "h1" | "h2" | "h3" | "h4" | "h5" | "h6" | "li" | "ul" | "ol" | "dl" | "dt"
+            | "dd" | "blockquote" | "section" | "article" | "main" | "center" | "pre" | "address"
+            | "figure" | "figcaption" | "caption" | "hr" | "form" | "fieldset" | "legend"
+            | "details" | "summary" | "table" | "thead" | "tbody" | "tfoot" | "tr" | "td" | "th"
+            | "body" | "html" | "xmp" | "listing" | "plaintext"
+    )
+}
 
 /// Nesting depth past which subtrees are read as plain text (no recursion).
 const MAX_DEPTH: usize = 200;
@@ -92,7 +99,7 @@ impl Walker<'_, '_> {
                         self.flush();
                         self.table(node, depth);
                     }
-                    _ if BLOCKS.contains(&name) => {
+                    _ if is_block(name) => {
                         self.flush();
                         let pre = matches!(name, "pre" | "xmp" | "listing" | "plaintext");
                         self.pre += usize::from(pre);
@@ -221,7 +228,7 @@ fn cell_text_into(dom: &Dom<'_>, skipped: &[bool], node: NodeId, depth: usize, o
                     out.push_str(&dom.plain_text(child));
                     continue;
                 }
-                let block = name == "br" || BLOCKS.contains(&name.as_ref());
+                let block = name == "br" || is_block(name);
                 if block {
                     out.push('\n');
                 }
