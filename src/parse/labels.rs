@@ -364,6 +364,8 @@ struct Phrases {
     automaton: AhoCorasick,
     /// Per pattern: its flags and the smallest `ROW_KEYS` index it is (or `NO_ROW`).
     meaning: Vec<Hits>,
+    /// Bytes of the shortest phrase: shorter cells (`规章`, `合计`) hold none.
+    shortest: usize,
 }
 
 static PHRASES: LazyLock<Phrases> = LazyLock::new(|| {
@@ -396,7 +398,11 @@ static PHRASES: LazyLock<Phrases> = LazyLock::new(|| {
         add(key, 0, u8::try_from(i).expect("fewer than 255 row keys"));
     }
     Phrases {
-        automaton: AhoCorasick::new(&phrases).expect("literal patterns"),
+        shortest: phrases.iter().map(|p| p.len()).min().unwrap_or(0),
+        automaton: aho_corasick::AhoCorasickBuilder::new()
+            .kind(Some(aho_corasick::AhoCorasickKind::DFA))
+            .build(&phrases)
+            .expect("literal patterns"),
         meaning,
     }
 });
@@ -406,9 +412,11 @@ impl Hits {
     /// be (prose) hold none.
     pub fn of(cell: &str) -> Hits {
         let mut hits = Hits::default();
-        if cell.len() > 4 * MAX_LABEL_CHARS {
+        if cell.len() > 4 * MAX_LABEL_CHARS || cell.len() < PHRASES.shortest {
             return hits;
         }
+        // A DFA: the overlapping search (every phrase, even inside another)
+        // is the hot loop of tokenizing.
         for m in PHRASES.automaton.find_overlapping_iter(cell) {
             let meaning = PHRASES.meaning[m.pattern().as_usize()];
             hits.flags |= meaning.flags;
