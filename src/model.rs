@@ -113,7 +113,17 @@ impl Document {
     /// All text of the document, tables flattened row by row with tabs, for
     /// metadata and region evidence searches.
     pub fn plain_text(&self) -> String {
-        let mut out = String::new();
+        // Sized once: no regrowth (this runs for every report).
+        let size = self
+            .blocks
+            .iter()
+            .map(|block| match block {
+                Block::Line(line) => line.len() + 1,
+                Block::PageBreak => 0,
+                Block::Table(rows) => rows.iter().flatten().map(|c| c.text.len() + 1).sum(),
+            })
+            .sum();
+        let mut out = String::with_capacity(size);
         for block in &self.blocks {
             match block {
                 Block::Line(line) => {
@@ -123,12 +133,14 @@ impl Document {
                 Block::PageBreak => {}
                 Block::Table(rows) => {
                     for row in rows {
-                        let cells: Vec<&str> = row
-                            .iter()
-                            .filter(|c| !c.spanned)
-                            .map(|c| c.text.as_str())
-                            .collect();
-                        out.push_str(&cells.join("\t"));
+                        let mut cells = row.iter().filter(|c| !c.spanned);
+                        if let Some(first) = cells.next() {
+                            out.push_str(&first.text);
+                        }
+                        for cell in cells {
+                            out.push('\t');
+                            out.push_str(&cell.text);
+                        }
                         out.push('\n');
                     }
                 }
