@@ -58,18 +58,25 @@ pub fn commit(store: &dyn Store, manifest: &Manifest, hook: &dyn Fn(CommitStep))
 
 /// Apply a manifest; safe to repeat (moves already done are skipped).
 fn apply(store: &dyn Store, manifest: &Manifest, hook: &dyn Fn(CommitStep)) -> io::Result<()> {
+    use rayon::prelude::*;
     store.delete("_SUCCESS")?;
-    for (i, (staged, final_key)) in manifest.moves.iter().enumerate() {
+    let move_one = |(staged, final_key): &(String, String)| -> io::Result<()> {
         if store.exists(staged)? {
-            store.promote(staged, final_key)?;
+            store.promote(staged, final_key)
         } else if !store.exists(final_key)? {
-            return Err(io::Error::other(format!(
+            Err(io::Error::other(format!(
                 "staged file {staged} vanished before it was moved to {final_key}"
-            )));
+            )))
+        } else {
+            Ok(()) // moved by an earlier, interrupted commit
         }
-        if i == 0 {
-            hook(CommitStep::FirstMove);
-        }
+    };
+    if let Some((first, rest)) = manifest.moves.split_first() {
+        move_one(first)?;
+        hook(CommitStep::FirstMove);
+        // Moves are independent (and idempotent for recovery): in parallel,
+        // as creating thousands of partition folders costs kernel time.
+        rest.par_iter().try_for_each(move_one)?;
     }
     let record = serde_json::to_vec_pretty(&manifest.run_record).map_err(io::Error::other)?;
     store.put(&format!("_runs/{}.json", manifest.run_id), &record)?;

@@ -128,6 +128,17 @@ fn encode(
     Ok(bytes)
 }
 
+/// Write an encoded part file to its staging key.
+fn put_staged(store: &dyn Store, part: &Part, bytes: &[u8]) -> Result<(), SinkError> {
+    store
+        .put_staged(&part.staged_key, bytes)
+        .map_err(|source| SinkError::Io {
+            op: "write",
+            key: part.staged_key.clone(),
+            source,
+        })
+}
+
 /// The partition buffers of one report's region and year, for [`schema::append_report`].
 struct PartitionBuffers<'b> {
     buffers: &'b mut BTreeMap<PartitionKey, TableBuffer>,
@@ -345,22 +356,21 @@ impl<'s> DatasetWriter<'s> {
 
     /// Write an encoded part file to staging (durable only after [`Store::sync`]).
     fn stage(&mut self, part: Part, bytes: Vec<u8>) -> Result<(), SinkError> {
-        self.store
-            .put_staged(&part.staged_key, &bytes)
-            .map_err(|source| SinkError::Io {
-                op: "write",
-                key: part.staged_key.clone(),
-                source,
-            })?;
-        self.stats.files += 1;
-        self.stats.bytes += bytes.len() as u64;
-        self.staged.push((part.staged_key, part.final_key));
+        put_staged(self.store, &part, &bytes)?;
+        self.staged_file(part, bytes.len());
         Ok(())
     }
 
+    /// Record a part file written to staging.
+    fn staged_file(&mut self, part: Part, bytes: usize) {
+        self.stats.files += 1;
+        self.stats.bytes += bytes as u64;
+        self.staged.push((part.staged_key, part.final_key));
+    }
+
     /// Write every remaining buffer (call once, after the last row). The
-    /// partitions are encoded in parallel — at the end of a run that is most
-    /// of the encoding work — and staged in key order.
+    /// partitions are encoded and written to staging in parallel (nothing
+    /// else runs at the end of a run), and recorded in key order.
     pub fn finish(&mut self) -> Result<&WriteStats, SinkError> {
         use rayon::prelude::*;
         let keys: Vec<PartitionKey> = self.buffers.keys().cloned().collect();
@@ -368,13 +378,17 @@ impl<'s> DatasetWriter<'s> {
         for key in &keys {
             parts.extend(self.take_part(key)?);
         }
-        let properties = &self.properties;
-        let encoded: Vec<Result<Vec<u8>, SinkError>> = parts
+        let (store, properties) = (self.store, &self.properties);
+        let written: Vec<Result<usize, SinkError>> = parts
             .par_iter()
-            .map(|p| encode(&p.batch, properties))
+            .map(|part| {
+                let bytes = encode(&part.batch, properties)?;
+                put_staged(store, part, &bytes)?;
+                Ok(bytes.len())
+            })
             .collect();
-        for (part, bytes) in parts.into_iter().zip(encoded) {
-            self.stage(part, bytes?)?;
+        for (part, bytes) in parts.into_iter().zip(written) {
+            self.staged_file(part, bytes?);
         }
         Ok(&self.stats)
     }
