@@ -20,18 +20,20 @@ pub fn norm(text: &str) -> std::borrow::Cow<'_, str> {
     if !needs_change {
         return std::borrow::Cow::Borrowed(text);
     }
-    let owned: String = text
-        .chars()
-        .filter(|c| !c.is_whitespace() && *c != '*')
-        .map(|c| match c {
-            '(' => '（',
-            ')' => '）',
-            ',' => '，',
-            ':' => '：',
-            '．' | '、' => '.',
-            _ => c,
-        })
-        .collect();
+    // Sized once: full-width replacements are at most 2 bytes longer each.
+    let mut owned = String::with_capacity(text.len() + text.len() / 2);
+    owned.extend(
+        text.chars()
+            .filter(|c| !c.is_whitespace() && *c != '*')
+            .map(|c| match c {
+                '(' => '（',
+                ')' => '）',
+                ',' => '，',
+                ':' => '：',
+                '．' | '、' => '.',
+                _ => c,
+            }),
+    );
     std::borrow::Cow::Owned(owned)
 }
 

@@ -268,10 +268,14 @@ fn column_line<'a>(line: &'a str, tokens: &mut Vec<Token<'a>>) {
 
 /// Whether a line has a column gap: two spaces, or an ideographic or no-break space.
 fn has_wide_space(line: &str) -> bool {
+    // One pass for the three (no searcher built per line): a space followed
+    // by a space, U+3000 (E3 80 80) or U+00A0 (C2 A0).
     let bytes = line.as_bytes();
-    memchr::memmem::find(bytes, b"  ").is_some()
-        || memchr::memmem::find(bytes, "\u{3000}".as_bytes()).is_some()
-        || memchr::memmem::find(bytes, "\u{a0}".as_bytes()).is_some()
+    memchr::memchr3_iter(b' ', 0xE3, 0xC2, bytes).any(|i| match bytes[i] {
+        b' ' => bytes.get(i + 1) == Some(&b' '),
+        0xE3 => bytes.get(i + 1..i + 3) == Some(&[0x80, 0x80]),
+        _ => bytes.get(i + 1) == Some(&0xA0),
+    })
 }
 
 /// Tab-separated cells. A trailing run of tabs holds blank cells (a values
@@ -326,7 +330,12 @@ fn looks_like_heading(text: &str) -> bool {
 
 /// Trim a cell and drop markdown emphasis.
 fn clean(text: &str) -> Cow<'_, str> {
-    let trimmed = text.trim_matches(|c: char| c.is_whitespace() || c == '|');
+    let edge = |c: char| c.is_whitespace() || c == '|';
+    // Most cells start and end with a letter: nothing to trim.
+    let trimmed = match (text.chars().next(), text.chars().next_back()) {
+        (Some(first), Some(last)) if !edge(first) && !edge(last) => text,
+        _ => text.trim_matches(edge),
+    };
     if trimmed.contains("**") {
         Cow::Owned(trimmed.replace("**", ""))
     } else {
@@ -368,6 +377,27 @@ mod tests {
             split_wide_spaces("  第二十条 第（一）项"),
             vec![(2, "第二十条 第（一）项")]
         );
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn wide_space_agrees_with_its_definition(
+            parts in proptest::collection::vec(
+                proptest::sample::select(vec![" ", "  ", "\u{3000}", "\u{a0}", "a", "规", "\u{e3}", "\u{c2}"]),
+                0..12,
+            )
+        ) {
+            let line: String = parts.concat();
+            let reference = line.contains("  ") || line.contains('\u{3000}') || line.contains('\u{a0}');
+            proptest::prop_assert_eq!(has_wide_space(&line), reference);
+        }
+
+        #[test]
+        fn clean_trims_like_trim_matches(text in "[ \t|a规\u{3000}*]{0,8}") {
+            let reference = text.trim_matches(|c: char| c.is_whitespace() || c == '|').replace("**", "");
+            let cleaned = clean(&text);
+            proptest::prop_assert_eq!(cleaned.as_ref(), reference.as_str());
+        }
     }
 
     #[test]

@@ -356,11 +356,23 @@ impl<'a> Dom<'a> {
     /// of the tree for all of them (the decoder tries eighteen CMS containers).
     pub fn select_each(&self, selectors: &[&str]) -> Vec<Vec<NodeId>> {
         let mut found = vec![Vec::new(); selectors.len()];
+        let by_name: Vec<usize> = (0..selectors.len())
+            .filter(|&i| !selectors[i].starts_with(['.', '#']))
+            .collect();
         for id in self.descendants(self.root()) {
             let Some(name) = self.name(id) else {
                 continue;
             };
             let (class, own_id) = (self.attr(id, "class"), self.attr(id, "id"));
+            // Most elements have neither class nor id: only tag selectors can match.
+            if class.is_none() && own_id.is_none() {
+                for &i in &by_name {
+                    if name == selectors[i] {
+                        found[i].push(id);
+                    }
+                }
+                continue;
+            }
             for (hits, selector) in found.iter_mut().zip(selectors) {
                 if selector_matches(selector, name, class, own_id) {
                     hits.push(id);
