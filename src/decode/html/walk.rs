@@ -269,5 +269,12 @@ pub(super) fn normalize(raw: &str) -> String {
             }
         }
     }
-    out.trim().to_string()
+    // Collapsed runs are never leading or trailing; only a no-break or
+    // ideographic space can be: copy only then.
+    let trimmed = out.trim();
+    if trimmed.len() == out.len() {
+        out
+    } else {
+        trimmed.to_string()
+    }
 }
