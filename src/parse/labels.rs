@@ -333,6 +333,9 @@ pub fn application_row(cell: &str, after_new: bool, in_other: bool) -> Option<&'
 /// A cell that names this is the note under table B, never a row.
 const AUDIT_NOTE: &str = "勾稽关系";
 
+/// The heading of table B's applicant columns.
+const APPLICANT_SECTION: &str = "申请人情况";
+
 /// What a short (normalised) cell names among the key phrases the table
 /// readers ask about: table A template markers and measure headers, table B
 /// applicant headers and row keys. One pass of one automaton answers all of
@@ -350,6 +353,7 @@ const HIT_2019: u8 = 2;
 const HIT_MEASURE: u8 = 4;
 const HIT_APPLICANT: u8 = 8;
 const HIT_AUDIT: u8 = 16;
+const HIT_APPLICANT_SECTION: u8 = 32;
 const NO_ROW: u8 = u8::MAX;
 
 impl Default for Hits {
@@ -391,6 +395,7 @@ static PHRASES: LazyLock<Phrases> = LazyLock::new(|| {
         (MEASURE_HEADERS, HIT_MEASURE),
         (APPLICANT_KEYS, HIT_APPLICANT),
         (&[AUDIT_NOTE][..], HIT_AUDIT),
+        (&[APPLICANT_SECTION][..], HIT_APPLICANT_SECTION),
     ] {
         for phrase in list {
             add(phrase, flag, NO_ROW);
@@ -441,6 +446,16 @@ impl Hits {
     /// Whether the cell is a table A measure column header.
     pub fn is_measure_header(self) -> bool {
         self.flags & HIT_MEASURE != 0
+    }
+
+    /// Whether the cell (`cell`, whose hits these are) opens table B's header:
+    /// it names the applicant columns (`申请人情况`) or the note on them (`勾稽关系`).
+    /// Prose past the label length is searched directly.
+    pub fn opens_applications_header(self, cell: &str) -> bool {
+        if cell.len() > 4 * MAX_LABEL_CHARS {
+            return cell.contains(APPLICANT_SECTION) || cell.contains(AUDIT_NOTE);
+        }
+        self.flags & (HIT_APPLICANT_SECTION | HIT_AUDIT) != 0
     }
 
     /// Whether the cell names a table B applicant kind.

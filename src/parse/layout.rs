@@ -336,7 +336,7 @@ fn clean(text: &str) -> Cow<'_, str> {
         (Some(first), Some(last)) if !edge(first) && !edge(last) => text,
         _ => text.trim_matches(edge),
     };
-    if trimmed.contains("**") {
+    if memchr::memchr(b'*', trimmed.as_bytes()).is_some() && trimmed.contains("**") {
         Cow::Owned(trimmed.replace("**", ""))
     } else {
         Cow::Borrowed(trimmed)

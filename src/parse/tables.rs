@@ -225,7 +225,7 @@ fn read_applications(tokens: &[Token], out: &mut RawTables) {
         if after_new && labels::is_review_start(n) {
             break;
         }
-        if !after_new && (n.contains("申请人情况") || n.contains("勾稽关系")) {
+        if !after_new && class == CellClass::Text && hits.opens_applications_header(n) {
             in_header = true;
         }
         // Applicant headers place short rows' values: on the first page's
