@@ -119,7 +119,8 @@ enum TextLayout {
 /// Turn a document into tokens.
 pub fn tokenize(doc: &Document) -> Vec<Token<'_>> {
     let layout = detect_layout(doc);
-    let mut tokens = Vec::new();
+    // About two tokens per block (a cell and a row end): sized once.
+    let mut tokens = Vec::with_capacity(doc.blocks.len() * 2);
     let mut in_tab_row = false;
     for block in &doc.blocks {
         match block {
