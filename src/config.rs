@@ -78,7 +78,7 @@ impl Default for PdfConfig {
 pub struct SinkConfig {
     /// Rows per part file (per partition) before a new file is started.
     pub max_rows_per_file: usize,
-    /// Rows buffered across partitions before the largest is written.
+    /// Rows buffered across partitions before the biggest idle one is written.
     pub max_buffered_rows: usize,
     /// Rows per row group.
     pub row_group_rows: usize,

@@ -137,3 +137,41 @@ proptest! {
         prop_assert!(dir.path().join("_SUCCESS").exists());
     }
 }
+
+/// Inputs grouped by region and year (a crawl's folders): when the row budget
+/// overflows, the region-year that stopped growing is written, not the one
+/// being filled even when that one is bigger, so each partition is one file.
+#[test]
+fn grouped_inputs_give_one_file_per_partition() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = LocalStore::open(dir.path()).unwrap();
+    let options = WriterOptions {
+        max_rows_per_file: 1_000,
+        max_buffered_rows: 80,
+        row_group_rows: 1_000,
+        zstd_level: 1,
+    };
+    let mut writer = DatasetWriter::new(&store, "run-00001", options).unwrap();
+    // Each report is 8 rows (a report row and 7 cells): 4 reports of 2019,
+    // then 9 of 2020 overflow the budget at the 7th, when the 2020 partition
+    // (49 cells) is bigger than the finished 2019 one (28).
+    let groups = [(2019, 4), (2020, 9)];
+    let mut i = 0;
+    for (year, reports) in groups {
+        for _ in 0..reports {
+            writer
+                .add_report(&report(i, Some("gansu"), Some(year), 7))
+                .unwrap();
+            i += 1;
+        }
+    }
+    writer.finish().unwrap();
+    writer.commit(serde_json::json!({}), &|_| {}).unwrap();
+    for (year, _) in groups {
+        let partition =
+            dir.path()
+                .join(expected_dir(Table::Applications, Some("gansu"), Some(year)));
+        let files = std::fs::read_dir(&partition).unwrap().count();
+        assert_eq!(files, 1, "{}", partition.display());
+    }
+}

@@ -2,7 +2,8 @@
 //!
 //! Rows are buffered per (table, region, year) partition as Arrow builders. A
 //! partition is written as a part file when it reaches `max_rows_per_file`,
-//! and the largest partitions are written early when all buffers together
+//! and the biggest idle partitions (rows × row batches since they last grew)
+//! are written early when all buffers together
 //! exceed `max_buffered_rows`, so memory stays bounded whatever the corpus size.
 //! Both decisions depend only on the rows in input order, so the same inputs
 //! give the same files.
@@ -49,7 +50,7 @@ pub enum SinkError {
 pub struct WriterOptions {
     /// A partition's buffer is written as a part file at this many rows.
     pub max_rows_per_file: usize,
-    /// All buffers together may hold this many rows before the largest are written.
+    /// All buffers together may hold this many rows before the biggest idle ones are written.
     pub max_buffered_rows: usize,
     /// Rows per Parquet row group.
     pub row_group_rows: usize,
@@ -195,6 +196,11 @@ pub struct DatasetWriter<'s> {
     options: WriterOptions,
     properties: WriterProperties,
     buffers: BTreeMap<PartitionKey, TableBuffer>,
+    /// Per partition, the number of the last row batch (report, reject,
+    /// ledger entry) that added to it: how long it has been idle.
+    last_added: BTreeMap<PartitionKey, u64>,
+    /// Row batches added so far.
+    batches: u64,
     next_file: BTreeMap<PartitionKey, u32>,
     /// Part files taken out of the buffers so far (names staged files).
     parts_taken: u32,
@@ -223,6 +229,8 @@ impl<'s> DatasetWriter<'s> {
             options,
             properties,
             buffers: BTreeMap::new(),
+            last_added: BTreeMap::new(),
+            batches: 0,
             next_file: BTreeMap::new(),
             parts_taken: 0,
             buffered_rows: 0,
@@ -294,6 +302,15 @@ impl<'s> DatasetWriter<'s> {
     }
 
     fn after_append(&mut self, touched: &[PartitionKey]) -> Result<(), SinkError> {
+        self.batches += 1;
+        for key in touched {
+            match self.last_added.get_mut(key) {
+                Some(last) => *last = self.batches,
+                None => {
+                    self.last_added.insert(key.clone(), self.batches);
+                }
+            }
+        }
         for key in touched {
             if self
                 .buffers
@@ -304,17 +321,30 @@ impl<'s> DatasetWriter<'s> {
             }
         }
         while self.buffered_rows > self.options.max_buffered_rows {
-            // Largest first; ties broken by key order, so the choice is deterministic.
-            let Some(largest) = self
+            // The partition with the most rows × batches since it last grew:
+            // big and idle. Inputs usually come grouped by region and year (a
+            // crawl's folders), so a partition that stopped growing is
+            // complete and goes out as one file, while the partitions being
+            // filled keep growing; when all are equally fresh it is the
+            // largest. Ties broken by key order, so the choice is deterministic.
+            let score = |key: &PartitionKey, rows: usize| {
+                let idle = self.batches - self.last_added.get(key).copied().unwrap_or(0);
+                (rows as u128) * u128::from(idle.max(1))
+            };
+            let Some(spill) = self
                 .buffers
                 .iter()
                 .filter(|(_, b)| !b.is_empty())
-                .max_by(|a, b| a.1.len().cmp(&b.1.len()).then(b.0.cmp(a.0)))
+                .max_by(|a, b| {
+                    score(a.0, a.1.len())
+                        .cmp(&score(b.0, b.1.len()))
+                        .then(b.0.cmp(a.0))
+                })
                 .map(|(k, _)| k.clone())
             else {
                 break;
             };
-            self.flush(&largest)?;
+            self.flush(&spill)?;
         }
         Ok(())
     }
