@@ -138,7 +138,13 @@ pub fn split_trailing_digits(cell: &str) -> Option<(&str, &str)> {
 /// Which table A item a (normalised) cell names, if any.
 pub fn active_item(cell: &str) -> Option<&'static str> {
     let label = strip_numbering(cell);
-    let label = label.split('（').next().unwrap_or(label);
+    // Up to a bracketed note (`规章（件）`): found by SIMD search, as the
+    // char search stops at every CJK character sharing its last byte.
+    static BRACKET: LazyLock<memchr::memmem::Finder<'static>> =
+        LazyLock::new(|| memchr::memmem::Finder::new("（"));
+    let label = BRACKET
+        .find(label.as_bytes())
+        .map_or(label, |i| &label[..i]);
     ACTIVE_ITEMS
         .iter()
         .find(|(_, labels)| labels.contains(&label))

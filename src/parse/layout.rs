@@ -246,19 +246,21 @@ fn markdown_line<'a>(line: &'a str, tokens: &mut Vec<Token<'a>>) {
 
 /// A line of tab- or space-aligned columns: one row.
 fn column_line<'a>(line: &'a str, tokens: &mut Vec<Token<'a>>) {
-    if line.trim().is_empty() {
+    // Trimmed once: space-aligned lines start with long runs of spaces.
+    let content = line.trim();
+    if content.is_empty() {
         return;
     }
     // A tab after the first cell makes a tab row, even when only blank cells
     // follow (`（六）其他处理⇥⇥⇥⇥⇥⇥⇥` is a row of seven blanks).
     let trimmed = line.trim_start_matches('\t');
-    if trimmed.as_bytes().contains(&b'\t') {
+    if memchr::memchr(b'\t', trimmed.as_bytes()).is_some() {
         split_tabs(line, tokens);
-    } else if !has_wide_space(trimmed.trim()) {
+    } else if !has_wide_space(content) {
         // Prose and single cells: one cell, no column splitting.
-        let col = line.len() - line.trim_start().len();
-        let col = line[..col].chars().count() as u32;
-        tokens.push(Token::at(clean(line), Some(col)));
+        let lead = content.as_ptr() as usize - line.as_ptr() as usize;
+        let col = line[..lead].chars().count() as u32;
+        tokens.push(Token::at(clean(content), Some(col)));
     } else {
         for (col, chunk) in split_wide_spaces(line.trim_end()) {
             tokens.push(Token::at(clean(chunk), Some(col)));
