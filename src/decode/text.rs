@@ -121,20 +121,25 @@ fn check_not_binary(bytes: &[u8]) -> Result<(), DecodeError> {
 /// inner spacing (the parser reads layout from them).
 pub fn text_to_lines(text: &str) -> Vec<Block> {
     let mut blocks = Vec::with_capacity(text.len() / 24);
-    for (i, page) in text.split('\x0C').enumerate() {
-        if i > 0 {
+    let push_line = |blocks: &mut Vec<Block>, line: &str| {
+        let line = line.strip_suffix('\r').unwrap_or(line);
+        if memchr::memchr(b'\r', line.as_bytes()).is_some() {
+            // A lone CR (old Mac line ends) also ends a line.
+            blocks.extend(line.split('\r').map(|l| Block::Line(l.to_string())));
+        } else {
+            blocks.push(Block::Line(line.to_string()));
+        }
+    };
+    // One SIMD pass for both line and page ends.
+    let mut start = 0;
+    for end in memchr::memchr2_iter(b'\n', b'\x0C', text.as_bytes()) {
+        push_line(&mut blocks, &text[start..end]);
+        if text.as_bytes()[end] == b'\x0C' {
             blocks.push(Block::PageBreak);
         }
-        for line in page.split('\n') {
-            let line = line.strip_suffix('\r').unwrap_or(line);
-            if line.as_bytes().contains(&b'\r') {
-                // A lone CR (old Mac line ends) also ends a line.
-                blocks.extend(line.split('\r').map(|l| Block::Line(l.to_string())));
-            } else {
-                blocks.push(Block::Line(line.to_string()));
-            }
-        }
+        start = end + 1;
     }
+    push_line(&mut blocks, &text[start..]);
     blocks
 }
 
@@ -197,7 +202,28 @@ mod tests {
         assert_eq!(blocks[2], Block::PageBreak);
     }
 
+    /// The definition `text_to_lines` implements: pages split on form feeds,
+    /// lines on `\n`, a trailing `\r` dropped and a lone `\r` ending a line.
+    fn lines_reference(text: &str) -> Vec<Block> {
+        let mut blocks = Vec::new();
+        for (i, page) in text.split('\x0C').enumerate() {
+            if i > 0 {
+                blocks.push(Block::PageBreak);
+            }
+            for line in page.split('\n') {
+                let line = line.strip_suffix('\r').unwrap_or(line);
+                blocks.extend(line.split('\r').map(|l| Block::Line(l.to_string())));
+            }
+        }
+        blocks
+    }
+
     proptest::proptest! {
+        #[test]
+        fn lines_agree_with_their_definition(text in "[a规\r\n\x0C]{0,24}") {
+            proptest::prop_assert_eq!(text_to_lines(&text), lines_reference(&text));
+        }
+
         #[test]
         fn never_panics_on_arbitrary_bytes(bytes in proptest::collection::vec(proptest::num::u8::ANY, 0..512)) {
             let _ = decode_text(&bytes);
