@@ -679,7 +679,7 @@ fn lowercase(s: &str) -> Cow<'_, str> {
 }
 
 fn decode_text(s: &str) -> Cow<'_, str> {
-    if s.as_bytes().contains(&b'&') {
+    if memchr::memchr(b'&', s.as_bytes()).is_some() {
         htmlize::unescape(s)
     } else {
         Cow::Borrowed(s)
@@ -687,7 +687,7 @@ fn decode_text(s: &str) -> Cow<'_, str> {
 }
 
 fn decode_attribute(s: &str) -> Cow<'_, str> {
-    if s.as_bytes().contains(&b'&') {
+    if memchr::memchr(b'&', s.as_bytes()).is_some() {
         htmlize::unescape_attribute(s)
     } else {
         Cow::Borrowed(s)
