@@ -173,20 +173,6 @@ const MARKERS_2019: &[&str] = &[
     "采购总金额",
 ];
 
-/// Which template's table A a (normalised) cell's header phrase belongs to;
-/// a 2021 marker wins over a 2019 one.
-pub fn active_template_marker(cell: &str) -> Option<Template> {
-    Hits::of(cell).template_marker()
-}
-
-/// Whether a table A cell is a measure column header (`本年制发件数`,
-/// `上一年项目数量`, `处理决定数量`, …) of either template: the cells whose
-/// positions place a short row's values in space-aligned text. Row labels are
-/// never headers, even those that tell the template (`其他对外管理服务事项`).
-pub fn is_active_measure_header(cell: &str) -> bool {
-    Hits::of(cell).is_measure_header()
-}
-
 /// Table A measure column headers of either template.
 const MEASURE_HEADERS: &[&str] = &[
     "本年制发件数",
@@ -202,12 +188,6 @@ const MEASURE_HEADERS: &[&str] = &[
     "采购项目数量",
     "采购总金额",
 ];
-
-/// Whether a (normalised) cell names a table B applicant kind (`自然人`,
-/// `商业企`, `法人或其他组织`, …): the words of its header rows, never of a row label.
-pub fn is_applicant_header(cell: &str) -> bool {
-    Hits::of(cell).is_applicant_header()
-}
 
 /// Words of table B's applicant headers.
 const APPLICANT_KEYS: &[&str] = &[
@@ -438,7 +418,8 @@ impl Hits {
         hits
     }
 
-    /// The table A template the cell's header phrase belongs to; 2021 wins.
+    /// Which template's table A the cell's header phrase belongs to; a 2021
+    /// marker wins over a 2019 one.
     pub fn template_marker(self) -> Option<Template> {
         if self.flags & HIT_2021 != 0 {
             Some(Template::V2021)
@@ -449,7 +430,10 @@ impl Hits {
         }
     }
 
-    /// Whether the cell is a table A measure column header.
+    /// Whether the cell is a table A measure column header (`本年制发件数`,
+    /// `上一年项目数量`, `处理决定数量`, …) of either template: the cells whose
+    /// positions place a short row's values in space-aligned text. Row labels are
+    /// never headers, even those that tell the template (`其他对外管理服务事项`).
     pub fn is_measure_header(self) -> bool {
         self.flags & HIT_MEASURE != 0
     }
@@ -464,7 +448,8 @@ impl Hits {
         self.flags & (HIT_APPLICANT_SECTION | HIT_AUDIT) != 0
     }
 
-    /// Whether the cell names a table B applicant kind.
+    /// Whether the cell names a table B applicant kind (`自然人`, `商业企`,
+    /// `法人或其他组织`, …): the words of its header rows, never of a row label.
     pub fn is_applicant_header(self) -> bool {
         self.flags & HIT_APPLICANT != 0
     }
@@ -607,6 +592,37 @@ mod tests {
                 false
             ),
             None
+        );
+    }
+
+    #[test]
+    fn hits_find_every_phrase_even_inside_another() {
+        let fee = Hits::of("本年收费金额");
+        assert_eq!(fee.template_marker(), Some(Template::V2021));
+        assert!(fee.is_measure_header(), "收费金额 inside the 2021 marker");
+        let made = Hits::of("本年新制作数量");
+        assert_eq!(made.template_marker(), Some(Template::V2019));
+        assert!(made.is_measure_header());
+        assert_eq!(
+            Hits::of("本年新制作数量本年制发件数").template_marker(),
+            Some(Template::V2021),
+            "a 2021 marker wins"
+        );
+        assert!(Hits::of("法人或其他组织").is_applicant_header());
+        assert!(!Hits::of("规章").is_applicant_header());
+        // The first row key in ROW_KEYS order wins, wherever it stands.
+        let cell = "结转下年度本年新收";
+        assert_eq!(
+            Hits::of(cell).application_row(cell, true, false),
+            Some("new")
+        );
+        let note = "本年新收勾稽关系";
+        assert_eq!(Hits::of(note).application_row(note, true, false), None);
+        assert!(Hits::of(note).opens_applications_header(note));
+        let long = "申请人情况".repeat(60);
+        assert!(
+            Hits::of(&long).opens_applications_header(&long),
+            "prose searched directly"
         );
     }
 
