@@ -7,6 +7,8 @@ use std::process::ExitCode;
 use xxgk::config::Config;
 use xxgk::run::{self, IngestOptions};
 
+/// jemalloc: glibc's malloc was a fifth of the CPU on large runs (many short-lived
+/// strings on every worker); see the README's design section and BENCHMARKS.md.
 #[global_allocator]
 static GLOBAL: tikv_jemallocator::Jemalloc = tikv_jemallocator::Jemalloc;
 
