@@ -69,10 +69,14 @@ impl Terms {
         self.terms[row * APPLICANTS.len() + applicant]
     }
 
-    /// The term of a named row; None when the row is absent.
-    fn of_row(&self, row: &str, applicant: usize) -> Option<i64> {
-        let r = self.rows.iter().position(|x| *x == row)?;
-        self.at(r, applicant)
+    /// The index of a named row; None when the row is absent.
+    fn row(&self, row: &str) -> Option<usize> {
+        self.rows.iter().position(|x| *x == row)
+    }
+
+    /// The term at an optional row index; None when the row is absent.
+    fn at_row(&self, row: Option<usize>, applicant: usize) -> Option<i64> {
+        self.at(row?, applicant)
     }
 }
 
@@ -89,9 +93,12 @@ fn check_applications(cells: &[ApplicationCell], findings: &mut Vec<Finding>) {
     let outcome_rows: Vec<usize> = (0..t.rows.len())
         .filter(|&r| is_outcome_row(t.rows[r]))
         .collect();
+    // The identity rows, looked up once per report.
+    let [new, carried_over, total, carried_forward] =
+        ["new", "carried_over", "total", "carried_forward"].map(|r| t.row(r));
     for (a, applicant) in APPLICANTS.iter().enumerate() {
-        let left = sum([t.of_row("new", a), t.of_row("carried_over", a)]);
-        let right = sum([t.of_row("total", a), t.of_row("carried_forward", a)]);
+        let left = sum([t.at_row(new, a), t.at_row(carried_over, a)]);
+        let right = sum([t.at_row(total, a), t.at_row(carried_forward, a)]);
         push_break(
             findings,
             "B.column_balance",
@@ -106,7 +113,7 @@ fn check_applications(cells: &[ApplicationCell], findings: &mut Vec<Finding>) {
             "B.outcome_total",
             format!("applications:{applicant}"),
             outcomes,
-            t.of_row("total", a),
+            t.at_row(total, a),
             "the total row should equal the sum of the outcome rows",
         );
     }
