@@ -7,7 +7,8 @@
 //!
 //! Files are processed in chunks; each chunk is mapped in parallel and its
 //! outcomes, in input order, go over a bounded channel to the single sink, so
-//! output never depends on thread timing and memory stays bounded.
+//! output never depends on thread timing and memory stays bounded. With one
+//! job there is no channel: the calling thread maps each chunk and writes it.
 
 use crate::config::Config;
 use crate::decode::{self, PdfOptions};
@@ -283,53 +284,60 @@ pub fn ingest(options: &IngestOptions, config: &Config) -> Result<RunSummary, Ru
     }
 
     let processing = Instant::now();
-    let result = std::thread::scope(|scope| -> Result<(), RunError> {
-        let (tx, rx) = mpsc::sync_channel::<Vec<Outcome>>(2);
-        let files = &walked.files;
-        let (resolver, pdf, pool) = (&resolver, &pdf, &pool);
-        let skip = Skip {
-            ledger: &*sink.ledger,
-            retry_rejects: options.retry_rejects,
-        };
-        // The skip set is read by the workers while the sink only adds this
-        // run's entries to a separate list, so it is frozen for the run.
-        let skip_snapshot = skip.snapshot();
-        scope.spawn(move || {
-            use rayon::prelude::*;
-            for chunk in files.chunks(CHUNK_FILES) {
-                let outcomes: Vec<Outcome> = pool.install(|| {
-                    chunk
-                        .par_iter()
-                        .map(|f| process_file(f, resolver, pdf, &skip_snapshot))
-                        .collect()
-                });
-                if tx.send(outcomes).is_err() {
-                    return; // the sink stopped on an error
-                }
-            }
-        });
-        let mut chunks = 0usize;
-        for outcomes in rx {
-            for outcome in outcomes {
-                let bytes = match &outcome {
-                    Outcome::Report(r) => r.bytes,
-                    Outcome::Reject(r) => r.bytes.unwrap_or(0),
-                    Outcome::Unchanged { bytes, .. } => *bytes,
-                };
-                sink.summary.bytes += bytes;
-                progress.advance(bytes);
-                sink.record(outcome)?;
-            }
-            chunks += 1;
-            if chunks == 1 {
-                die_at(options, Failpoint::Parse);
-            }
+    let skip_snapshot = Skip {
+        ledger: &*sink.ledger,
+        retry_rejects: options.retry_rejects,
+    }
+    .snapshot();
+    let process = |f: &SourceFile| process_file(f, &resolver, &pdf, &skip_snapshot);
+    let mut chunks = 0usize;
+    let mut consume = |outcomes: Vec<Outcome>| -> Result<(), RunError> {
+        for outcome in outcomes {
+            let bytes = match &outcome {
+                Outcome::Report(r) => r.bytes,
+                Outcome::Reject(r) => r.bytes.unwrap_or(0),
+                Outcome::Unchanged { bytes, .. } => *bytes,
+            };
+            sink.summary.bytes += bytes;
+            progress.advance(bytes);
+            sink.record(outcome)?;
+        }
+        chunks += 1;
+        if chunks == 1 {
+            die_at(options, Failpoint::Parse);
         }
         Ok(())
-    });
+    };
+    let files = &walked.files;
+    let result = if jobs == 1 {
+        // One thread does everything, the sink included: `--jobs 1` uses one core.
+        files
+            .chunks(CHUNK_FILES)
+            .try_for_each(|chunk| consume(chunk.iter().map(process).collect()))
+    } else {
+        // The workers map chunks in parallel while this thread, the sink, writes
+        // the previous ones, in input order.
+        std::thread::scope(|scope| -> Result<(), RunError> {
+            let (tx, rx) = mpsc::sync_channel::<Vec<Outcome>>(2);
+            let (process, pool) = (&process, &pool);
+            scope.spawn(move || {
+                use rayon::prelude::*;
+                for chunk in files.chunks(CHUNK_FILES) {
+                    let outcomes = pool.install(|| chunk.par_iter().map(process).collect());
+                    if tx.send(outcomes).is_err() {
+                        return; // the sink stopped on an error
+                    }
+                }
+            });
+            rx.into_iter().try_for_each(&mut consume)
+        })
+    };
     progress.finish();
     let writing = Instant::now();
-    if let Err(e) = result.and_then(|_| writer.finish().map(|_| ()).map_err(RunError::from)) {
+    // The end-of-run encoding and the commit's moves run in the pool too: `--jobs` bounds them.
+    let finished =
+        result.and_then(|_| pool.install(|| writer.finish().map(|_| ()).map_err(RunError::from)));
+    if let Err(e) = finished {
         writer.abort();
         return Err(e);
     }
@@ -350,7 +358,7 @@ pub fn ingest(options: &IngestOptions, config: &Config) -> Result<RunSummary, Ru
         CommitStep::FirstMove => die_at(options, Failpoint::CommitMove),
         CommitStep::BeforeSuccess => die_at(options, Failpoint::CommitSuccess),
     };
-    let stats = writer.commit(record, &hook)?;
+    let stats = pool.install(|| writer.commit(record, &hook))?;
     summary.rows = stats
         .rows
         .iter()
