@@ -5,7 +5,8 @@
 //! by key phrases that survive line breaks and the wording drift seen in reports.
 
 use crate::model::Template;
-use aho_corasick::AhoCorasick;
+use aho_corasick::automaton::Automaton;
+use aho_corasick::{dfa::DFA, Anchored};
 use std::sync::LazyLock;
 
 /// Normalise a label for matching: drop whitespace and markdown, full-width brackets and dots.
@@ -357,7 +358,11 @@ impl Default for Hits {
 
 /// The combined automaton: each distinct phrase once, with what it means.
 struct Phrases {
-    automaton: AhoCorasick,
+    /// Every phrase, unanchored, without a prefilter: its only special states are matches.
+    dfa: DFA,
+    /// The phrases, by pattern id (the tests' reference search uses them).
+    #[cfg_attr(not(test), allow(dead_code))]
+    phrases: Vec<&'static str>,
     /// Per pattern: its flags and the smallest `ROW_KEYS` index it is (or `NO_ROW`).
     meaning: Vec<Hits>,
     /// Bytes of the shortest phrase: shorter cells (`规章`, `合计`) hold none.
@@ -396,10 +401,12 @@ static PHRASES: LazyLock<Phrases> = LazyLock::new(|| {
     }
     Phrases {
         shortest: phrases.iter().map(|p| p.len()).min().unwrap_or(0),
-        automaton: aho_corasick::AhoCorasickBuilder::new()
-            .kind(Some(aho_corasick::AhoCorasickKind::DFA))
+        dfa: DFA::builder()
+            .start_kind(aho_corasick::StartKind::Unanchored)
+            .prefilter(false)
             .build(&phrases)
             .expect("literal patterns"),
+        phrases,
         meaning,
     }
 });
@@ -412,12 +419,24 @@ impl Hits {
         if cell.len() > 4 * MAX_LABEL_CHARS || cell.len() < PHRASES.shortest {
             return hits;
         }
-        // A DFA: the overlapping search (every phrase, even inside another)
-        // is the hot loop of tokenizing.
-        for m in PHRASES.automaton.find_overlapping_iter(cell) {
-            let meaning = PHRASES.meaning[m.pattern().as_usize()];
-            hits.flags |= meaning.flags;
-            hits.row_key = hits.row_key.min(meaning.row_key);
+        // The hot loop of tokenizing: a DFA step per byte, and at each match
+        // state every phrase ending there (the overlapping search: every phrase,
+        // even inside another). Walking the DFA directly takes a quarter fewer
+        // instructions than the library's overlapping iterator on cells this
+        // short (40 bytes on average; callgrind, 1,000 reports).
+        let dfa = &PHRASES.dfa;
+        let Ok(mut state) = dfa.start_state(Anchored::No) else {
+            return hits;
+        };
+        for &byte in cell.as_bytes() {
+            state = dfa.next_state(Anchored::No, state, byte);
+            if dfa.is_match(state) {
+                for i in 0..dfa.match_len(state) {
+                    let meaning = PHRASES.meaning[dfa.match_pattern(state, i).as_usize()];
+                    hits.flags |= meaning.flags;
+                    hits.row_key = hits.row_key.min(meaning.row_key);
+                }
+            }
         }
         hits
     }
@@ -646,7 +665,46 @@ mod tests {
         text.chars().filter_map(norm_char).collect()
     }
 
+    /// `Hits::of` by the library's overlapping search: what the DFA walk must equal.
+    fn hits_reference(cell: &str) -> Hits {
+        let mut hits = Hits::default();
+        if cell.len() > 4 * MAX_LABEL_CHARS || cell.len() < PHRASES.shortest {
+            return hits;
+        }
+        let search = aho_corasick::AhoCorasick::new(&PHRASES.phrases).expect("literal patterns");
+        for m in search.find_overlapping_iter(cell) {
+            let meaning = PHRASES.meaning[m.pattern().as_usize()];
+            hits.flags |= meaning.flags;
+            hits.row_key = hits.row_key.min(meaning.row_key);
+        }
+        hits
+    }
+
+    /// Pieces of key phrases (a character range of one) and characters around them.
+    fn phrase_piece() -> impl proptest::strategy::Strategy<Value = String> {
+        use proptest::prelude::*;
+        let phrase = proptest::sample::select(PHRASES.phrases.clone());
+        prop_oneof![
+            (phrase, 0..12usize, 0..12usize).prop_map(|(p, from, drop)| {
+                let chars: Vec<char> = p.chars().collect();
+                let from = from.min(chars.len());
+                let to = chars.len().saturating_sub(drop).max(from);
+                chars[from..to].iter().collect()
+            }),
+            proptest::sample::select(PHRASES.phrases.clone()).prop_map(String::from),
+            "[年本数量其他一二（）a0 ]{0,3}",
+        ]
+    }
+
     proptest::proptest! {
+        #[test]
+        fn hits_agree_with_the_overlapping_search(
+            pieces in proptest::collection::vec(phrase_piece(), 0..8)
+        ) {
+            let cell = pieces.concat();
+            proptest::prop_assert_eq!(Hits::of(&cell), hits_reference(&cell));
+        }
+
         #[test]
         fn norm_agrees_with_its_reference(chars in proptest::collection::vec(
             proptest::sample::select(vec![
