@@ -15,18 +15,19 @@
 use super::super::text::{decode_as_gb18030_report, decode_strict};
 use super::super::DecodeError;
 use encoding_rs::{Encoding, GB18030, GBK, UTF_16BE, UTF_16LE, UTF_8, WINDOWS_1252};
+use std::borrow::Cow;
 
 /// How many leading bytes are searched for a charset declaration and fed to the detector.
 const SNIFF_BYTES: usize = 16 * 1024;
 
 /// Decode an HTML page's bytes; returns the text and the encoding's name.
-pub(super) fn decode_html_bytes(bytes: &[u8]) -> Result<(String, &'static str), DecodeError> {
+pub(super) fn decode_html_bytes(bytes: &[u8]) -> Result<(Cow<'_, str>, &'static str), DecodeError> {
     if let Some((encoding, bom_len)) = Encoding::for_bom(bytes) {
         let (text, _) = encoding.decode_without_bom_handling(&bytes[bom_len..]);
-        return Ok((text.into_owned(), encoding.name()));
+        return Ok((text, encoding.name()));
     }
     let head = &bytes[..bytes.len().min(SNIFF_BYTES)];
-    if let Some(pos) = head.iter().position(|&b| b == 0) {
+    if let Some(pos) = memchr::memchr(0, head) {
         return Err(DecodeError::Binary(format!(
             "NUL byte at offset {pos} in an HTML file"
         )));
@@ -36,7 +37,8 @@ pub(super) fn decode_html_bytes(bytes: &[u8]) -> Result<(String, &'static str), 
     // UTF-8 bytes often decode "cleanly" as GBK mojibake: UTF-8 goes first.
     if let Ok(text) = simdutf8::basic::from_utf8(bytes) {
         if declared.is_none() || !bytes.is_ascii() {
-            return Ok((text.to_string(), UTF_8.name()));
+            // Borrowed: the page is its own text.
+            return Ok((Cow::Borrowed(text), UTF_8.name()));
         }
     }
     // A declared charset that decodes cleanly is taken without asking chardetng
@@ -47,12 +49,12 @@ pub(super) fn decode_html_bytes(bytes: &[u8]) -> Result<(String, &'static str), 
             if enc == GBK { &[GBK, GB18030] } else { &[enc] };
         for &enc in declared_candidates {
             if let Some(text) = decode_strict(enc, bytes) {
-                return Ok((text, enc.name()));
+                return Ok((Cow::Owned(text), enc.name()));
             }
         }
     }
     if let Some(text) = decode_as_gb18030_report(bytes) {
-        return Ok((text, GB18030.name()));
+        return Ok((Cow::Owned(text), GB18030.name()));
     }
     let mut candidates: Vec<&'static Encoding> = Vec::with_capacity(2);
     let mut detector = chardetng::EncodingDetector::new();
@@ -62,12 +64,12 @@ pub(super) fn decode_html_bytes(bytes: &[u8]) -> Result<(String, &'static str), 
     candidates.push(GB18030);
     for &enc in &candidates {
         if let Some(text) = decode_strict(enc, bytes) {
-            return Ok((text, enc.name()));
+            return Ok((Cow::Owned(text), enc.name()));
         }
     }
     let fallback = declared.unwrap_or(guess);
     let (text, _) = fallback.decode_without_bom_handling(bytes);
-    Ok((text.into_owned(), fallback.name()))
+    Ok((text, fallback.name()))
 }
 
 /// The encoding a page declares in its first bytes, if any (per the HTML
