@@ -8,7 +8,9 @@ use xxgk::config::Config;
 use xxgk::run::{self, IngestOptions};
 
 /// jemalloc: glibc's malloc was a fifth of the CPU on large runs (many short-lived
-/// strings on every worker); see the README's design section and BENCHMARKS.md.
+/// strings on every worker). It serves C's `malloc` too (zstd's contexts, one per
+/// Parquet column chunk, were fresh `mmap`s under glibc); see the README's design
+/// section and BENCHMARKS.md.
 #[global_allocator]
 static GLOBAL: tikv_jemallocator::Jemalloc = tikv_jemallocator::Jemalloc;
 
