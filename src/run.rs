@@ -5,9 +5,9 @@
 //!      → validate → region] ─▶ sink (one thread, input order) ─▶ commit ─▶ unlock
 //! ```
 //!
-//! Workers take files one at a time and their outcomes reach the single sink
-//! in input order ([`ordered_map`]), so output never depends on thread timing;
-//! a window of files in flight bounds memory. With one job there are no
+//! Workers take files in small batches as they free up, and their outcomes
+//! reach the single sink in input order ([`ordered_map`]), so output never
+//! depends on thread timing; a window of files in flight bounds memory. With one job there are no
 //! workers: the calling thread parses each file and writes it.
 
 use crate::config::Config;
@@ -291,6 +291,8 @@ pub fn ingest(options: &IngestOptions, config: &Config) -> Result<RunSummary, Ru
     }
 
     let processing = Instant::now();
+    // The skip set is read by the workers while the sink only adds this run's
+    // entries to a separate list, so it is frozen for the run.
     let skip_snapshot = Skip {
         ledger: &*sink.ledger,
         retry_rejects: options.retry_rejects,
@@ -376,8 +378,8 @@ pub fn ingest(options: &IngestOptions, config: &Config) -> Result<RunSummary, Ru
 /// Map `items` on `workers` tasks of `pool` and hand each result to `consume` on
 /// the calling thread, in input order.
 ///
-/// Workers take the next item as soon as they are free (no batches whose slowest
-/// item idles the others), but only while fewer than `window` results are
+/// Workers take the next item as soon as they are free (no barrier at which they
+/// wait for the slowest of a group), but only while fewer than `window` results are
 /// pending: results wait in a reorder buffer for the items before them, and
 /// each one consumed lets a worker take one more item. An error from `consume`
 /// stops the workers and is returned.
