@@ -6,7 +6,7 @@
 //! ```
 //!
 //! Workers take files in small batches as they free up, and their outcomes
-//! reach the single sink in input order ([`ordered_map`]), so output never
+//! reach the single sink in input order (`ordered_map`), so output never
 //! depends on thread timing; a window of files in flight bounds memory. With one job there are no
 //! workers: the calling thread parses each file and writes it.
 
