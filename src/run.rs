@@ -7,8 +7,9 @@
 //!
 //! Workers take files in small batches as they free up, and their outcomes
 //! reach the single sink in input order (`ordered_map`), so output never
-//! depends on thread timing; a window of files in flight bounds memory. With one job there are no
-//! workers: the calling thread parses each file and writes it.
+//! depends on thread timing; a window of files in flight bounds memory. With
+//! one job there are no workers: the calling thread parses each file and
+//! writes it.
 
 use crate::config::Config;
 use crate::decode::{self, PdfOptions};
