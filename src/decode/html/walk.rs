@@ -6,11 +6,10 @@ use super::dom::{Dom, NodeId, NodeKind};
 use super::grid::{self, is_wide, SpanCell};
 use crate::model::Block;
 
-/// Elements that start and end a line.
-#[rustfmt::skip]
 /// Whether an element is a block (its content starts and ends a line).
 /// A `match` compiles to a switch on length and bytes: this runs for every
 /// element of every page, where a list search compared strings one by one.
+#[rustfmt::skip]
 fn is_block(name: &str) -> bool {
     matches!(
         name,
