@@ -771,6 +771,81 @@ mod tests {
         }
     }
 
+    /// Every table reading consistent with every identity, by brute force
+    /// over the product of the rows' splits (the reference the solver must
+    /// agree with; small tables only).
+    fn brute_force(rows: &[RunRow], ids: &[Identity]) -> Vec<Vec<Vec<String>>> {
+        let per_row: Vec<Vec<Vec<String>>> =
+            rows.iter().map(|r| readings(r, 100_000).unwrap()).collect();
+        let mut out = Vec::new();
+        let mut pick = vec![0usize; rows.len()];
+        if per_row.iter().any(Vec::is_empty) {
+            return out;
+        }
+        loop {
+            let values: Vec<Vec<Option<i64>>> = pick
+                .iter()
+                .enumerate()
+                .map(|(r, &i)| per_row[r][i].iter().map(|c| cell_value(c)).collect())
+                .collect();
+            let assigned: Vec<Option<&[Option<i64>]>> =
+                values.iter().map(|v| Some(v.as_slice())).collect();
+            if ids.iter().all(|i| holds(i, &assigned) != Some(false)) {
+                out.push(
+                    pick.iter()
+                        .enumerate()
+                        .map(|(r, &i)| per_row[r][i].clone())
+                        .collect(),
+                );
+            }
+            // Next combination (odometer).
+            let mut r = 0;
+            loop {
+                if r == rows.len() {
+                    return out;
+                }
+                pick[r] += 1;
+                if pick[r] < per_row[r].len() {
+                    break;
+                }
+                pick[r] = 0;
+                r += 1;
+            }
+        }
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(200))]
+
+        /// When a consistent table joined without separators has exactly one
+        /// consistent reading (brute force), the solver reads every row of it.
+        #[test]
+        fn a_unique_consistent_reading_is_found(
+            outcomes in proptest::collection::vec(proptest::array::uniform6(prop_oneof![8 => Just(0u32), 2 => 1u32..25]), 1..3),
+            carried in proptest::array::uniform6(prop_oneof![8 => Just(0u32), 2 => 1u32..25]),
+            forward in proptest::array::uniform6(prop_oneof![8 => Just(0u32), 2 => 1u32..25]),
+        ) {
+            let (table, ids) = table_b(outcomes, carried, forward);
+            let rows: Vec<RunRow> = table
+                .iter()
+                .map(|row| RunRow::from_text(&row.iter().map(i64::to_string).collect::<String>(), 7))
+                .collect();
+            // Keep the brute force small: rows of at most 9 digits.
+            prop_assume!(rows.iter().all(|r| r.groups[0].len() <= 9));
+            let all = brute_force(&rows, &ids);
+            let truth: Vec<Vec<String>> = table.iter().map(|row| row.iter().map(i64::to_string).collect()).collect();
+            prop_assert!(all.contains(&truth));
+            let read = solve(&rows, &ids);
+            for (r, reading) in read.iter().enumerate() {
+                let agreed = all.iter().all(|t| t[r] == truth[r]);
+                match reading.cells() {
+                    Some(cells) => prop_assert_eq!(cells, truth[r].as_slice()),
+                    None => prop_assert!(!agreed, "row {} is the same in every consistent reading but was not read", r),
+                }
+            }
+        }
+    }
+
     /// When a joined table has exactly one consistent reading (checked by
     /// brute force over every row's splits), the solver finds it for every row.
     #[test]
