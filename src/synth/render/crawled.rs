@@ -308,7 +308,8 @@ pub struct Crawled {
     pub text: String,
     /// Every data row of tables A, B and C in printed order, with its reading.
     pub rows: Vec<RowRead>,
-    /// Tables printed spaced instead of as drawn.
+    /// Rows printed spaced instead of as drawn (undetermined ones, or a whole
+    /// table's that could not be read by enumeration).
     pub respaced: usize,
 }
 
@@ -460,7 +461,7 @@ pub fn render(rng: &mut Rng, doc: &Doc, opts: &CrawledOptions, codes: &RowCodes)
                 if flowed.apart_after {
                     line.next = Some(" ");
                 }
-                respaced += usize::from(flowed.respaced);
+                respaced += flowed.respaced;
                 rows.extend(flowed.rows);
             }
         }
@@ -497,12 +498,19 @@ struct PageTable {
     text: String,
     rows: Vec<RowRead>,
     apart_after: bool,
-    respaced: bool,
+    /// Rows printed spaced instead of as drawn.
+    respaced: usize,
 }
 
-/// Flow a table, read it, and fall back to spaced cells when the drawn
-/// joining cannot be read by enumeration or the identities would read a row
-/// otherwise than printed.
+/// Share of tables that keep their undetermined rows; the others print those
+/// rows spaced (real flowed tables are mostly determinable: small numbers,
+/// many zeros).
+const KEEP_UNDETERMINED: f64 = 0.25;
+
+/// Flow a table and read it. Undetermined rows are printed spaced (unless
+/// the table keeps them), one round at a time, the other rows as drawn; the
+/// whole table is printed spaced when its readings are too many to enumerate
+/// or the identities would read a row otherwise than printed.
 fn table(rng: &mut Rng, grid: &Grid, opts: &CrawledOptions, codes: &RowCodes) -> PageTable {
     let (slot, row_codes) = match grid.kind {
         TableKind::Active | TableKind::Local => (0, &codes.active[..]),
@@ -510,6 +518,9 @@ fn table(rng: &mut Rng, grid: &Grid, opts: &CrawledOptions, codes: &RowCodes) ->
         TableKind::Review => (2, &[][..]),
     };
     let read = |flowed: &Flowed| -> Option<Vec<Reading>> {
+        if grid.kind == TableKind::Local {
+            return Some(Vec::new());
+        }
         let rows: Vec<(&str, usize)> = flowed
             .rows
             .iter()
@@ -522,16 +533,29 @@ fn table(rng: &mut Rng, grid: &Grid, opts: &CrawledOptions, codes: &RowCodes) ->
         });
         faithful.then_some(readings)
     };
-    let mut flowed = flow(rng, grid, opts.joining[slot], opts);
-    let mut respaced = false;
-    let readings = if grid.kind == TableKind::Local {
-        Vec::new()
-    } else if let Some(r) = read(&flowed) {
-        r
-    } else {
-        respaced = true;
-        flowed = flow(rng, grid, Joining::Spaced, opts);
-        read(&flowed).expect("spaced cells read one way")
+    let keep_undetermined = rng.chance(KEEP_UNDETERMINED);
+    let data_rows = grid.rows.iter().filter(|r| r.kind == RowKind::Data).count();
+    let mut spaced = vec![false; data_rows];
+    // Every round draws from the same stream, so re-spaced rows change nothing else.
+    let start = rng.clone();
+    let (flowed, readings) = loop {
+        *rng = start.clone();
+        let flowed = flow(rng, grid, opts.joining[slot], opts, &spaced);
+        let Some(readings) = read(&flowed) else {
+            spaced.fill(true);
+            let flowed = flow(rng, grid, Joining::Spaced, opts, &spaced);
+            let readings = read(&flowed).expect("spaced cells read one way");
+            break (flowed, readings);
+        };
+        let open: Vec<usize> = (0..readings.len())
+            .filter(|&i| readings[i] == Reading::Ambiguous)
+            .collect();
+        if open.is_empty() || keep_undetermined {
+            break (flowed, readings);
+        }
+        for i in open {
+            spaced[i] = true;
+        }
     };
     let rows = readings
         .into_iter()
@@ -546,7 +570,7 @@ fn table(rng: &mut Rng, grid: &Grid, opts: &CrawledOptions, codes: &RowCodes) ->
         text: flowed.text,
         rows,
         apart_after: flowed.apart_after,
-        respaced,
+        respaced: spaced.iter().filter(|s| **s).count(),
     }
 }
 
@@ -555,8 +579,15 @@ fn plain(cell: &str) -> bool {
     !cell.is_empty() && cell.bytes().all(|b| b.is_ascii_digit())
 }
 
-/// Flow a table: section and header words, then each row's labels and cells.
-fn flow(rng: &mut Rng, grid: &Grid, joining: Joining, opts: &CrawledOptions) -> Flowed {
+/// Flow a table: section and header words, then each row's labels and cells;
+/// the data rows marked in `spaced_rows` keep their cells one space apart.
+fn flow(
+    rng: &mut Rng,
+    grid: &Grid,
+    joining: Joining,
+    opts: &CrawledOptions,
+    spaced_rows: &[bool],
+) -> Flowed {
     let spaced = joining == Joining::Spaced;
     let words_sep = if spaced || opts.spaced_headers {
         " "
@@ -609,11 +640,13 @@ fn flow(rng: &mut Rng, grid: &Grid, joining: Joining, opts: &CrawledOptions) -> 
         );
         let mut values = String::new();
         for (i, cell) in cells.iter().enumerate() {
-            let fused = i > 0
+            // (Drawn for a re-spaced row too, so the other rows keep their draws.)
+            let drawn = fuse > 0.0 && (fuse >= 1.0 || rng.chance(fuse));
+            let fused = drawn
+                && i > 0
                 && plain(cell)
                 && plain(&cells[i - 1])
-                && fuse > 0.0
-                && (fuse >= 1.0 || rng.chance(fuse));
+                && !spaced_rows.get(rows.len()).copied().unwrap_or(false);
             if i > 0 && !fused {
                 values.push(' ');
             }
@@ -993,6 +1026,7 @@ mod tests {
             &grid,
             Joining::Fused,
             &opts(Joining::Fused),
+            &[],
         );
         assert!(fused.text.starts_with(
             "（本列数据的勾稽关系为：第一项加第二项之和，等于第三项加第四项之和）申请人情况自然人法人或其他组织总计商业企业"
@@ -1010,12 +1044,25 @@ mod tests {
             fused.text
         );
         assert!(fused.text[..at].ends_with(|c: char| c.is_ascii_digit()));
+        // A row printed spaced (an undetermined one) changes no other row.
+        let mut marked = vec![false; fused.rows.len()];
+        marked[0] = true;
+        let respaced = flow(
+            &mut Rng::new(1),
+            &grid,
+            Joining::Fused,
+            &opts(Joining::Fused),
+            &marked,
+        );
+        assert_eq!(respaced.rows[0].values, respaced.rows[0].cells.join(" "));
+        assert_eq!(respaced.rows[1..], fused.rows[1..]);
 
         let spaced = flow(
             &mut Rng::new(1),
             &grid,
             Joining::Spaced,
             &opts(Joining::Spaced),
+            &[],
         );
         assert!(spaced.text.contains("三、本年度办理结果 （一）予以公开 "));
         for row in &spaced.rows {
@@ -1035,6 +1082,7 @@ mod tests {
                 &grid,
                 Joining::Mixed,
                 &opts(Joining::Mixed),
+                &[],
             );
             let spaces: Vec<usize> = mixed
                 .rows
@@ -1080,6 +1128,7 @@ mod tests {
             &grid,
             Joining::Fused,
             &opts(Joining::Fused),
+            &[],
         );
         assert_eq!(f.text, "行政许可 无 123行政处罚0 -11 3852万元");
         assert!(f.apart_after);
