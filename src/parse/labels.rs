@@ -314,6 +314,11 @@ const ROW_KEYS: &[(&str, &str)] = &[
     ("其他处理", "other"),
 ];
 
+/// Table B's key phrases and the row each names, in lookup order.
+pub fn application_row_keys() -> &'static [(&'static str, &'static str)] {
+    ROW_KEYS
+}
+
 /// Which table B row a (normalised) cell names. `after_new` says the header is
 /// behind us (so `总计` is the total row, not the total column); `in_other`
 /// says the previous row was an `other.*` sub-row (so `3.其他` is `other.other`).

@@ -40,6 +40,7 @@ const TITLE_LINES: usize = 10;
 pub fn read_meta(text: &str) -> Meta {
     let lines: Vec<String> = text
         .lines()
+        .map(strip_crawler_title)
         .map(|l| clean_line(l).unwrap_or_else(|| LONG_LINE.to_string()))
         .filter(|l| !l.is_empty())
         .take(TITLE_LINES)
@@ -76,6 +77,39 @@ pub fn read_meta(text: &str) -> Meta {
             && (head.contains("年度报告") || head.contains("工作报告"));
     }
     meta
+}
+
+/// Field names of the header crawlers write before a page's text
+/// (`标题: …`, `发布时间: …`, `发布机构: …`).
+const CRAWLER_FIELDS: &[&str] = &[
+    "标题",
+    "发布时间",
+    "文号",
+    "发布机构",
+    "栏目",
+    "原文链接",
+    "本地目录",
+    "来源",
+];
+
+/// A crawler header line's field name and value (`标题: 平潭…报告` →
+/// (`标题`, `平潭…报告`)), None for any other line.
+pub fn crawler_field(line: &str) -> Option<(&str, &str)> {
+    let line = line.trim_start();
+    let field = CRAWLER_FIELDS.iter().find(|f| line.starts_with(**f))?;
+    let rest = &line[field.len()..];
+    let value = rest.strip_prefix(':').or_else(|| rest.strip_prefix('：'))?;
+    Some((field, value.trim()))
+}
+
+/// The title a crawler header line gives (its value, without the field name);
+/// other header fields are metadata, never a title: they become empty lines.
+fn strip_crawler_title(line: &str) -> &str {
+    match crawler_field(line) {
+        Some(("标题", value)) => value,
+        Some(_) => "",
+        None => line,
+    }
 }
 
 fn is_title_line(line: &str) -> bool {
@@ -142,6 +176,19 @@ mod tests {
         );
         let m = read_meta("谢家集区2019年政府信息公开年度报告\n");
         assert_eq!(m.agency.as_deref(), Some("谢家集区"));
+    }
+
+    #[test]
+    fn crawler_header_gives_the_title_not_its_field_name() {
+        let text = "标题: 平潭综合实验区公安局2021年政府信息公开工作年度报告\n发布时间: 2022-01-14 17:29\n文号: \n发布机构: \n栏目: 政府信息公开年报\n正文";
+        let m = read_meta(text);
+        assert_eq!(m.agency.as_deref(), Some("平潭综合实验区公安局"));
+        assert_eq!(m.year, Some(2021));
+        assert_eq!(
+            crawler_field("发布时间: 2022-01-14 17:29"),
+            Some(("发布时间", "2022-01-14 17:29"))
+        );
+        assert_eq!(crawler_field("标题党"), None);
     }
 
     #[test]

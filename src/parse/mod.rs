@@ -6,10 +6,12 @@
 //! module lays the cells out on the template's full grid, marking what is
 //! absent as missing (never as zero).
 
+pub mod flow;
 pub mod labels;
 pub mod layout;
 pub mod meta;
 pub mod number;
+pub mod segment;
 pub mod tables;
 
 use crate::model::{
@@ -38,7 +40,15 @@ pub fn parse(doc: &Document) -> Result<ParsedReport, ParseError> {
 pub fn parse_with_text(doc: &Document, text: &str) -> Result<ParsedReport, ParseError> {
     let meta = meta::read_meta(text);
     let tokens = layout::tokenize(doc);
-    let raw = tables::read_tables(&tokens);
+    let mut raw = tables::read_tables(&tokens);
+    // Tables flowed into one long line (crawled page text) hold no cells the
+    // token readers see: read what they missed by label from those lines.
+    if raw.active.is_empty() || raw.applications.is_empty() || raw.review.is_none() {
+        let flowed: Vec<&str> = doc.lines().filter(|l| flow::is_flowed(l)).collect();
+        if !flowed.is_empty() {
+            flow::read_missing(&flowed, &mut raw);
+        }
+    }
     let found = [
         !raw.active.is_empty(),
         !raw.applications.is_empty(),
@@ -80,10 +90,13 @@ pub fn parse_with_text(doc: &Document, text: &str) -> Result<ParsedReport, Parse
         raw.applications_template.unwrap_or(table_template),
         &mut findings,
     );
-    report.review = review_cells(raw.review.as_deref(), &mut findings);
-    let incomplete = findings
-        .iter()
-        .any(|f| f.rule == "table_missing" || f.rule == "table_truncated");
+    report.review = review_cells(raw.review.as_deref(), raw.review_unread, &mut findings);
+    let incomplete = findings.iter().any(|f| {
+        matches!(
+            f.rule.as_str(),
+            "table_missing" | "table_truncated" | "cells_ambiguous" | "cells_unsolved"
+        )
+    });
     report.status = if incomplete {
         ReportStatus::Partial
     } else {
@@ -193,6 +206,18 @@ fn active_cells(
                 });
                 continue;
             };
+            if row.unread {
+                cells.push(ActiveCell {
+                    item,
+                    item_label: label.clone(),
+                    measure,
+                    value: None,
+                    unit: None,
+                    state: CellState::Missing,
+                    raw: None,
+                });
+                continue;
+            }
             let raw = row.cells.get(i).cloned().unwrap_or_default();
             cells.push(active_cell(item, &label, measure, raw, template, findings));
         }
@@ -332,6 +357,14 @@ fn application_cells(
         let label: Option<Arc<str>> = row.map(|r| Arc::from(r.label.as_str()));
         for (i, &applicant) in labels::APPLICANTS.iter().enumerate() {
             let cell = match row {
+                Some(row) if row.unread => ApplicationCell {
+                    row: code,
+                    row_label: label.clone(),
+                    applicant,
+                    count: None,
+                    state: CellState::Missing,
+                    raw: None,
+                },
                 None => ApplicationCell {
                     row: code,
                     row_label: None,
@@ -366,8 +399,15 @@ fn application_cells(
     cells
 }
 
-fn review_cells(values: Option<&[String]>, findings: &mut Vec<Finding>) -> Vec<ReviewCell> {
+fn review_cells(
+    values: Option<&[String]>,
+    unread: bool,
+    findings: &mut Vec<Finding>,
+) -> Vec<ReviewCell> {
+    // Printed but unreadable (see `RawTables::review_unread`): every cell missing.
+    let values = values.filter(|_| !unread);
     match values {
+        None if unread => {}
         None => missing_table("review_litigation", findings),
         Some(v) if v.len() < 15 => truncated_table("review_litigation", &[], findings),
         Some(_) => {}

@@ -12,7 +12,7 @@ pub enum Unit {
     WanYuan,
     /// 亿 / 亿元 (100,000,000 yuan).
     YiYuan,
-    /// A counting word: 个, 件, 项, 条, 人, 次, 家, 宗.
+    /// A counting word: 个, 件, 项, 条, 笔, 人, 次, 家, 宗.
     Count(char),
 }
 
@@ -92,7 +92,7 @@ pub fn parse_number(raw: &str) -> NumberCell {
         "万元" | "万" => Some(Unit::WanYuan),
         "亿" | "亿元" => Some(Unit::YiYuan),
         other => match single_char(other) {
-            Some(c @ ('个' | '件' | '项' | '条' | '人' | '次' | '家' | '宗')) => {
+            Some(c @ ('个' | '件' | '项' | '条' | '笔' | '人' | '次' | '家' | '宗')) => {
                 Some(Unit::Count(c))
             }
             _ => return NumberCell::Invalid,

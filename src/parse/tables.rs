@@ -19,6 +19,9 @@ pub struct RawRow {
     pub label: String,
     /// Raw text of the value cells, in printed order.
     pub cells: Vec<String>,
+    /// The row is printed but its cells could not be read (numbers run
+    /// together that split several ways, or none): they are missing.
+    pub unread: bool,
 }
 
 /// What the table reader found.
@@ -34,6 +37,8 @@ pub struct RawTables {
     pub applications_template: Option<Template>,
     /// Table C values (up to 15), when the table was found.
     pub review: Option<Vec<String>>,
+    /// Table C is printed but its values could not be read (see [`RawRow::unread`]).
+    pub review_unread: bool,
     /// Findings about the layout (short rows).
     pub findings: Vec<Finding>,
 }
@@ -72,6 +77,7 @@ fn read_active(tokens: &[Token], out: &mut RawTables) {
             code: p.code,
             label: p.label,
             cells,
+            unread: false,
         });
     };
     for token in tokens {
@@ -134,6 +140,7 @@ fn read_active(tokens: &[Token], out: &mut RawTables) {
                         code: item,
                         label: label.to_string(),
                         cells,
+                        unread: false,
                     });
                 }
                 None
@@ -398,6 +405,7 @@ impl RowsReader {
             code: row.code,
             label: row.label,
             cells,
+            unread: false,
         });
     }
 }

@@ -74,7 +74,8 @@ pub struct Evidence {
     pub domain_provinces: Counts,
     /// Government site domains naming a division (`www.pingtan.gov.cn`), by code.
     pub domain_divisions: Counts,
-    /// The issuer as the opening sentence names it (`本报告由…根据`), normalized.
+    /// The issuer as the opening sentence names it (`本报告由…根据`), or
+    /// else as the contact sentence does (`请与来凤县政务服务和大数据管理局联系`), normalized.
     pub issuer: Option<String>,
 }
 
@@ -125,6 +126,7 @@ pub struct EvidenceScanner {
     phone: Regex,
     domain: Regex,
     issuer: Regex,
+    contact: Regex,
     /// Full pinyin of a division's short name → division codes.
     pinyin_full: HashMap<String, Vec<u32>>,
     /// (province code, pinyin initials) → division codes.
@@ -171,6 +173,11 @@ impl EvidenceScanner {
             issuer: re(
                 r"本(?:报告|年报|年度报告)(?:由|是)([^，。,;；：:]{2,40}?)(?:根据|依据|按照|依照|遵照|编制|制作|发布|结合)",
             )?,
+            // The body names the issuer where it says whom to ask (usually
+            // near the end: searched in the whole text).
+            contact: re(
+                r"(?:请与|请联系|联系单位[:：]?)([^，。,;；：:（(、]{2,40}?)(?:联系|[，。,;；（(]|$)",
+            )?,
             pinyin_full,
             pinyin_initials,
             province_abbrevs: tables::PROVINCE_DOMAIN_ABBREVS.iter().copied().collect(),
@@ -208,7 +215,13 @@ impl EvidenceScanner {
             .issuer
             .captures(head)
             .and_then(|c| c.get(1))
-            .map(|x| x.as_str().to_string());
+            .map(|x| x.as_str().to_string())
+            .or_else(|| {
+                self.contact
+                    .captures(norm)
+                    .and_then(|c| c.get(1))
+                    .map(|x| x.as_str().to_string())
+            });
         ev
     }
 

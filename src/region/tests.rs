@@ -936,6 +936,19 @@ fn text_only_resolution() {
     assert_eq!(code(&r), Some("620723"));
     assert_eq!(r.region.basis.as_deref(), Some("text:issuer"));
     assert_eq!(r.region.admin_level, Some(AdminLevel::County));
+    // The body names the issuer only where it says whom to ask: resolved as
+    // `xxgk regions` resolves that sentence.
+    let contact = "如对本报告有任何疑问，请与来凤县政务服务和大数据管理局联系（地址：翔凤镇）。";
+    let r = resolve(
+        Some("2022年政府信息公开工作年度报告"),
+        None,
+        &format!("一、总体情况\n本年度主动公开信息120条。\n{contact}"),
+        Some(2022),
+    );
+    assert_eq!(code(&r), Some("422827"), "{:?}", r.region);
+    assert_eq!(r.region.basis.as_deref(), Some("text:issuer"));
+    let explained = resolver().explain(contact, Some(2022));
+    assert!(explained.contains("county=来凤县 422827"), "{explained}");
     // A city's report listing its districts: the city dominates, no district does.
     let text = "淮安市人民政府坚持……淮安区、淮阴区、清江浦区、洪泽区、涟水县、盱眙县、金湖县。\
                 淮安市政务公开……江苏省要求……淮安市";

@@ -277,6 +277,25 @@ fn realworld_html_pages_match_hand_read_values() {
     );
 }
 
+/// The six crawled pages (page text, tables flowed into one line, cells run
+/// together): every cell as read by hand, ambiguous splits left missing.
+#[test]
+fn realworld_crawled_pages_match_hand_read_values() {
+    let dir = util::root().join("tests/fixtures/realworld/crawled");
+    check_dir(
+        &[&dir],
+        "tests/golden/realworld",
+        &[
+            "pingtan_guanweihui_bangongshi_2019",
+            "pingtan_caizhengjinrongju_2020",
+            "pingtan_gonganju_2021",
+            "pingtan_haitanpianqu_2022",
+            "pingtan_xingzhengshenpi_2022",
+            "pingtan_jinjingpianqu_2025",
+        ],
+    );
+}
+
 /// Sample 000 rendered as HTML (rowspan/colspan), DOCX (merged cells) and PDF
 /// (CJK font) gives the cells of the text version.
 #[test]
