@@ -259,9 +259,13 @@ impl CrawledOptions {
 
 /// The number forms of a crawled page: digits only run together, so no
 /// blanks, stray spaces, full-width digits, thousands separators or counting
-/// units. Placeholders (`无`, `/`) and signed or unit-bearing cells stay: they
-/// are printed apart.
+/// units. Placeholders and signed or unit-bearing cells stay: they are printed
+/// apart. The placeholders are `无` and `/` (a dash `—` in a line of running
+/// text is no cell a reader can count on; it becomes `/`).
 pub fn tame(style: &mut NumberStyle) {
+    if style.zero_word == Some("—") {
+        style.zero_word = Some("/");
+    }
     style.zero_blank = false;
     style.fullwidth = 0.0;
     style.stray_space = 0.0;
