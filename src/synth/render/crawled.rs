@@ -242,7 +242,7 @@ impl CrawledOptions {
             } else {
                 ""
             },
-            signature_sep: *rng.pick(&[" ", ""]),
+            signature_sep: if rng.chance(0.5) { " " } else { "" },
             joining,
             spaced_headers: rng.chance(0.25),
             label_gap: match style {
