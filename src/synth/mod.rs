@@ -17,7 +17,8 @@
 //!
 //! The forms are modelled on the real inputs: the five samples (Word → text
 //! with tab or pipe cells, PDF → text with tab rows), the `pdftotext -layout`
-//! text of three PDFs, and three HTML pages. See [`render`] for the layouts
+//! text of three PDFs, three HTML pages, and six pages as a crawler saved
+//! their text (`crawled`). See [`render`] for the layouts
 //! and [`render::cells`] for the number forms.
 
 pub mod accuracy;
@@ -133,6 +134,7 @@ fn draw_layout(rng: &mut Rng, allowed: &[Layout]) -> Layout {
         (Layout::PdfLayout, 26),
         (Layout::Html, 20),
         (Layout::Markdown, 10),
+        (Layout::Crawled, 8),
     ]
     .into_iter()
     .filter(|(l, _)| allowed.is_empty() || allowed.contains(l))
@@ -151,7 +153,7 @@ fn draw_encoding(rng: &mut Rng, layout: Layout) -> Encoding {
         ]),
         Layout::PdfTabs => rng.weighted(&[(Encoding::Utf8, 8), (Encoding::Gb18030, 2)]),
         Layout::Html => rng.weighted(&[(Encoding::Utf8, 3), (Encoding::Gbk, 1)]),
-        Layout::PdfLayout | Layout::Markdown => Encoding::Utf8,
+        Layout::PdfLayout | Layout::Markdown | Layout::Crawled => Encoding::Utf8,
     }
 }
 
@@ -334,6 +336,9 @@ pub fn generate_one(opts: &SynthOptions, index: u64) -> Generated {
         style.zero_blank = false;
         style.zero_word = None;
     }
+    if layout == Layout::Crawled {
+        render::crawled::tame(&mut style);
+    }
     for (on, name) in [
         (style.zero_blank, "zero_blank"),
         (style.zero_word.is_some(), "zero_word"),
@@ -406,7 +411,11 @@ pub fn generate_one(opts: &SynthOptions, index: u64) -> Generated {
     };
     if let Kind::Tables(a, b) = kind {
         let scale = scale_of(&mut nrng, &issuer);
-        let empty_rate = if rng.chance(0.15) && (layout != Layout::PdfLayout || pdf_blanks) {
+        // A crawled page prints every cell (a blank leaves no trace in a flowed row).
+        let empty_rate = if rng.chance(0.15)
+            && (layout != Layout::PdfLayout || pdf_blanks)
+            && layout != Layout::Crawled
+        {
             0.15
         } else {
             0.0
@@ -452,6 +461,11 @@ pub fn generate_one(opts: &SynthOptions, index: u64) -> Generated {
                 b: rng.chance(0.5),
                 c: rng.chance(0.5),
             },
+            Layout::Crawled => Breaks {
+                a: rng.chance(0.3),
+                b: rng.chance(0.3),
+                c: rng.chance(0.3),
+            },
             _ => Breaks::default(),
         },
         spaced_section: rng.chance(0.15),
@@ -466,9 +480,10 @@ pub fn generate_one(opts: &SynthOptions, index: u64) -> Generated {
         old_normative_label: rng.chance(0.08),
         comma_numbering: rng.chance(0.15),
         law_forbidden_typo: rng.chance(0.05),
-        aligned_labels: layout != Layout::PdfLayout
-            && layout != Layout::PdfTabs
-            && rng.chance(0.15),
+        aligned_labels: !matches!(
+            layout,
+            Layout::PdfLayout | Layout::PdfTabs | Layout::Crawled
+        ) && rng.chance(0.15),
         label_breaks: matches!(layout, Layout::TabCells | Layout::Html) && rng.chance(0.2),
     };
     for (on, name) in [
@@ -481,7 +496,7 @@ pub fn generate_one(opts: &SynthOptions, index: u64) -> Generated {
     }
 
     // Document.
-    let mut parts = vec![Part::Title(title_lines)];
+    let mut parts = vec![Part::Title(title_lines.clone())];
     parts.extend(render::prose::preamble(&mut rrng, &ctx, old));
     match (kind, &tables_data) {
         (Kind::Tables(a, b), Some(data)) => {
@@ -610,7 +625,8 @@ pub fn generate_one(opts: &SynthOptions, index: u64) -> Generated {
         parts.push(render::prose::signature(&mut rrng, &ctx));
     }
     // CMS exports put the article's metadata above the title.
-    if layout != Layout::Html && rng.chance(0.08) {
+    // (A crawled page has its crawler's header instead.)
+    if layout != Layout::Html && layout != Layout::Crawled && rng.chance(0.08) {
         features.push("preface".into());
         let preface = [
             format!(
@@ -725,6 +741,29 @@ pub fn generate_one(opts: &SynthOptions, index: u64) -> Generated {
                 .into(),
             );
             render::markdown::render(&doc, &o)
+        }
+        Layout::Crawled => {
+            let mut crng = root.fork(5);
+            let o = render::crawled::CrawledOptions::draw(
+                &mut crng,
+                &title_lines,
+                &issuer.agency,
+                &issuer.pinyin,
+                year,
+            );
+            let codes = match kind {
+                Kind::Tables(a, b) => render::crawled::RowCodes {
+                    active: tables::a_items(a),
+                    applications: tables::b_row_codes(b),
+                },
+                _ => render::crawled::RowCodes::default(),
+            };
+            let page = render::crawled::render(&mut crng, &doc, &o, &codes);
+            if let Kind::Tables(_, b) = kind {
+                page.apply(&mut truth, numbers::b_rows(b));
+            }
+            features.extend(page.features(&o));
+            page.text
         }
     };
     let (bytes, used) = encoding.encode(&text);

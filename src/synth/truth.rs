@@ -128,7 +128,7 @@ pub struct Truth {
     pub path: String,
     /// Index in the corpus.
     pub index: u64,
-    /// How the text is laid out (`tab_cells`, `pipe_cells`, `pdf_tabs`, `pdf_layout`, `html`, `markdown`).
+    /// How the text is laid out (`tab_cells`, `pipe_cells`, `pdf_tabs`, `pdf_layout`, `html`, `markdown`, `crawled`).
     pub layout: String,
     /// `text` or `html`.
     pub source_format: String,

@@ -4,6 +4,7 @@
 //! encodings.
 
 pub mod cells;
+pub mod crawled;
 pub mod doc;
 pub mod html;
 pub mod markdown;
@@ -30,17 +31,21 @@ pub enum Layout {
     Html,
     /// Markdown from a converter: pipe tables.
     Markdown,
+    /// A page's text as a crawler saves it: header lines, then the article on
+    /// one line with its tables flowed (平潭 pages).
+    Crawled,
 }
 
 impl Layout {
     /// Every layout.
-    pub const ALL: [Layout; 6] = [
+    pub const ALL: [Layout; 7] = [
         Layout::TabCells,
         Layout::PipeCells,
         Layout::PdfTabs,
         Layout::PdfLayout,
         Layout::Html,
         Layout::Markdown,
+        Layout::Crawled,
     ];
 
     /// The name used in the truth file and on the command line.
@@ -52,6 +57,7 @@ impl Layout {
             Layout::PdfLayout => "pdf_layout",
             Layout::Html => "html",
             Layout::Markdown => "markdown",
+            Layout::Crawled => "crawled",
         }
     }
 
@@ -148,5 +154,6 @@ mod tests {
             assert_eq!(doc.plain_text().trim_end(), text.trim_end(), "{enc:?}");
         }
         assert_eq!(Layout::from_name("pdf_layout"), Some(Layout::PdfLayout));
+        assert_eq!(Layout::from_name("crawled"), Some(Layout::Crawled));
     }
 }

@@ -182,6 +182,22 @@ fn a_blocks(version: Version) -> Vec<Block> {
     }
 }
 
+/// Table A's items of a version in printed order (the data rows of its grid).
+pub fn a_items(version: Version) -> Vec<&'static str> {
+    a_blocks(version)
+        .into_iter()
+        .flat_map(|(_, _, items)| items)
+        .collect()
+}
+
+/// Table B's row codes of a version in printed order (the data rows of its grid).
+pub fn b_row_codes(version: Version) -> Vec<&'static str> {
+    b_labels(version, &TableOptions::default())
+        .into_iter()
+        .map(|(code, _)| code)
+        .collect()
+}
+
 fn item_label(item: &str, version: Version, opts: &TableOptions) -> &'static str {
     match item {
         "rules" => "规章",
