@@ -43,7 +43,12 @@ pub fn read_missing(lines: &[&str], out: &mut RawTables) {
         let mut after_b = 0;
         if let Some(start) = b_start {
             if out.applications.is_empty() {
-                after_b = read_applications(&text[start..], out).map_or(0, |end| start + end);
+                // Table B ends where table C's section begins, even when cut
+                // short (table C's `总计` header is not B's total row).
+                let end = text[start..]
+                    .find("行政复议")
+                    .map_or(text.len(), |e| start + e);
+                after_b = read_applications(&text[start..end], out).map_or(0, |e| start + e);
             }
         }
         if out.review.is_none() {
@@ -319,11 +324,15 @@ fn read_applications(text: &str, out: &mut RawTables) -> Option<usize> {
             out,
         );
     }
-    out.applications_template = Some(if has_sub_rows {
-        Template::V2021
+    // The template shows in （六）其他处理: sub-rows (2021) or one row (2019);
+    // a table cut before it does not tell.
+    out.applications_template = if has_sub_rows {
+        Some(Template::V2021)
+    } else if rows.iter().any(|r| r.code == "other") {
+        Some(Template::V2019)
     } else {
-        Template::V2019
-    });
+        None
+    };
     out.applications = rows;
     end_of_table
 }
@@ -385,15 +394,22 @@ fn numbering_start(text: &str, key: usize) -> usize {
     best
 }
 
-/// Read table C: the fifteen values after its header words.
+/// Read table C: the fifteen values after its header words. Prose may stand
+/// between the section heading and the table (`…未发生行政复议案件。`): the
+/// table starts at its first outcome header.
 fn read_review(text: &str, out: &mut RawTables) {
+    // Header words may be spaced (`结果 维持`, `尚未 审结`).
+    let Some(header) = text.find("维持") else {
+        return;
+    };
+    let text = &text[header..];
     // The values start at the first digit after the last header word.
-    let Some(header_end) = ["总计", "尚未审结"]
+    let Some(first_digit) = text.find(|c: char| c.is_ascii_digit()) else {
+        return;
+    };
+    let Some(header_end) = ["总计", "审结"]
         .iter()
-        .filter_map(|w| {
-            let first_digit = text.find(|c: char| c.is_ascii_digit())?;
-            text[..first_digit].rfind(w).map(|i| i + w.len())
-        })
+        .filter_map(|w| text[..first_digit].rfind(w).map(|i| i + w.len()))
         .max()
     else {
         return;

@@ -131,6 +131,20 @@ impl RowReading {
 /// assert_eq!(all.len(), 3); // 1,2,10 · 1,21,0 · 12,1,0
 /// ```
 pub fn readings(row: &RunRow, limit: usize) -> Option<Vec<Vec<String>>> {
+    readings_where(row, 0, &[], limit)
+}
+
+/// The readings of row `r` that satisfy `identities` lying inside the row,
+/// checked as soon as their cells are split off (so a long row of table C
+/// prunes each proceeding as it goes instead of listing every split); None
+/// when more than `limit` readings pass, or the walk passes
+/// [`MAX_SPLIT_STEPS`].
+fn readings_where(
+    row: &RunRow,
+    r: usize,
+    identities: &[&Identity],
+    limit: usize,
+) -> Option<Vec<Vec<String>>> {
     // Each group yields at least one cell and at most its character count.
     let splittable: Vec<Option<Vec<char>>> = row.groups.iter().map(|g| splittable(g)).collect();
     let min = row.groups.len();
@@ -141,18 +155,122 @@ pub fn readings(row: &RunRow, limit: usize) -> Option<Vec<Vec<String>>> {
     if row.width < min || row.width > max {
         return Some(Vec::new());
     }
-    let mut out = Vec::new();
-    let mut current = Vec::with_capacity(row.width);
-    let ok = enumerate(
-        &row.groups,
-        &splittable,
-        0,
-        row.width,
-        &mut current,
-        &mut out,
+    // Each identity is checked when its last cell is split off.
+    let mut checks: Vec<Vec<&Identity>> = vec![Vec::new(); row.width];
+    for identity in identities {
+        let cells = identity.left.iter().chain(&identity.right);
+        if let Some(last) = cells.filter(|(ir, _)| *ir == r).map(|(_, c)| *c).max() {
+            if last < row.width {
+                checks[last].push(identity);
+            }
+        }
+    }
+    let mut walk = Splits {
+        groups: &row.groups,
+        splittable: &splittable,
+        row: r,
+        checks: &checks,
+        current: Vec::with_capacity(row.width),
+        values: Vec::with_capacity(row.width),
+        out: Vec::new(),
         limit,
-    );
-    ok.then_some(out)
+        steps: 0,
+    };
+    walk.groups_from(0, row.width).then_some(walk.out)
+}
+
+/// Most cells the split walk of one row tries before it gives up.
+pub const MAX_SPLIT_STEPS: usize = 1_000_000;
+
+/// The walk over a row's splits.
+struct Splits<'a> {
+    groups: &'a [String],
+    splittable: &'a [Option<Vec<char>>],
+    /// The row's index, as the identities name it.
+    row: usize,
+    /// Per column: the identities whose last cell in this row it is.
+    checks: &'a [Vec<&'a Identity>],
+    current: Vec<String>,
+    values: Vec<Option<i64>>,
+    out: Vec<Vec<String>>,
+    limit: usize,
+    steps: usize,
+}
+
+impl Splits<'_> {
+    /// Split groups `[g..]` into exactly `cells_left` cells; false when a
+    /// bound was passed.
+    fn groups_from(&mut self, g: usize, cells_left: usize) -> bool {
+        if g == self.groups.len() {
+            if cells_left == 0 {
+                if self.out.len() == self.limit {
+                    return false;
+                }
+                self.out.push(self.current.clone());
+            }
+            return true;
+        }
+        match &self.splittable[g] {
+            None => {
+                // Every later group needs a cell of its own.
+                if cells_left < self.groups.len() - g {
+                    return true;
+                }
+                let cell = self.groups[g].clone();
+                self.with_cell(cell, |walk| walk.groups_from(g + 1, cells_left - 1))
+            }
+            Some(chars) => self.split_group(chars, 0, g, cells_left),
+        }
+    }
+
+    /// Split the rest of group `g`'s characters (`chars[from..]`) into cells,
+    /// then go on with the next group.
+    fn split_group(&mut self, chars: &[char], from: usize, g: usize, cells_left: usize) -> bool {
+        if from == chars.len() {
+            return self.groups_from(g + 1, cells_left);
+        }
+        if cells_left < self.groups.len() - g {
+            return true;
+        }
+        for end in cell_ends(chars, from) {
+            let cell: String = chars[from..end].iter().collect();
+            if !self.with_cell(cell, |walk| walk.split_group(chars, end, g, cells_left - 1)) {
+                return false;
+            }
+        }
+        true
+    }
+
+    /// Append a cell, and go on (`then`) if the identities it completes hold.
+    fn with_cell(&mut self, cell: String, then: impl FnOnce(&mut Self) -> bool) -> bool {
+        self.steps += 1;
+        if self.steps > MAX_SPLIT_STEPS {
+            return false;
+        }
+        self.values.push(cell_value(&cell));
+        self.current.push(cell);
+        let column = self.current.len() - 1;
+        let row = self.row;
+        let values = &self.values;
+        let value_at = |(r, c): &(usize, usize)| {
+            if *r == row {
+                values.get(*c).copied().flatten()
+            } else {
+                None
+            }
+        };
+        let holds = self.checks.get(column).is_none_or(|ids| {
+            ids.iter().all(|i| {
+                let left: Option<i64> = i.left.iter().map(value_at).sum();
+                let right: Option<i64> = i.right.iter().map(value_at).sum();
+                !matches!((left, right), (Some(l), Some(r)) if l != r)
+            })
+        });
+        let ok = !holds || then(self);
+        self.current.pop();
+        self.values.pop();
+        ok
+    }
 }
 
 /// The characters of a group that may be split: signs, digits and a trailing
@@ -181,93 +299,6 @@ fn is_unit(c: char) -> bool {
         c,
         '元' | '万' | '亿' | '个' | '件' | '项' | '条' | '笔' | '人' | '次' | '家' | '宗'
     )
-}
-
-/// Recursive enumeration: split groups `[g..]` into exactly `cells_left` cells.
-/// Returns false when the limit was passed.
-fn enumerate(
-    groups: &[String],
-    splittable: &[Option<Vec<char>>],
-    g: usize,
-    cells_left: usize,
-    current: &mut Vec<String>,
-    out: &mut Vec<Vec<String>>,
-    limit: usize,
-) -> bool {
-    if g == groups.len() {
-        if cells_left == 0 {
-            if out.len() == limit {
-                return false;
-            }
-            out.push(current.clone());
-        }
-        return true;
-    }
-    let groups_after = groups.len() - g - 1;
-    match &splittable[g] {
-        None => {
-            if cells_left <= groups_after {
-                return true;
-            }
-            current.push(groups[g].clone());
-            let ok = enumerate(
-                groups,
-                splittable,
-                g + 1,
-                cells_left - 1,
-                current,
-                out,
-                limit,
-            );
-            current.pop();
-            ok
-        }
-        Some(chars) => split_group(
-            chars, 0, groups, splittable, g, cells_left, current, out, limit,
-        ),
-    }
-}
-
-/// Split the rest of one group's characters (`chars[from..]`) into cells,
-/// then go on with the next group.
-#[allow(clippy::too_many_arguments)]
-fn split_group(
-    chars: &[char],
-    from: usize,
-    groups: &[String],
-    splittable: &[Option<Vec<char>>],
-    g: usize,
-    cells_left: usize,
-    current: &mut Vec<String>,
-    out: &mut Vec<Vec<String>>,
-    limit: usize,
-) -> bool {
-    if from == chars.len() {
-        return enumerate(groups, splittable, g + 1, cells_left, current, out, limit);
-    }
-    // Every later group needs a cell of its own.
-    if cells_left <= groups.len() - g - 1 {
-        return true;
-    }
-    for end in cell_ends(chars, from) {
-        current.push(chars[from..end].iter().collect());
-        let ok = split_group(
-            chars,
-            end,
-            groups,
-            splittable,
-            g,
-            cells_left - 1,
-            current,
-            out,
-            limit,
-        );
-        current.pop();
-        if !ok {
-            return false;
-        }
-    }
-    true
 }
 
 /// Where a cell starting at `from` may end: an optional sign, then `0` or a
@@ -369,43 +400,38 @@ pub fn solve(rows: &[RunRow], identities: &[Identity]) -> Vec<RowReading> {
     let mut candidates: Vec<Option<Vec<Vec<String>>>> = Vec::with_capacity(rows.len());
     let mut result: Vec<Option<RowReading>> = vec![None; rows.len()];
     for (r, row) in rows.iter().enumerate() {
-        match readings(row, MAX_ROW_READINGS) {
+        // The identities inside the row prune its splits as they are made.
+        let local: Vec<&Identity> = identities
+            .iter()
+            .filter(|i| i.rows().all(|ir| ir == r))
+            .collect();
+        let is_fused = !row.is_separated();
+        match readings_where(row, r, &local, MAX_ROW_READINGS) {
             None => {
                 // Too many to list: unread.
                 result[r] = Some(RowReading::Ambiguous(Vec::new()));
                 candidates.push(None);
             }
-            Some(all) if all.len() == 1 => {
+            Some(all) if all.is_empty() => {
+                // No split satisfies the row's own identities: list the splits
+                // there are, for the finding.
+                let splits = readings(row, MAX_CANDIDATES_SHOWN).unwrap_or_default();
+                result[r] = Some(match splits.len() {
+                    // The only split is read, whatever the identities say.
+                    1 => RowReading::Read(splits.into_iter().next().unwrap_or_default()),
+                    _ => RowReading::Unsolved(splits),
+                });
+                candidates.push(None);
+            }
+            Some(all)
+                if all.len() == 1
+                    && (!is_fused || readings(row, 2).is_some_and(|s| s.len() == 1)) =>
+            {
+                // One split at all: read as printed.
                 result[r] = Some(RowReading::Read(all.into_iter().next().unwrap_or_default()));
                 candidates.push(None);
             }
-            Some(all) if all.is_empty() => {
-                result[r] = Some(RowReading::Unsolved(Vec::new()));
-                candidates.push(None);
-            }
-            Some(all) => {
-                let local: Vec<&Identity> = identities
-                    .iter()
-                    .filter(|i| i.rows().all(|ir| ir == r))
-                    .collect();
-                let kept: Vec<Vec<String>> = all
-                    .iter()
-                    .filter(|cells| {
-                        let values: Vec<Option<i64>> =
-                            cells.iter().map(|c| cell_value(c)).collect();
-                        let mut assigned: Vec<Option<&[Option<i64>]>> = vec![None; rows.len()];
-                        assigned[r] = Some(&values);
-                        local.iter().all(|i| holds(i, &assigned) != Some(false))
-                    })
-                    .cloned()
-                    .collect();
-                if kept.is_empty() {
-                    result[r] = Some(RowReading::Unsolved(shown(&all)));
-                    candidates.push(None);
-                } else {
-                    candidates.push(Some(kept));
-                }
-            }
+            Some(all) => candidates.push(Some(all)),
         }
     }
     let open: Vec<usize> = (0..rows.len())
@@ -661,6 +687,21 @@ mod tests {
             solve(&rows, &[identity])[1],
             RowReading::Segmented(cells(&["11", "1"]))
         );
+    }
+
+    #[test]
+    fn a_long_table_c_row_is_pruned_per_proceeding() {
+        // 21 digits into 15 cells: C(20,14) = 38,760 splits, too many to list;
+        // each proceeding's total prunes the walk as it goes.
+        let ids: Vec<Identity> = (0..3)
+            .map(|p| Identity {
+                left: (p * 5..p * 5 + 4).map(|c| (0, c)).collect(),
+                right: vec![(0, p * 5 + 4)],
+            })
+            .collect();
+        let read = solve(&[RunRow::from_text("102231700000457151683", 15)], &ids);
+        let want = "10,2,2,3,17,0,0,0,0,0,45,7,15,16,83";
+        assert_eq!(read[0].cells().map(|c| c.join(",")), Some(want.to_string()));
     }
 
     #[test]
