@@ -8,6 +8,7 @@
 
 use super::labels;
 use super::layout::{CellClass, Token};
+use super::segment;
 use crate::model::{Finding, Severity, Template};
 
 /// One row as printed: its label and its value cells' raw text.
@@ -133,6 +134,7 @@ fn read_active(tokens: &[Token], out: &mut RawTables) {
                         text,
                         digits,
                         width,
+                        false,
                         &format!("active_disclosure:{item}"),
                         &mut out.findings,
                     );
@@ -281,7 +283,8 @@ fn read_applications(tokens: &[Token], out: &mut RawTables) {
                 if labels::application_row(label, true, in_other) == Some(code) {
                     let width = labels::APPLICANTS.len();
                     let subject = format!("applications:{code}");
-                    let cells = run_together(text, digits, width, &subject, &mut out.findings);
+                    let cells =
+                        run_together(text, digits, width, true, &subject, &mut out.findings);
                     reader.finish(
                         Some(PendingRow {
                             code,
@@ -410,35 +413,41 @@ impl RowsReader {
     }
 }
 
-/// The cells of a row whose numbers were run together with its label. One
-/// digit per cell is the only reading that needs no guess; any other digit
-/// count cannot be split, so every cell keeps the fused text (read as invalid)
-/// and a finding says so.
+/// The cells of a row whose numbers were run together with its label in one
+/// cell. The digits are split by [`segment::solve`] with the row's own
+/// identity when it has one (table B: 总计 = the six applicant columns); a
+/// single reading is taken, otherwise every cell keeps the fused text (read
+/// as invalid) and a finding says so.
 fn run_together(
     printed: &str,
     digits: &str,
     width: usize,
+    with_row_total: bool,
     subject: &str,
     findings: &mut Vec<Finding>,
 ) -> Vec<String> {
-    let unambiguous = digits.chars().count() == width;
+    let run = segment::RunRow::from_text(digits, width);
+    let identities = if with_row_total {
+        vec![segment::Identity::row_total(0, width)]
+    } else {
+        Vec::new()
+    };
+    let reading = segment::solve(std::slice::from_ref(&run), &identities)
+        .pop()
+        .and_then(|r| r.cells().map(<[String]>::to_vec));
     findings.push(Finding {
         rule: "cells_run_together".into(),
-        severity: if unambiguous { Severity::Info } else { Severity::Warning },
+        severity: if reading.is_some() { Severity::Info } else { Severity::Warning },
         subject: subject.into(),
-        expected: Some(format!("{width} cells")),
+        expected: Some(reading.as_ref().map_or_else(|| format!("{width} cells"), |c| c.join(","))),
         actual: Some(printed.to_string()),
-        message: if unambiguous {
-            "the row's cells are run together with its label; one digit per cell is the only split, and was taken".into()
+        message: if reading.is_some() {
+            "the row's cells are run together with its label; this is the only split into its cells (with its total), and was taken".into()
         } else {
             "the row's cells are run together with its label and cannot be split without guessing; they are kept as printed (invalid)".into()
         },
     });
-    if unambiguous {
-        digits.chars().map(|c| c.to_string()).collect()
-    } else {
-        vec![printed.to_string(); width]
-    }
+    reading.unwrap_or_else(|| vec![printed.to_string(); width])
 }
 
 /// Per token, whether its row names an applicant kind (`自然人`, `商业企`, …):
@@ -664,6 +673,13 @@ mod tests {
             .collect();
         assert_eq!(rules.len(), 2);
         assert_eq!(rules[1].severity, Severity::Warning);
+    }
+
+    #[test]
+    fn run_together_table_b_row_split_by_its_total() {
+        let t = read("一、本年新收政府信息公开申请数量120000012\n");
+        let new = t.applications.iter().find(|r| r.code == "new").unwrap();
+        assert_eq!(new.cells, vec!["12", "0", "0", "0", "0", "0", "12"]);
     }
 
     #[test]
