@@ -5,7 +5,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 seconds=${FUZZ_SECONDS:-180}
 command -v cargo-fuzz >/dev/null || cargo install cargo-fuzz --locked
-for target in decode_text decode_html decode_docx parse_report parse_number; do
+for target in decode_text decode_html decode_docx parse_report parse_number segment; do
   corpus=fuzz/corpus/$target
   mkdir -p "$corpus"
   case $target in
