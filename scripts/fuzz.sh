@@ -12,7 +12,7 @@ for target in decode_text decode_html decode_docx parse_report parse_number segm
     decode_html) cp -n tests/fixtures/realworld/html/*.html tests/fixtures/formats/*.html "$corpus"/ 2>/dev/null || true ;;
     decode_docx) cp -n tests/fixtures/formats/*.docx "$corpus"/ 2>/dev/null || true ;;
     parse_number) printf '增5' > "$corpus/inc"; printf '减48' > "$corpus/dec"; printf '3.23亿' > "$corpus/yi"; printf '１２' > "$corpus/wide" ;;
-    *) cp -n data/samples/*.txt tests/fixtures/realworld/*.txt "$corpus"/ ;;
+    *) cp -n data/samples/*.txt tests/fixtures/realworld/*.txt tests/fixtures/realworld/crawled/*.txt "$corpus"/ ;;
   esac
   echo "== fuzzing $target for ${seconds}s"
   (cd fuzz && cargo +nightly fuzz run "$target" "../$corpus" -- -max_total_time="$seconds" -max_len=262144 -timeout=10 -rss_limit_mb=2048)
