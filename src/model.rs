@@ -341,6 +341,8 @@ pub struct ParsedReport {
     pub agency: Option<String>,
     /// The year the report covers.
     pub year: Option<i32>,
+    /// When the page was published (`YYYY-MM-DD`), where the text says so.
+    pub published: Option<String>,
     /// Template of the report as a whole.
     pub template: Template,
     /// Template per table (A, B, C) where the table was found.

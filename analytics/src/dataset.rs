@@ -88,6 +88,7 @@ impl Table {
                 ("bytes", Int),
                 ("title", Str),
                 ("agency", Str),
+                ("published", Str),
                 ("province", Str),
                 ("province_code", Str),
                 ("city", Str),

@@ -12,6 +12,9 @@ pub struct Meta {
     pub agency: Option<String>,
     /// The year covered.
     pub year: Option<i32>,
+    /// When the page was published (`YYYY-MM-DD`), as a crawler's header or the
+    /// page's own line says (`发布时间: 2022-01-14 17:29`).
+    pub published: Option<String>,
     /// Whether the text calls itself an information-disclosure annual report.
     pub looks_like_report: bool,
 }
@@ -21,6 +24,12 @@ static YEAR_IN_TITLE: LazyLock<Regex> =
 static TITLE_SUFFIX: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"(?:关于)?政府信息公开(?:工作)?(?:年度)?(?:工作)?(?:报告|年报).*$")
         .expect("valid regex")
+});
+static PUBLISHED: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(
+        r"发布(?:时间|日期)\s*[:：]\s*((?:19|20)\d{2})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})",
+    )
+    .expect("valid regex")
 });
 static PERIOD_YEAR: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"(?:统计期限|统计时限|数据统计期)[^0-9]{0,8}((?:19|20)\d{2})\s*年")
@@ -64,6 +73,12 @@ pub fn read_meta(text: &str) -> Meta {
         meta.title = Some(title);
         meta.looks_like_report = true;
     }
+    let head_end = text.char_indices().nth(4000).map_or(text.len(), |(i, _)| i);
+    meta.published = PUBLISHED.captures(&text[..head_end]).and_then(|c| {
+        let (month, day): (u32, u32) = (c[2].parse().ok()?, c[3].parse().ok()?);
+        ((1..=12).contains(&month) && (1..=31).contains(&day))
+            .then(|| format!("{}-{month:02}-{day:02}", &c[1]))
+    });
     if meta.year.is_none() {
         meta.year = PERIOD_YEAR.captures(text).and_then(|c| c[1].parse().ok());
     }
@@ -184,6 +199,10 @@ mod tests {
         let m = read_meta(text);
         assert_eq!(m.agency.as_deref(), Some("平潭综合实验区公安局"));
         assert_eq!(m.year, Some(2021));
+        assert_eq!(m.published.as_deref(), Some("2022-01-14"));
+        let dated = read_meta("某某报告\n发布日期：2021年1月8日");
+        assert_eq!(dated.published.as_deref(), Some("2021-01-08"));
+        assert_eq!(read_meta("发布时间: 2022-13-01").published, None);
         assert_eq!(
             crawler_field("发布时间: 2022-01-14 17:29"),
             Some(("发布时间", "2022-01-14 17:29"))

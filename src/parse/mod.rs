@@ -63,6 +63,7 @@ pub fn parse_with_text(doc: &Document, text: &str) -> Result<ParsedReport, Parse
         title: meta.title,
         agency: meta.agency,
         year: meta.year,
+        published: meta.published,
         template,
         table_templates: [raw.active_template, raw.applications_template, None],
         active: Vec::new(),

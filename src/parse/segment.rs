@@ -22,7 +22,11 @@
 //!    gives them the same values ([`RowReading::Segmented`]). Otherwise they
 //!    stay unread: several readings ([`RowReading::Ambiguous`]) or none
 //!    ([`RowReading::Unsolved`]), with the candidates kept for the finding.
-//!    Never a guess.
+//!    A table whose rows read one way already break an identity, or with a
+//!    row no split of which its own identities allow, has no
+//!    consistent reading at all: its undecided rows stay unread (a report
+//!    whose own numbers are off cannot be trusted to choose a split). Never a
+//!    guess.
 //!
 //! Bounds: a row of `n` digits has at most C(n−1, width−1) readings; a row
 //! with more than [`MAX_ROW_READINGS`] is left unread without enumerating
@@ -437,13 +441,49 @@ pub fn solve(rows: &[RunRow], identities: &[Identity]) -> Vec<RowReading> {
     let open: Vec<usize> = (0..rows.len())
         .filter(|r| candidates[*r].is_some())
         .collect();
-    if !open.is_empty() {
+    if open.is_empty() {
+        // Nothing to decide.
+    } else if fixed_rows_break(identities, &result)
+        || result
+            .iter()
+            .any(|r| matches!(r, Some(RowReading::Unsolved(_))))
+    {
+        // The table as printed breaks an identity on rows read one way, or a
+        // row has no split its own identities allow: no reading of the whole
+        // table is consistent, so the identities cannot be trusted to choose
+        // for the others.
+        for &r in &open {
+            let list = candidates[r].as_deref().unwrap_or_default();
+            result[r] = Some(RowReading::Unsolved(shown(list)));
+        }
+    } else {
         search(rows, identities, &candidates, &open, &mut result);
     }
     result
         .into_iter()
         .map(|r| r.unwrap_or(RowReading::Unsolved(Vec::new())))
         .collect()
+}
+
+/// Whether an identity on rows already read (every one of its rows decided)
+/// fails.
+fn fixed_rows_break(identities: &[Identity], result: &[Option<RowReading>]) -> bool {
+    let values: Vec<Option<Vec<Option<i64>>>> = result
+        .iter()
+        .map(|r| {
+            r.as_ref()
+                .and_then(RowReading::cells)
+                .map(|cells| cells.iter().map(|c| cell_value(c)).collect())
+        })
+        .collect();
+    let assigned: Vec<Option<&[Option<i64>]>> = values.iter().map(|v| v.as_deref()).collect();
+    identities
+        .iter()
+        .filter(|i| {
+            i.rows()
+                .all(|r| assigned.get(r).copied().flatten().is_some())
+        })
+        .any(|i| holds(i, &assigned) == Some(false))
 }
 
 fn shown(readings: &[Vec<String>]) -> Vec<Vec<String>> {

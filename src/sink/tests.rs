@@ -33,6 +33,7 @@ fn report(i: usize, region: Option<&str>, year: Option<i32>, cells: usize) -> Re
             title: None,
             agency: None,
             year,
+            published: None,
             template: Template::V2019,
             table_templates: [None, None, None],
             active: Vec::new(),
