@@ -11,7 +11,7 @@
 
 use super::labels;
 use super::segment::{self, Identity, RowReading, RunRow};
-use super::tables::{RawRow, RawTables};
+use super::tables::{self, RawRow, RawTables};
 use crate::model::{Finding, Severity, Template};
 use aho_corasick::{AhoCorasick, MatchKind};
 use std::sync::LazyLock;
@@ -324,15 +324,7 @@ fn read_applications(text: &str, out: &mut RawTables) -> Option<usize> {
             out,
         );
     }
-    // The template shows in （六）其他处理: sub-rows (2021) or one row (2019);
-    // a table cut before it does not tell.
-    out.applications_template = if has_sub_rows {
-        Some(Template::V2021)
-    } else if rows.iter().any(|r| r.code == "other") {
-        Some(Template::V2019)
-    } else {
-        None
-    };
+    out.applications_template = tables::applications_template(&rows);
     out.applications = rows;
     end_of_table
 }

@@ -195,19 +195,8 @@ fn active_cells(
         }
         let label: Arc<str> = Arc::from(row.map_or("", |r| r.label.as_str()));
         for (i, &measure) in labels::active_measures(item, template).iter().enumerate() {
-            let Some(row) = row else {
-                cells.push(ActiveCell {
-                    item,
-                    item_label: Arc::from(""),
-                    measure,
-                    value: None,
-                    unit: None,
-                    state: CellState::Missing,
-                    raw: None,
-                });
-                continue;
-            };
-            if row.unread {
+            // Absent, or printed but unreadable (`RawRow::unread`): missing.
+            let Some(row) = row.filter(|r| !r.unread) else {
                 cells.push(ActiveCell {
                     item,
                     item_label: label.clone(),
@@ -218,7 +207,7 @@ fn active_cells(
                     raw: None,
                 });
                 continue;
-            }
+            };
             let raw = row.cells.get(i).cloned().unwrap_or_default();
             cells.push(active_cell(item, &label, measure, raw, template, findings));
         }

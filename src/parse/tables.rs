@@ -342,16 +342,20 @@ fn read_applications(tokens: &[Token], out: &mut RawTables) {
             "the row has fewer cells than the table has columns and no column positions to place them; the cells read were placed from the left and the rest are blank",
         ));
     }
-    let rows = reader.rows;
-    out.applications_template = if rows.iter().any(|r| r.code.starts_with("other.")) {
+    out.applications_template = applications_template(&reader.rows);
+    out.applications = reader.rows;
+}
+
+/// Table B's template, as its （六）其他处理 shows it: sub-rows (2021), or one
+/// row without them (2019, blank or not); a table cut before it does not tell.
+pub fn applications_template(rows: &[RawRow]) -> Option<Template> {
+    if rows.iter().any(|r| r.code.starts_with("other.")) {
         Some(Template::V2021)
     } else if rows.iter().any(|r| r.code == "other") {
-        // One （六）其他处理 row, without sub-rows: the 2019 form (blank or not).
         Some(Template::V2019)
     } else {
         None
-    };
-    out.applications = rows;
+    }
 }
 
 /// A table B row being read: its label and value cells with their columns.
