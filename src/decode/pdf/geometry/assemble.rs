@@ -597,6 +597,91 @@ mod tests {
         );
     }
 
+    fn row(cells: &[&str]) -> Vec<Cell> {
+        cells
+            .iter()
+            .map(|c| match c.strip_suffix('*') {
+                Some(t) => Cell {
+                    text: t.into(),
+                    spanned: true,
+                },
+                None => Cell::new(*c),
+            })
+            .collect()
+    }
+
+    fn rows(grid: &[Vec<Cell>]) -> Vec<String> {
+        grid.iter()
+            .map(|r| {
+                r.iter()
+                    .map(|c| format!("{}{}", c.text, if c.spanned { "*" } else { "" }))
+                    .collect::<Vec<_>>()
+                    .join("|")
+            })
+            .collect()
+    }
+
+    /// A row cut by the page break is one row again; the group label
+    /// spanning rows goes on spanning.
+    #[test]
+    fn table_continued_on_the_next_page() {
+        let mut prev = vec![
+            row(&["三、结果", "（五）不予处理", "3.要求提供", "0", "1"]),
+            row(&[
+                "三、结果*",
+                "（五）不予处理*",
+                "4.无正当理由大量反",
+                "2",
+                "3",
+            ]),
+        ];
+        let next = vec![
+            row(&["", "", "复申请", "", ""]),
+            row(&["*", "*", "5.要求确认", "4", "5"]),
+            row(&["*", "（六）其他处理", "1.其他", "6", "7"]),
+        ];
+        continue_table(&mut prev, next);
+        assert_eq!(
+            rows(&prev),
+            vec![
+                "三、结果|（五）不予处理|3.要求提供|0|1",
+                "三、结果*|（五）不予处理*|4.无正当理由大量反复申请|2|3",
+                "三、结果*|（五）不予处理*|5.要求确认|4|5",
+                "三、结果*|（六）其他处理|1.其他|6|7",
+            ]
+        );
+    }
+
+    /// A new row at the top of the page (numbered label, or numbers) is not
+    /// joined to the last one; a blank value below a number stays blank.
+    #[test]
+    fn new_rows_on_the_next_page_stay_apart() {
+        let prev = vec![row(&["1.甲", "2", "3"])];
+        for first in [&["2.乙", "", ""][..], &["", "4", ""], &["乙", "5", "6"]] {
+            let mut joined = prev.clone();
+            continue_table(&mut joined, vec![row(first)]);
+            assert_eq!(joined.len(), 2, "{first:?}");
+            assert_eq!(joined[1], row(first), "{first:?}");
+        }
+    }
+
+    #[test]
+    fn item_numbers() {
+        for yes in [
+            "（一）予以公开",
+            "(二)",
+            "1.属于",
+            "2、重复",
+            "三、本年度",
+            "12．x",
+        ] {
+            assert!(numbered(yes), "{yes}");
+        }
+        for no in ["复申请", "政府信息", "2024年", "一二"] {
+            assert!(!numbered(no), "{no}");
+        }
+    }
+
     #[test]
     fn latin_and_digits_join_rules() {
         assert!(spaced("annual", "report", false));

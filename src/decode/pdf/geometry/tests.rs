@@ -197,8 +197,49 @@ fn show(blocks: &[Block]) -> String {
     out
 }
 
+/// The generated sample PDF (reportlab, CID font): its three tables are the
+/// grids the HTML and DOCX decoders give (sample_000.expected.json).
 #[test]
-#[ignore]
+fn sample_pdf_grids_equal_the_html_and_docx_grids() {
+    if !have_pdftotext() {
+        return;
+    }
+    let bytes = read("tests/fixtures/formats/sample_000.pdf");
+    let doc = super::super::decode(&bytes, &super::super::PdfOptions::default()).unwrap();
+    let expected: serde_json::Value =
+        serde_json::from_slice(&read("tests/fixtures/formats/sample_000.expected.json")).unwrap();
+    let want: Vec<Vec<Vec<(String, bool)>>> = expected["tables"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|t| {
+            t.as_array()
+                .unwrap()
+                .iter()
+                .map(|r| {
+                    r.as_array()
+                        .unwrap()
+                        .iter()
+                        .map(|c| (c[0].as_str().unwrap().to_string(), c[1].as_bool().unwrap()))
+                        .collect()
+                })
+                .collect()
+        })
+        .collect();
+    let got: Vec<Vec<Vec<(String, bool)>>> = doc
+        .tables()
+        .map(|t| {
+            t.iter()
+                .map(|r| r.iter().map(|c| (c.text.clone(), c.spanned)).collect())
+                .collect()
+        })
+        .collect();
+    assert_eq!(got, want, "{}", show(&doc.blocks));
+}
+
+/// Print a PDF's blocks: `XXGK_DUMP_PDF=file.pdf cargo test --lib dump -- --ignored --nocapture`.
+#[test]
+#[ignore = "a tool: prints the blocks of the PDF named by XXGK_DUMP_PDF"]
 fn dump() {
     let path = std::env::var("XXGK_DUMP_PDF").unwrap();
     let bytes = std::fs::read(path).unwrap();
