@@ -15,10 +15,14 @@
 //!   several repeats its text in each, all but the first `spanned`, as the
 //!   HTML and DOCX decoders do. Slots no cell covers are blank.
 //! * Words outside tables are grouped into lines by their vertical centres
-//!   and laid out the way `pdftotext -layout` does, roughly: words apart by
-//!   their horizontal gap in spaces (one per half a character of the line's
-//!   size, at least one), so space-aligned columns stay apart. Lines and
-//!   tables are ordered by their tops; a blank line marks a vertical gap.
+//!   and laid out the way `pdftotext -layout` lays them out, roughly: words of
+//!   one pdftotext line one space apart (none where they touch); a word that
+//!   starts another pdftotext line on the same row (another text block: the
+//!   next column of an unruled table) padded to the text column of its x
+//!   position (half a character of the page's text a column, counted from
+//!   the page's leftmost word), at least two spaces after what precedes it.
+//!   So space-aligned columns stay apart and line up from row to row. Lines
+//!   and tables are ordered by their tops; a blank line marks a vertical gap.
 //!   The page text then goes through the same page-number and page-break
 //!   handling as `-layout` text ([`text_to_blocks`]).
 
@@ -205,32 +209,55 @@ fn continue_table(prev: &mut Vec<Vec<Cell>>, mut next: Vec<Vec<Cell>>) {
             }
         }
     }
-    // Cells left empty at the top of the continuation below a cell spanning
-    // rows on the previous page (or tall themselves): the same cell.
+    // A cell spanning rows that the page break cut: at the top of the
+    // continuation, an empty cell below a cell spanning rows on the previous
+    // page (or tall itself), or a tall cell whose text goes on from the one
+    // above (`（四）无` / `法提供`). One cell again, spanning on.
     if let (Some(last), Some(first_row)) = (prev.last(), next.first()) {
         let last = last.clone();
         let above = prev.len().checked_sub(2).map(|r| prev[r].clone());
         for c in 0..last.len().min(first_row.len()) {
             let text = last[c].text.clone();
-            if text.trim().is_empty() || numeric(&text) || !next[0][c].text.trim().is_empty() {
+            let top = next[0][c].text.clone();
+            if text.trim().is_empty() || numeric(&text) || next[0][c].spanned {
                 continue;
             }
-            let spans_down_above = last[c].spanned
-                && above
-                    .as_ref()
-                    .is_some_and(|a| a.get(c).is_some_and(|s| s.text == text));
             let tall = next
                 .get(1)
-                .is_some_and(|r| r[c].spanned && r[c].text.is_empty());
-            if !(spans_down_above || tall) {
+                .is_some_and(|r| r.get(c).is_some_and(|s| s.spanned && s.text == top));
+            let joined = if top.trim().is_empty() {
+                let spans_down_above = last[c].spanned
+                    && above
+                        .as_ref()
+                        .is_some_and(|a| a.get(c).is_some_and(|s| s.text == text));
+                if !(spans_down_above || tall) {
+                    continue;
+                }
+                text.clone()
+            } else if tall && !numeric(&top) && !numbered(&top) {
+                let joined = if spaced(&text, &top, false) {
+                    format!("{text} {}", top.trim())
+                } else {
+                    format!("{text}{}", top.trim())
+                };
+                let mut r = prev.len() - 1;
+                loop {
+                    prev[r][c].text = joined.clone();
+                    if r == 0 || !prev[r][c].spanned || prev[r - 1][c].text != text {
+                        break;
+                    }
+                    r -= 1;
+                }
+                joined
+            } else {
                 continue;
-            }
+            };
             for (r, row) in next.iter_mut().enumerate() {
-                if r > 0 && !(row[c].spanned && row[c].text.is_empty()) {
+                if r > 0 && !(row[c].spanned && row[c].text == top) {
                     break;
                 }
                 row[c] = Cell {
-                    text: text.clone(),
+                    text: joined.clone(),
                     spanned: true,
                 };
             }
@@ -363,6 +390,7 @@ fn place(cell: Option<usize>, piece: Piece, cells: &mut [Vec<Piece>], loose: &mu
                 x1: piece.x0 + width,
                 y1: piece.y1,
                 text: piece.text,
+                line: usize::MAX - loose.len(),
             });
         }
     }
@@ -459,9 +487,9 @@ fn lines(words: &[&Word], page: &PageWords) -> Vec<(f64, f64, String)> {
     let left = page
         .words
         .iter()
+        .chain(words.iter().copied())
         .map(|w| w.x0)
-        .fold(f64::INFINITY, f64::min)
-        .min(words.iter().map(|w| w.x0).fold(f64::INFINITY, f64::min));
+        .fold(f64::INFINITY, f64::min);
     let mut sorted: Vec<&Word> = words.to_vec();
     sorted.sort_by(|a, b| a.cy().total_cmp(&b.cy()));
     let mut groups: Vec<Vec<&Word>> = Vec::new();
@@ -483,15 +511,20 @@ fn lines(words: &[&Word], page: &PageWords) -> Vec<(f64, f64, String)> {
     for (mut group, (y0, y1)) in groups.into_iter().zip(extent) {
         group.sort_by(|a, b| a.x0.total_cmp(&b.x0));
         let mut s = String::new();
-        let mut prev_end: Option<f64> = None;
+        let mut chars = 0usize;
+        let mut prev: Option<&Word> = None;
         for w in group {
-            let spaces = match prev_end {
-                None => ((w.x0 - left) / col).round().max(0.0) as usize,
-                Some(end) => (((w.x0 - end) / col).round() as usize).max(1),
+            let target = ((w.x0 - left) / col).round().clamp(0.0, 1000.0) as usize;
+            let spaces = match prev {
+                None => target,
+                // One text line: words one space apart, none where they touch.
+                Some(p) if p.line == w.line => usize::from(w.x0 - p.x1 > 0.1 * col),
+                Some(_) => target.saturating_sub(chars).max(2),
             };
-            s.extend(std::iter::repeat_n(' ', spaces.min(400)));
+            s.extend(std::iter::repeat_n(' ', spaces));
             s.push_str(&w.text);
-            prev_end = Some(w.x1);
+            chars += spaces + w.text.chars().count();
+            prev = Some(w);
         }
         out.push((y0, y1, s));
     }
@@ -510,6 +543,8 @@ mod tests {
             x1,
             y1: y0 + 10.0,
             text: text.into(),
+            // Words at the same height are one pdftotext line.
+            line: (y0 * 10.0) as usize,
         }
     }
 
@@ -648,6 +683,28 @@ mod tests {
                 "三、结果*|（五）不予处理*|4.无正当理由大量反复申请|2|3",
                 "三、结果*|（五）不予处理*|5.要求确认|4|5",
                 "三、结果*|（六）其他处理|1.其他|6|7",
+            ]
+        );
+    }
+
+    /// A group label cut by the page break (`（四）无` / `法提供`, spanning two
+    /// rows on the next page) is one label again.
+    #[test]
+    fn group_label_continued_on_the_next_page() {
+        let mut prev = vec![row(&["（四）无", "1.本机关不掌握", "746"])];
+        let next = vec![
+            row(&["法提供", "2.没有现成信息", "11"]),
+            row(&["法提供*", "3.补正后", "1"]),
+            row(&["（五）不予处理", "1.信访", "56"]),
+        ];
+        continue_table(&mut prev, next);
+        assert_eq!(
+            rows(&prev),
+            vec![
+                "（四）无法提供|1.本机关不掌握|746",
+                "（四）无法提供*|2.没有现成信息|11",
+                "（四）无法提供*|3.补正后|1",
+                "（五）不予处理|1.信访|56",
             ]
         );
     }

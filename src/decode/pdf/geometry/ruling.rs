@@ -106,7 +106,78 @@ fn join(mut segs: Vec<(f64, f64, f64)>) -> Vec<Line> {
 }
 
 /// The tables a page's ruling segments (page space, y down) form.
+///
+/// Two passes: the cells the lines close, grouped into tables; then, per
+/// table, the same with the table's outer frame added, so that a cell whose
+/// outer border is not drawn is still a cell. At a page break WPS draws
+/// neither the bottom border of a table's last part nor the top border of its
+/// first cell on the next page; where the table's vertical lines run on past
+/// its last (or first) horizontal line, the frame goes to where they end.
 pub(crate) fn tables(segments: &[Segment]) -> Vec<TableBox> {
+    let mut out = Vec::new();
+    for first in groups(segments) {
+        let (x0, mut y0, x1, mut y1) = bounds(&first);
+        let (top, bottom) = (y0, y1);
+        for s in segments.iter().filter(|s| !s.is_horizontal()) {
+            let (from, to) = (s.y0.min(s.y1), s.y0.max(s.y1));
+            let inside = s.x0 >= x0 - SNAP && s.x0 <= x1 + SNAP;
+            // A vertical line of the table: it runs along most of a row at least.
+            if !inside || to < top + SNAP || from > bottom - SNAP {
+                continue;
+            }
+            if from < top - SNAP && to >= top - SNAP {
+                y0 = y0.min(from);
+            }
+            if to > bottom + SNAP && from <= bottom + SNAP {
+                y1 = y1.max(to);
+            }
+        }
+        let clip = |s: &Segment| -> Option<Segment> {
+            let (ax, bx) = (s.x0.min(s.x1).max(x0 - SNAP), s.x0.max(s.x1).min(x1 + SNAP));
+            let (ay, by) = (s.y0.min(s.y1).max(y0 - SNAP), s.y0.max(s.y1).min(y1 + SNAP));
+            (ax <= bx && ay <= by).then_some(Segment {
+                x0: ax,
+                y0: ay,
+                x1: bx,
+                y1: by,
+            })
+        };
+        let mut framed: Vec<Segment> = segments.iter().filter_map(clip).collect();
+        framed.extend([
+            Segment { x0, y0, x1, y1: y0 },
+            Segment { x0, y0: y1, x1, y1 },
+            Segment { x0, y0, x1: x0, y1 },
+            Segment { x0: x1, y0, x1, y1 },
+        ]);
+        let second = groups(&framed);
+        // The frame can only add cells: keep the larger reading.
+        let pick = if second.iter().map(Vec::len).sum::<usize>() >= first.len() {
+            second
+        } else {
+            vec![first]
+        };
+        out.extend(pick.iter().filter_map(|boxes| grid(boxes)));
+    }
+    out.sort_by(|a, b| a.y0.total_cmp(&b.y0).then(a.x0.total_cmp(&b.x0)));
+    out
+}
+
+/// The outer bounds of a group of cell boxes.
+fn bounds(boxes: &[[f64; 4]]) -> (f64, f64, f64, f64) {
+    boxes.iter().fold(
+        (
+            f64::INFINITY,
+            f64::INFINITY,
+            f64::NEG_INFINITY,
+            f64::NEG_INFINITY,
+        ),
+        |(x0, y0, x1, y1), b| (x0.min(b[0]), y0.min(b[1]), x1.max(b[2]), y1.max(b[3])),
+    )
+}
+
+/// The cells the segments close, grouped by shared corners (each group's
+/// cell boxes `[x0, y0, x1, y1]`).
+fn groups(segments: &[Segment]) -> Vec<Vec<[f64; 4]>> {
     let mut h = Vec::new();
     let mut v = Vec::new();
     for s in segments {
@@ -202,15 +273,10 @@ pub(crate) fn tables(segments: &[Segment]) -> Vec<TableBox> {
         });
         groups[g].push(i);
     }
-    let mut out = Vec::new();
-    for group in groups {
-        let boxes: Vec<[f64; 4]> = group.iter().map(|&i| cells[i].0).collect();
-        if let Some(table) = grid(&boxes) {
-            out.push(table);
-        }
-    }
-    out.sort_by(|a, b| a.y0.total_cmp(&b.y0).then(a.x0.total_cmp(&b.x0)));
-    out
+    groups
+        .into_iter()
+        .map(|group| group.iter().map(|&i| cells[i].0).collect())
+        .collect()
 }
 
 /// Distinct values, those within SNAP of the previous one merged.
@@ -367,6 +433,58 @@ mod tests {
             vec![((0, 2), (0, 1)), ((0, 1), (1, 2)), ((1, 2), (1, 2))]
         );
         assert_eq!((t[1].n_rows, t[1].n_cols, t[1].y0), (1, 2, 50.0));
+    }
+
+    /// The first cell's top border left out (a table continued on a new
+    /// page, as WPS prints it): the table's frame closes it.
+    #[test]
+    fn open_outer_border() {
+        let segs = vec![
+            h(0.0, 20.0, 40.0),
+            h(10.0, 0.0, 40.0),
+            h(20.0, 0.0, 40.0),
+            v(0.0, 0.0, 20.0),
+            v(20.0, 0.0, 20.0),
+            v(40.0, 0.0, 20.0),
+        ];
+        let t = tables(&segs);
+        assert_eq!(t.len(), 1);
+        assert_eq!(
+            spans(&t[0]),
+            vec![
+                ((0, 1), (0, 1)),
+                ((0, 1), (1, 2)),
+                ((1, 2), (0, 1)),
+                ((1, 2), (1, 2))
+            ]
+        );
+    }
+
+    /// A table cut by a page break: its vertical lines run on below the last
+    /// horizontal line (no bottom border is drawn); the last row still counts.
+    #[test]
+    fn open_bottom_at_a_page_break() {
+        let segs = vec![
+            h(0.0, 0.0, 40.0),
+            h(10.0, 0.0, 40.0),
+            h(20.0, 20.0, 40.0),
+            v(0.0, 0.0, 30.0),
+            v(20.0, 0.0, 30.0),
+            v(40.0, 0.0, 30.0),
+        ];
+        let t = tables(&segs);
+        assert_eq!(t.len(), 1, "{t:?}");
+        assert_eq!((t[0].y0, t[0].y1), (0.0, 30.0));
+        assert_eq!(
+            spans(&t[0]),
+            vec![
+                ((0, 1), (0, 1)),
+                ((0, 1), (1, 2)),
+                ((1, 3), (0, 1)),
+                ((1, 2), (1, 2)),
+                ((2, 3), (1, 2))
+            ]
+        );
     }
 
     #[test]

@@ -237,12 +237,57 @@ fn sample_pdf_grids_equal_the_html_and_docx_grids() {
     assert_eq!(got, want, "{}", show(&doc.blocks));
 }
 
-/// Print a PDF's blocks: `XXGK_DUMP_PDF=file.pdf cargo test --lib dump -- --ignored --nocapture`.
+/// Print a PDF's blocks: `XXGK_DUMP_PDF=file.pdf cargo test --lib dump --
+/// --ignored --nocapture`; with `XXGK_DUMP_JSON=1`, one JSON line
+/// `{"tables": [[[text, spanned], …], …], "lines": […]}` (used by
+/// scripts/compare_pdfplumber.py).
 #[test]
 #[ignore = "a tool: prints the blocks of the PDF named by XXGK_DUMP_PDF"]
 fn dump() {
-    let path = std::env::var("XXGK_DUMP_PDF").unwrap();
+    let path = std::env::var("XXGK_DUMP_PDF").expect("XXGK_DUMP_PDF=file.pdf");
     let bytes = std::fs::read(path).unwrap();
     let doc = super::super::decode(&bytes, &super::super::PdfOptions::default()).unwrap();
-    println!("{}", show(&doc.blocks));
+    if std::env::var_os("XXGK_DUMP_JSON").is_some() {
+        let tables: Vec<Vec<Vec<(String, bool)>>> = doc
+            .tables()
+            .map(|t| {
+                t.iter()
+                    .map(|r| r.iter().map(|c| (c.text.clone(), c.spanned)).collect())
+                    .collect()
+            })
+            .collect();
+        let lines: Vec<&str> = doc.lines().collect();
+        println!(
+            "XXGK_JSON {}",
+            serde_json::json!({ "tables": tables, "lines": lines })
+        );
+    } else {
+        println!("{}", show(&doc.blocks));
+    }
+}
+
+/// Print the tables found on one page, cell boxes and slots:
+/// `XXGK_DUMP_PDF=file.pdf XXGK_DUMP_PAGE=3 cargo test --lib dump_geometry -- --ignored --nocapture`.
+#[test]
+#[ignore = "a tool: prints the tables of page XXGK_DUMP_PAGE of the PDF XXGK_DUMP_PDF"]
+fn dump_geometry() {
+    let path = std::env::var("XXGK_DUMP_PDF").expect("XXGK_DUMP_PDF=file.pdf");
+    let page: usize = std::env::var("XXGK_DUMP_PAGE")
+        .expect("XXGK_DUMP_PAGE=N")
+        .parse()
+        .unwrap();
+    let bytes = std::fs::read(path).unwrap();
+    let g = scan_inner(&bytes, None).unwrap();
+    for t in &g.pages[page - 1].tables {
+        println!(
+            "table {:.1},{:.1} {:.1},{:.1} xs {:?}",
+            t.x0, t.y0, t.x1, t.y1, t.xs
+        );
+        for c in &t.cells {
+            println!(
+                "  cell {:.1},{:.1} {:.1},{:.1} rows {:?} cols {:?}",
+                c.x0, c.y0, c.x1, c.y1, c.rows, c.cols
+            );
+        }
+    }
 }
