@@ -32,7 +32,8 @@ const SIZE_SLACK: f64 = 1.5;
 /// One page as the drawing operators give it.
 #[derive(Debug, Clone, PartialEq)]
 struct PageGeometry {
-    /// Crop box size as pdftotext reports it (rotation applied).
+    /// Page size as pdftotext reports it: the media box (pdftotext does not
+    /// crop), rotation applied.
     width: f64,
     height: f64,
     tables: Vec<ruling::TableBox>,
@@ -99,7 +100,7 @@ fn scan_inner(bytes: &[u8], deadline: Option<Instant>) -> Option<Geometry> {
         .into_iter()
         .map(|p| {
             (
-                p.crop,
+                p.media,
                 p.rotate,
                 p.contents.into_iter().cloned().collect(),
                 p.resources.cloned(),
@@ -110,8 +111,8 @@ fn scan_inner(bytes: &[u8], deadline: Option<Instant>) -> Option<Geometry> {
         return None;
     }
     let mut out = Vec::with_capacity(listed.len());
-    for (crop, rotate, contents, resources) in listed {
-        let (w, h) = (crop[2] - crop[0], crop[3] - crop[1]);
+    for (media, rotate, contents, resources) in listed {
+        let (w, h) = (media[2] - media[0], media[3] - media[1]);
         let (width, height) = if rotate % 180 == 90 { (h, w) } else { (w, h) };
         // Rotated pages keep their words but no tables (not mapped here).
         let tables = if rotate == 0 {
@@ -120,10 +121,10 @@ fn scan_inner(bytes: &[u8], deadline: Option<Instant>) -> Option<Geometry> {
                     let page_space: Vec<drawing::Segment> = segments
                         .iter()
                         .map(|s| drawing::Segment {
-                            x0: s.x0 - crop[0],
-                            y0: crop[3] - s.y0,
-                            x1: s.x1 - crop[0],
-                            y1: crop[3] - s.y1,
+                            x0: s.x0 - media[0],
+                            y0: media[3] - s.y0,
+                            x1: s.x1 - media[0],
+                            y1: media[3] - s.y1,
                         })
                         .collect();
                     ruling::tables(&page_space)

@@ -165,8 +165,10 @@ fn continue_table(prev: &mut Vec<Vec<Cell>>, mut next: Vec<Vec<Cell>>) {
         && origins.iter().all(|&c| {
             !numeric(&first[c].text) && !numbered(&first[c].text) && !last[c].text.trim().is_empty()
         })
-        && (0..width).any(|c| numeric(&last[c].text))
-        && (0..width).all(|c| !numeric(&first[c].text));
+        && (0..width).all(|c| !numeric(&first[c].text))
+        // The row's values stayed on the previous page, or the piece has no
+        // row label of its own (a header cut in two: `本年制发件` / `数`).
+        && ((0..width).any(|c| numeric(&last[c].text)) || first[0].text.trim().is_empty());
     if tail {
         let last_row = prev.len() - 1;
         for &c in &origins {
@@ -707,6 +709,22 @@ mod tests {
                 "（五）不予处理|1.信访|56",
             ]
         );
+    }
+
+    /// A header row cut by the page break (`本年制发件` / `数`).
+    #[test]
+    fn header_row_continued_on_the_next_page() {
+        let mut prev = vec![row(&["信息内容", "本年制发件", "本年废止件"])];
+        let next = vec![row(&["", "数", "数"]), row(&["规章", "0", "1"])];
+        continue_table(&mut prev, next);
+        assert_eq!(
+            rows(&prev),
+            vec!["信息内容|本年制发件数|本年废止件数", "规章|0|1"]
+        );
+        // A row with blank values under the header is a row of its own.
+        let mut prev = vec![row(&["信息内容", "本年制发件数"])];
+        continue_table(&mut prev, vec![row(&["规章", ""])]);
+        assert_eq!(rows(&prev), vec!["信息内容|本年制发件数", "规章|"]);
     }
 
     /// A new row at the top of the page (numbered label, or numbers) is not

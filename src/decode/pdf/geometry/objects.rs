@@ -358,8 +358,8 @@ pub(crate) struct Pdf<'a> {
 
 /// One page: its box, rotation, resources and content streams.
 pub(crate) struct Page<'p> {
-    /// The crop box (clipped to the media box; the media box when absent).
-    pub crop: [f64; 4],
+    /// The media box: pdftotext's page space (it does not crop).
+    pub media: [f64; 4],
     pub rotate: i64,
     pub resources: Option<&'p Dict>,
     pub contents: Vec<&'p Stream>,
@@ -499,13 +499,11 @@ impl<'a> Pdf<'a> {
         #[derive(Clone, Copy)]
         struct Inherited<'p> {
             media: Option<[f64; 4]>,
-            crop: Option<[f64; 4]>,
             rotate: Option<i64>,
             resources: Option<&'p Dict>,
         }
         let start = Inherited {
             media: None,
-            crop: None,
             rotate: None,
             resources: None,
         };
@@ -524,10 +522,6 @@ impl<'a> Pdf<'a> {
                     .get(dict, b"MediaBox")
                     .and_then(|b| self.rect(b))
                     .or(inherited.media),
-                crop: self
-                    .get(dict, b"CropBox")
-                    .and_then(|b| self.rect(b))
-                    .or(inherited.crop),
                 rotate: self
                     .get(dict, b"Rotate")
                     .and_then(Obj::as_f64)
@@ -556,22 +550,8 @@ impl<'a> Pdf<'a> {
             if !is_page {
                 continue;
             }
+            // Letter size when no media box is given, as poppler assumes.
             let media = here.media.unwrap_or([0.0, 0.0, 612.0, 792.0]);
-            // The crop box, clipped to the media box, as poppler does.
-            let crop = match here.crop {
-                Some(c) => [
-                    c[0].max(media[0]),
-                    c[1].max(media[1]),
-                    c[2].min(media[2]),
-                    c[3].min(media[3]),
-                ],
-                None => media,
-            };
-            let crop = if crop[2] > crop[0] && crop[3] > crop[1] {
-                crop
-            } else {
-                media
-            };
             let contents = match self.get(dict, b"Contents") {
                 Some(Obj::Stream(s)) => vec![s],
                 Some(Obj::Array(parts)) => parts
@@ -584,7 +564,7 @@ impl<'a> Pdf<'a> {
                 _ => Vec::new(),
             };
             pages.push(Page {
-                crop,
+                media,
                 rotate: here.rotate.unwrap_or(0).rem_euclid(360),
                 resources: here.resources,
                 contents,
@@ -919,7 +899,7 @@ mod tests {
         let mut pdf = Pdf::read(&file, 1 << 20).unwrap();
         let pages = pdf.pages();
         assert_eq!(pages.len(), 2);
-        assert_eq!(pages[0].crop, [0.0, 0.0, 200.0, 300.0]);
+        assert_eq!(pages[0].media, [0.0, 0.0, 200.0, 300.0]);
         assert_eq!(pages[0].rotate, 90);
         assert_eq!(pages[1].rotate, 0);
         let stream = pages[1].contents[0].clone();

@@ -291,3 +291,23 @@ fn dump_geometry() {
         }
     }
 }
+
+/// pdftotext lays words out on the media box (it does not crop): a crop box
+/// changes neither the page size nor where the tables are.
+#[test]
+fn crop_box_is_not_page_space() {
+    let bytes = read("tests/fixtures/realworld/renderings/pingtan_gongan_2022.pdf");
+    let media = b"/MediaBox[0 0 595.303937007874 841.889763779528]";
+    let at = bytes
+        .windows(media.len())
+        .position(|w| w == media)
+        .expect("the rendering's media box");
+    let mut cropped = bytes[..at + media.len()].to_vec();
+    cropped.extend_from_slice(b"/CropBox[20 30 580 820]");
+    cropped.extend_from_slice(&bytes[at + media.len()..]);
+    let (a, b) = (
+        scan_inner(&bytes, None).unwrap(),
+        scan_inner(&cropped, None).unwrap(),
+    );
+    assert_eq!(a, b);
+}
