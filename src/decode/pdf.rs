@@ -7,7 +7,7 @@
 //!
 //! * First the file's pages are read here for their ruling lines (cell
 //!   borders; [`geometry`], bounded and panic-safe). Where they close ruled
-//!   tables, `pdftotext -bbox-layout` gives every word with its box, and each
+//!   tables, `pdftotext -bbox` gives every word with its box, and each
 //!   table becomes a [`Block::Table`] grid (spans expanded, as from HTML and
 //!   DOCX): the words inside one cell's box are that cell, so a number wrapped
 //!   inside a narrow cell (`2` above `6`) is 26 and a header printed one
@@ -86,7 +86,7 @@ impl Default for PdfOptions {
 }
 
 /// Decode a PDF file into lines and tables: ruled tables from the page
-/// geometry (`pdftotext -bbox-layout` and the ruling lines), the rest, or a
+/// geometry (`pdftotext -bbox` and the ruling lines), the rest, or a
 /// PDF without ruled tables, as `pdftotext -layout` text.
 pub fn decode(bytes: &[u8], opts: &PdfOptions) -> Result<Document, DecodeError> {
     if bytes.is_empty() {
@@ -219,7 +219,7 @@ type Drained = (Vec<u8>, bool);
 enum Mode {
     /// `-layout`: text laid out in space-aligned columns.
     Layout,
-    /// `-bbox-layout`: XHTML with a box for every word.
+    /// `-bbox`: XHTML with a box for every word.
     Boxes,
 }
 
@@ -227,7 +227,7 @@ fn run_pdftotext(path: &Path, opts: &PdfOptions, mode: Mode) -> Result<Run, Deco
     let mut child = Command::new(&opts.program)
         .arg(match mode {
             Mode::Layout => "-layout",
-            Mode::Boxes => "-bbox-layout",
+            Mode::Boxes => "-bbox",
         })
         .arg("-enc")
         .arg("UTF-8")

@@ -1,5 +1,5 @@
 //! Tables rebuilt from the page geometry: where the words are
-//! (`pdftotext -bbox-layout`) and where the ruling lines are (the pages'
+//! (`pdftotext -bbox`) and where the ruling lines are (the pages'
 //! drawing operators, read here), so that everything inside one cell's box is
 //! one cell: a number wrapped inside its cell is joined, a header printed one
 //! character a line is one word.
@@ -51,7 +51,7 @@ impl Geometry {
         self.pages.iter().any(|p| !p.tables.is_empty())
     }
 
-    /// The document's blocks from pdftotext's `-bbox-layout` output; None
+    /// The document's blocks from pdftotext's `-bbox` output; None
     /// when that output does not fit (unreadable, another page count).
     pub fn blocks(&self, xhtml: &[u8]) -> Option<Vec<Block>> {
         std::panic::catch_unwind(|| {

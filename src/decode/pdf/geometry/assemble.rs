@@ -15,10 +15,10 @@
 //!   several repeats its text in each, all but the first `spanned`, as the
 //!   HTML and DOCX decoders do. Slots no cell covers are blank.
 //! * Words outside tables are grouped into lines by their vertical centres
-//!   and laid out the way `pdftotext -layout` lays them out, roughly: words of
-//!   one pdftotext line one space apart (none where they touch); a word that
-//!   starts another pdftotext line on the same row (another text block: the
-//!   next column of an unruled table) padded to the text column of its x
+//!   and laid out the way `pdftotext -layout` lays them out, roughly: words
+//!   closer than a character (two text columns) are one run of text, one
+//!   space apart (none where they touch); a word further away (the next
+//!   column of an unruled table) is padded to the text column of its x
 //!   position (half a character of the page's text a column, counted from
 //!   the page's leftmost word), at least two spaces after what precedes it.
 //!   So space-aligned columns stay apart and line up from row to row. Lines
@@ -392,7 +392,6 @@ fn place(cell: Option<usize>, piece: Piece, cells: &mut [Vec<Piece>], loose: &mu
                 x1: piece.x0 + width,
                 y1: piece.y1,
                 text: piece.text,
-                line: usize::MAX - loose.len(),
             });
         }
     }
@@ -519,8 +518,8 @@ fn lines(words: &[&Word], page: &PageWords) -> Vec<(f64, f64, String)> {
             let target = ((w.x0 - left) / col).round().clamp(0.0, 1000.0) as usize;
             let spaces = match prev {
                 None => target,
-                // One text line: words one space apart, none where they touch.
-                Some(p) if p.line == w.line => usize::from(w.x0 - p.x1 > 0.1 * col),
+                // One run of text: words one space apart, none where they touch.
+                Some(p) if w.x0 - p.x1 < 2.0 * col => usize::from(w.x0 - p.x1 > 0.1 * col),
                 Some(_) => target.saturating_sub(chars).max(2),
             };
             s.extend(std::iter::repeat_n(' ', spaces));
@@ -545,8 +544,6 @@ mod tests {
             x1,
             y1: y0 + 10.0,
             text: text.into(),
-            // Words at the same height are one pdftotext line.
-            line: (y0 * 10.0) as usize,
         }
     }
 

@@ -10,7 +10,7 @@
 //! Work is bounded: operators, segments, graphics-state depth and form
 //! nesting are capped, and the interpreter checks a deadline.
 
-use super::objects::{get, is_white, Dict, Lexer, Obj, Pdf, Stream, Tok};
+use super::objects::{get, is_delim, is_white, Dict, Lexer, Obj, Pdf, Stream, Tok};
 use std::time::Instant;
 
 /// Most operators interpreted on one page (forms included).
@@ -143,7 +143,7 @@ impl Interp<'_> {
         let mut lex = Lexer::new(data, 0);
         let mut nums: Vec<f64> = Vec::with_capacity(MAX_OPERANDS);
         // The last name operand (for `Do`).
-        let mut name: Option<Vec<u8>> = None;
+        let mut name: Option<&[u8]> = None;
         // Arrays and dictionaries among operands (TJ, BDC) are skipped whole.
         let mut nesting = 0usize;
         let base_saves = self.saved.len();
@@ -162,7 +162,7 @@ impl Interp<'_> {
                 _ if nesting > 0 => continue,
                 Tok::Int(i) => push_num(&mut nums, i as f64),
                 Tok::Real(r) => push_num(&mut nums, r),
-                Tok::Name(n) => name = Some(n.to_vec()),
+                Tok::Name(n) => name = Some(n),
                 Tok::Str | Tok::Brace => {}
                 Tok::Keyword(op) => {
                     self.ops += 1;
@@ -174,9 +174,13 @@ impl Interp<'_> {
                     }
                     if op == b"BI" {
                         skip_inline_image(&mut lex);
+                    } else if op == b"BT" {
+                        // Text objects draw no rulings (paths are not allowed
+                        // in them): skipped without tokenizing.
+                        skip_text_object(&mut lex);
                     } else if op == b"Do" {
                         if let Some(n) = name.take() {
-                            self.form(pdf, &n, resources, depth)?;
+                            self.form(pdf, n, resources, depth)?;
                         }
                     } else {
                         self.op(op, &nums);
@@ -473,6 +477,38 @@ fn close(a: (f64, f64), b: (f64, f64)) -> bool {
     (a.0 - b.0).abs() <= SLANT && (a.1 - b.1).abs() <= SLANT
 }
 
+/// Skip a text object: from after `BT` past its `ET`, stepping over strings
+/// (which may hold `ET`) without tokenizing the rest.
+fn skip_text_object(lex: &mut Lexer) {
+    let buf = lex.buf;
+    let mut i = lex.pos;
+    while let Some(n) = memchr::memchr3(b'(', b'E', b'%', &buf[i..]) {
+        i += n;
+        match buf[i] {
+            b'(' => {
+                let mut sub = Lexer::new(buf, i);
+                sub.next_tok();
+                i = sub.pos.max(i + 1);
+            }
+            b'%' => {
+                while i < buf.len() && !matches!(buf[i], b'\n' | b'\r') {
+                    i += 1;
+                }
+            }
+            _ => {
+                let before = i == 0 || is_white(buf[i - 1]) || is_delim(buf[i - 1]);
+                let after = buf.get(i + 2).is_none_or(|&b| is_white(b) || is_delim(b));
+                if before && buf.get(i + 1) == Some(&b'T') && after {
+                    lex.pos = i + 2;
+                    return;
+                }
+                i += 1;
+            }
+        }
+    }
+    lex.pos = buf.len();
+}
+
 /// Skip an inline image: from after `BI` past its `EI` (binary data between
 /// `ID` and `EI` may hold any bytes).
 fn skip_inline_image(lex: &mut Lexer) {
@@ -542,7 +578,8 @@ mod tests {
              1 g 200 200 50 0.5 re f 0 g \
              0 0 m 5 5 c 100 5 l S \
              BI /W 1 /H 1 ID \x00EI\x01 EI \
-             [(a) 3 (b)] TJ /F1 Do",
+             [(a) 3 (b)] TJ /F1 Do \
+             BT (ET 0 0 m 9 9 l S) Tj <4554> Tj % ET\n ET 0 300 m 40 300 l S",
         );
         assert_eq!(
             got,
@@ -556,6 +593,7 @@ mod tests {
                 seg(100.0, 100.25, 150.0, 100.25),
                 seg(5.0, 5.0, 100.0, 5.0),
                 seg(0.0, 100.0, 50.0, 100.0),
+                seg(0.0, 300.0, 40.0, 300.0),
             ]
         );
     }

@@ -214,23 +214,58 @@ impl<'a> Lexer<'a> {
     }
 }
 
-/// A numeric token, or None for a keyword.
+/// A numeric token, or None for a keyword. Parsed by hand (content streams
+/// are mostly numbers): an integer when it has no point and fits, else a real;
+/// malformed numbers (`1.2.3`, `--5`) read as 0, as viewers do.
 fn number(word: &[u8]) -> Option<Tok<'_>> {
     let first = *word.first()?;
     if !(first.is_ascii_digit() || matches!(first, b'+' | b'-' | b'.')) {
         return None;
     }
-    if !word[1..].iter().all(|b| b.is_ascii_digit() || *b == b'.') {
-        return None;
-    }
-    let s = std::str::from_utf8(word).ok()?;
-    if !word.contains(&b'.') {
-        if let Ok(i) = s.parse::<i64>() {
-            return Some(Tok::Int(i));
+    let (negative, digits) = match first {
+        b'-' => (true, &word[1..]),
+        b'+' => (false, &word[1..]),
+        _ => (false, word),
+    };
+    let mut int: i64 = 0;
+    let mut frac = 0.0f64;
+    let mut scale = 1.0f64;
+    let mut points = 0;
+    let mut overflow = false;
+    for &b in digits {
+        match b {
+            b'0'..=b'9' if points == 0 => match int
+                .checked_mul(10)
+                .and_then(|v| v.checked_add(i64::from(b - b'0')))
+            {
+                Some(v) => int = v,
+                None => overflow = true,
+            },
+            b'0'..=b'9' => {
+                scale /= 10.0;
+                frac += f64::from(b - b'0') * scale;
+            }
+            b'.' => points += 1,
+            _ => return None,
         }
     }
-    // `-.5`, `5.`, `1.2.3` (malformed: read as 0, as viewers do).
-    Some(Tok::Real(s.parse::<f64>().unwrap_or(0.0)))
+    if points > 1 || digits.is_empty() || (points == 1 && digits.len() == 1) {
+        return Some(Tok::Real(0.0));
+    }
+    if overflow {
+        let v = std::str::from_utf8(word)
+            .ok()?
+            .parse::<f64>()
+            .unwrap_or(0.0);
+        return Some(Tok::Real(v));
+    }
+    let value = int as f64 + frac;
+    match (points, negative) {
+        (0, false) => Some(Tok::Int(int)),
+        (0, true) => Some(Tok::Int(-int)),
+        (_, false) => Some(Tok::Real(value)),
+        (_, true) => Some(Tok::Real(-value)),
+    }
 }
 
 /// Decode `#xx` escapes in a name.
@@ -862,6 +897,30 @@ mod tests {
             "1 0",
         ] {
             let _ = value(junk);
+        }
+    }
+
+    #[test]
+    fn numbers() {
+        fn n(s: &str) -> Option<Tok<'_>> {
+            number(s.as_bytes())
+        }
+        assert_eq!(n("42"), Some(Tok::Int(42)));
+        assert_eq!(n("-17"), Some(Tok::Int(-17)));
+        assert_eq!(n("+3"), Some(Tok::Int(3)));
+        assert_eq!(n("0.5"), Some(Tok::Real(0.5)));
+        assert_eq!(n("-.25"), Some(Tok::Real(-0.25)));
+        assert_eq!(n("4."), Some(Tok::Real(4.0)));
+        assert_eq!(n("1.2.3"), Some(Tok::Real(0.0)));
+        assert_eq!(n("-"), Some(Tok::Real(0.0)));
+        assert_eq!(n("."), Some(Tok::Real(0.0)));
+        assert_eq!(n("99999999999999999999"), Some(Tok::Real(1e20)));
+        assert_eq!(n("12a"), None);
+        assert_eq!(n("re"), None);
+        if let Some(Tok::Real(v)) = n("595.303937007874") {
+            assert!((v - 595.303937007874).abs() < 1e-9);
+        } else {
+            panic!();
         }
     }
 
