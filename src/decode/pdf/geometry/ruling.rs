@@ -10,7 +10,6 @@
 //! them is a span. A table needs two columns: a lone ruled box is text.
 
 use super::drawing::Segment;
-use std::collections::{HashMap, HashSet};
 
 /// Lines closer than this (points) are one line (double borders, hairline offsets).
 const SNAP: f64 = 2.0;
@@ -20,6 +19,8 @@ const JOIN: f64 = 2.0;
 const TOUCH: f64 = 2.0;
 /// Most crossings handled on one page (more: no tables there).
 const MAX_CROSSINGS: usize = 40_000;
+/// Most (horizontal × vertical) line pairs looked at on one page.
+const MAX_GRID: usize = 4_000_000;
 /// Smallest cell side (points).
 const MIN_CELL: f64 = 2.0;
 
@@ -190,10 +191,15 @@ fn groups(segments: &[Segment]) -> Vec<Vec<[f64; 4]>> {
     let h = join(h);
     let v = join(v);
     // Crossings: per horizontal line the verticals on it (by x), per vertical
-    // the horizontals on it (by y).
+    // the horizontals on it (by y), and a bitmap of all (h × v).
+    if h.len().saturating_mul(v.len()) > MAX_GRID {
+        return Vec::new();
+    }
+    let width = v.len();
     let mut on_h: Vec<Vec<usize>> = vec![Vec::new(); h.len()];
     let mut on_v: Vec<Vec<usize>> = vec![Vec::new(); v.len()];
-    let mut crossings: HashSet<(usize, usize)> = HashSet::new();
+    let mut crossing = vec![false; h.len() * width];
+    let mut count = 0usize;
     for (hi, hl) in h.iter().enumerate() {
         for (vi, vl) in v.iter().enumerate() {
             if vl.at >= hl.from - TOUCH
@@ -203,8 +209,9 @@ fn groups(segments: &[Segment]) -> Vec<Vec<[f64; 4]>> {
             {
                 on_h[hi].push(vi);
                 on_v[vi].push(hi);
-                crossings.insert((hi, vi));
-                if crossings.len() > MAX_CROSSINGS {
+                crossing[hi * width + vi] = true;
+                count += 1;
+                if count > MAX_CROSSINGS {
                     return Vec::new();
                 }
             }
@@ -216,29 +223,35 @@ fn groups(segments: &[Segment]) -> Vec<Vec<[f64; 4]>> {
     for list in &mut on_v {
         list.sort_by(|&a, &b| h[a].at.total_cmp(&h[b].at));
     }
-    // Cells, each with its four corners (as crossing ids).
-    let mut cells: Vec<([f64; 4], [(usize, usize); 4])> = Vec::new();
-    for (&(hi, vi), _) in crossings.iter().map(|c| (c, ())).collect::<Vec<_>>().iter() {
-        let (top, left) = (h[hi].at, v[vi].at);
-        let belows = on_v[vi].iter().filter(|&&b| h[b].at > top + MIN_CELL);
-        let rights: Vec<usize> = on_h[hi]
-            .iter()
-            .copied()
-            .filter(|&r| v[r].at > left + MIN_CELL)
-            .collect();
-        'found: for &b in belows {
-            for &r in &rights {
-                if crossings.contains(&(b, r)) {
-                    cells.push((
-                        [left, top, v[r].at, h[b].at],
-                        [(hi, vi), (hi, r), (b, vi), (b, r)],
-                    ));
-                    break 'found;
+    // Cells, each with its four corners (as crossing indices).
+    let mut cells: Vec<([f64; 4], [usize; 4])> = Vec::new();
+    for (hi, verticals) in on_h.iter().enumerate() {
+        for &vi in verticals {
+            let (top, left) = (h[hi].at, v[vi].at);
+            let rights: Vec<usize> = verticals
+                .iter()
+                .copied()
+                .filter(|&r| v[r].at > left + MIN_CELL)
+                .collect();
+            let belows = on_v[vi].iter().filter(|&&b| h[b].at > top + MIN_CELL);
+            'found: for &b in belows {
+                for &r in &rights {
+                    if crossing[b * width + r] {
+                        cells.push((
+                            [left, top, v[r].at, h[b].at],
+                            [
+                                hi * width + vi,
+                                hi * width + r,
+                                b * width + vi,
+                                b * width + r,
+                            ],
+                        ));
+                        break 'found;
+                    }
                 }
             }
         }
     }
-    // Deterministic order (the crossing set is unordered).
     cells.sort_by(|a, b| a.0[1].total_cmp(&b.0[1]).then(a.0[0].total_cmp(&b.0[0])));
     // Tables: cells joined by shared corners.
     let mut parent: Vec<usize> = (0..cells.len()).collect();
@@ -249,29 +262,27 @@ fn groups(segments: &[Segment]) -> Vec<Vec<[f64; 4]>> {
         }
         i
     }
-    let mut owner: HashMap<(usize, usize), usize> = HashMap::new();
+    let mut owner: Vec<usize> = vec![usize::MAX; crossing.len()];
     for (i, (_, corners)) in cells.iter().enumerate() {
-        for corner in corners {
-            match owner.get(corner) {
-                Some(&j) => {
+        for &corner in corners {
+            match owner[corner] {
+                usize::MAX => owner[corner] = i,
+                j => {
                     let (a, b) = (find(&mut parent, i), find(&mut parent, j));
                     parent[a] = b;
-                }
-                None => {
-                    owner.insert(*corner, i);
                 }
             }
         }
     }
     let mut groups: Vec<Vec<usize>> = Vec::new();
-    let mut group_of: HashMap<usize, usize> = HashMap::new();
+    let mut group_of: Vec<usize> = vec![usize::MAX; cells.len()];
     for i in 0..cells.len() {
         let root = find(&mut parent, i);
-        let g = *group_of.entry(root).or_insert_with(|| {
+        if group_of[root] == usize::MAX {
+            group_of[root] = groups.len();
             groups.push(Vec::new());
-            groups.len() - 1
-        });
-        groups[g].push(i);
+        }
+        groups[group_of[root]].push(i);
     }
     groups
         .into_iter()
@@ -488,7 +499,7 @@ mod tests {
     }
 
     #[test]
-    fn too_many_crossings_give_no_tables() {
+    fn too_many_lines_give_no_tables() {
         let mut segs = Vec::new();
         for i in 0..300 {
             segs.push(h(i as f64 * 3.0, 0.0, 900.0));

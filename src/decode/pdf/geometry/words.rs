@@ -6,8 +6,7 @@
 //! words, at 10% more time; the flow structure is not needed here, and the
 //! same markup is read if given.)
 
-use quick_xml::events::{BytesStart, Event};
-use quick_xml::reader::Reader;
+use memchr::memmem;
 
 /// One word as pdftotext found it.
 #[derive(Debug, Clone, PartialEq)]
@@ -37,75 +36,153 @@ pub(crate) struct PageWords {
     pub words: Vec<Word>,
 }
 
-fn attr_f64(e: &BytesStart, name: &[u8]) -> Option<f64> {
-    e.attributes()
-        .flatten()
-        .find(|a| a.key.as_ref() == name)
-        .and_then(|a| std::str::from_utf8(&a.value).ok()?.trim().parse().ok())
-        .filter(|v: &f64| v.is_finite())
+/// The values of the attributes `names` in a tag's attributes
+/// (`name="1.5" …`), read in one pass; None if one is missing or not a number.
+fn attrs<const N: usize>(tag: &[u8], names: [&[u8]; N]) -> Option<[f64; N]> {
+    let mut out = [f64::NAN; N];
+    let mut i = 0;
+    while i < tag.len() {
+        while i < tag.len() && (tag[i].is_ascii_whitespace() || tag[i] == b'/') {
+            i += 1;
+        }
+        let start = i;
+        while i < tag.len() && tag[i] != b'=' && !tag[i].is_ascii_whitespace() {
+            i += 1;
+        }
+        let name = &tag[start..i];
+        if tag.get(i) != Some(&b'=') || tag.get(i + 1) != Some(&b'"') {
+            i += 1;
+            continue;
+        }
+        let value_at = i + 2;
+        let len = memchr::memchr(b'"', &tag[value_at..])?;
+        if let Some(k) = names.iter().position(|n| *n == name) {
+            out[k] = decimal(&tag[value_at..value_at + len])?;
+        }
+        i = value_at + len + 1;
+    }
+    out.iter().all(|v| v.is_finite()).then_some(out)
 }
 
-/// Parse the XHTML; None when it is not what pdftotext writes.
+/// A decimal as pdftotext prints it (`%f`: `-12.345678`), read by hand.
+fn decimal(text: &[u8]) -> Option<f64> {
+    let (negative, digits) = match text.split_first() {
+        Some((b'-', rest)) => (true, rest),
+        _ => (false, text),
+    };
+    let mut value = 0.0f64;
+    let mut scale = 0.0f64;
+    let mut any = false;
+    for &b in digits {
+        match b {
+            b'0'..=b'9' => {
+                any = true;
+                let d = f64::from(b - b'0');
+                if scale == 0.0 {
+                    value = value * 10.0 + d;
+                } else {
+                    value += d * scale;
+                    scale /= 10.0;
+                }
+            }
+            b'.' if scale == 0.0 => scale = 0.1,
+            _ => return None,
+        }
+    }
+    (any && value.is_finite()).then_some(if negative { -value } else { value })
+}
+
+/// Word text with pdftotext's escapes (`&amp;` `&lt;` `&gt;` `&quot;`
+/// `&apos;`, and numeric references) decoded; None if not UTF-8.
+fn unescape(raw: &[u8]) -> Option<String> {
+    let raw = std::str::from_utf8(raw).ok()?;
+    if !raw.contains('&') {
+        return Some(raw.to_string());
+    }
+    let mut out = String::with_capacity(raw.len());
+    let mut rest = raw;
+    while let Some(at) = rest.find('&') {
+        out.push_str(&rest[..at]);
+        rest = &rest[at..];
+        let Some(end) = rest.find(';').filter(|&e| e <= 12) else {
+            out.push('&');
+            rest = &rest[1..];
+            continue;
+        };
+        let entity = &rest[1..end];
+        let c = match entity {
+            "amp" => Some('&'),
+            "lt" => Some('<'),
+            "gt" => Some('>'),
+            "quot" => Some('"'),
+            "apos" => Some('\''),
+            _ => entity
+                .strip_prefix("#x")
+                .or_else(|| entity.strip_prefix("#X"))
+                .map(|h| u32::from_str_radix(h, 16))
+                .or_else(|| entity.strip_prefix('#').map(str::parse::<u32>))
+                .and_then(Result::ok)
+                .and_then(char::from_u32),
+        };
+        match c {
+            Some(c) => {
+                out.push(c);
+                rest = &rest[end + 1..];
+            }
+            None => {
+                out.push('&');
+                rest = &rest[1..];
+            }
+        }
+    }
+    out.push_str(rest);
+    Some(out)
+}
+
+/// Parse the XHTML; None when it is not what pdftotext writes. A hand-written
+/// scanner for pdftotext's fixed markup (`<page width=… height=…>`, `<word
+/// xMin=… yMin=… xMax=… yMax=…>text</word>`; other elements are skipped):
+/// several times faster than a general XML reader on this output.
 pub(crate) fn parse(xhtml: &[u8]) -> Option<Vec<PageWords>> {
-    let mut reader = Reader::from_reader(xhtml);
-    reader.config_mut().check_end_names = false;
     let mut pages: Vec<PageWords> = Vec::new();
-    // The word being read: its box and text so far.
-    let mut word: Option<Word> = None;
-    loop {
-        match reader.read_event().ok()? {
-            Event::Start(e) => match e.local_name().as_ref() {
-                b"page" => pages.push(PageWords {
-                    width: attr_f64(&e, b"width")?,
-                    height: attr_f64(&e, b"height")?,
-                    words: Vec::new(),
-                }),
-                b"word" => {
-                    word = Some(Word {
-                        x0: attr_f64(&e, b"xMin")?,
-                        y0: attr_f64(&e, b"yMin")?,
-                        x1: attr_f64(&e, b"xMax")?,
-                        y1: attr_f64(&e, b"yMax")?,
-                        text: String::new(),
-                    })
-                }
-                _ => {}
-            },
-            Event::Empty(e) if e.local_name().as_ref() == b"page" => pages.push(PageWords {
-                width: attr_f64(&e, b"width")?,
-                height: attr_f64(&e, b"height")?,
+    let close_word = memmem::Finder::new(b"</word>");
+    let mut pos = 0;
+    while let Some(n) = memchr::memchr(b'<', &xhtml[pos..]) {
+        let at = pos + n + 1;
+        let rest = &xhtml[at..];
+        let element = |name: &[u8]| {
+            rest.starts_with(name)
+                && rest
+                    .get(name.len())
+                    .is_some_and(|&b| b.is_ascii_whitespace() || b == b'>' || b == b'/')
+        };
+        if element(b"page") {
+            let end = memchr::memchr(b'>', rest)?;
+            let [width, height] = attrs(&rest[4..end], [b"width", b"height"])?;
+            pages.push(PageWords {
+                width,
+                height,
                 words: Vec::new(),
-            }),
-            Event::Text(t) => {
-                if let Some(w) = word.as_mut() {
-                    w.text.push_str(&t.xml10_content().ok()?);
-                }
+            });
+            pos = at + end + 1;
+        } else if element(b"word") {
+            let end = memchr::memchr(b'>', rest)?;
+            let [x0, y0, x1, y1] = attrs(&rest[4..end], [b"xMin", b"yMin", b"xMax", b"yMax"])?;
+            let text_at = at + end + 1;
+            let text_len = close_word.find(&xhtml[text_at..])?;
+            let word = Word {
+                x0,
+                y0,
+                x1,
+                y1,
+                text: unescape(&xhtml[text_at..text_at + text_len])?,
+            };
+            if !word.text.trim().is_empty() {
+                pages.last_mut()?.words.push(word);
             }
-            Event::GeneralRef(r) => {
-                if let Some(w) = word.as_mut() {
-                    let c = match r.resolve_char_ref() {
-                        Ok(Some(c)) => Some(c),
-                        _ => match r.decode().ok()?.as_ref() {
-                            "amp" => Some('&'),
-                            "lt" => Some('<'),
-                            "gt" => Some('>'),
-                            "quot" => Some('"'),
-                            "apos" => Some('\''),
-                            _ => None,
-                        },
-                    };
-                    w.text.extend(c);
-                }
-            }
-            Event::End(e) if e.local_name().as_ref() == b"word" => {
-                if let (Some(w), Some(page)) = (word.take(), pages.last_mut()) {
-                    if !w.text.trim().is_empty() {
-                        page.words.push(w);
-                    }
-                }
-            }
-            Event::Eof => break,
-            _ => {}
+            pos = text_at + text_len + 7;
+        } else {
+            pos = at;
         }
     }
     Some(pages)
@@ -142,5 +219,45 @@ mod tests {
     fn not_pdftotext_output() {
         assert_eq!(parse(b"<page width=\"x\" height=\"1\">"), None);
         assert_eq!(parse(b"plain text"), Some(vec![]));
+        // A word outside a page, an unclosed word, a cut tag.
+        assert_eq!(
+            parse(b"<word xMin=\"1\" yMin=\"1\" xMax=\"2\" yMax=\"2\">a</word>"),
+            None
+        );
+        assert_eq!(parse(b"<page width=\"1\" height=\"1\"><word xMin=\"1\" yMin=\"1\" xMax=\"2\" yMax=\"2\">a"), None);
+        assert_eq!(parse(b"<page width=\"1\""), None);
+    }
+
+    #[test]
+    fn entities() {
+        assert_eq!(
+            unescape(b"a&amp;b&lt;&gt;&quot;&apos;").unwrap(),
+            "a&b<>\"'"
+        );
+        assert_eq!(unescape(b"&#x4E2D;&#25991;").unwrap(), "中文");
+        assert_eq!(unescape(b"AT&T &bogus; &").unwrap(), "AT&T &bogus; &");
+        assert_eq!(unescape(b"\xff"), None);
+    }
+
+    #[test]
+    fn decimals() {
+        assert_eq!(decimal(b"595.000000"), Some(595.0));
+        assert_eq!(decimal(b"-12.5"), Some(-12.5));
+        assert_eq!(decimal(b"7"), Some(7.0));
+        assert!((decimal(b"184.371100").unwrap() - 184.3711).abs() < 1e-9);
+        assert_eq!(decimal(b""), None);
+        assert_eq!(decimal(b"1.2.3"), None);
+        assert_eq!(decimal(b"nan"), None);
+    }
+
+    #[test]
+    fn attributes() {
+        assert_eq!(
+            attrs(b" xMax=\"3\" xMin=\"1.5\" other=\"x\"", [b"xMin", b"xMax"]),
+            Some([1.5, 3.0])
+        );
+        assert_eq!(attrs(b" axMin=\"3\"", [b"xMin"]), None);
+        assert_eq!(attrs(b" xMin=\"nan\"", [b"xMin"]), None);
+        assert_eq!(attrs(b" xMin=\"1", [b"xMin"]), None);
     }
 }
