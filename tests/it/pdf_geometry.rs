@@ -190,3 +190,71 @@ fn renderings_can_be_remade() {
     let pairs: Vec<(&str, &str)> = RENDERINGS.iter().map(|s| (*s, *s)).collect();
     check_pairs(&[out.path()], "tests/golden/realworld", &pairs);
 }
+
+/// The PDF decoder's time against `pdftotext -layout` alone on the same
+/// files, interleaved, in this process (no Parquet, no parse):
+/// `cargo test --release --test it -- --ignored --nocapture pdf_decode_time`.
+/// Prints per-file means and the ratio; fails above 1.2× in a release build.
+#[test]
+#[ignore = "a measurement: run with --release"]
+fn pdf_decode_time_against_pdftotext_alone() {
+    if !have_pdftotext() {
+        return;
+    }
+    let rounds: usize = std::env::var("ROUNDS")
+        .ok()
+        .and_then(|r| r.parse().ok())
+        .unwrap_or(20);
+    let mut files: Vec<PathBuf> = Vec::new();
+    for dir in [
+        "tests/fixtures/realworld/pdf",
+        "tests/fixtures/realworld/renderings",
+    ] {
+        let mut found: Vec<PathBuf> = std::fs::read_dir(util::root().join(dir))
+            .unwrap()
+            .map(|e| e.unwrap().path())
+            .filter(|p| p.extension().is_some_and(|e| e == "pdf"))
+            .collect();
+        found.sort();
+        files.extend(found);
+    }
+    let opts = PdfOptions::default();
+    let (mut tool, mut ours) = (std::time::Duration::ZERO, std::time::Duration::ZERO);
+    for round in 0..rounds {
+        for f in &files {
+            // Alternate which goes first, so neither always finds warm caches.
+            for step in 0..2 {
+                if (step + round) % 2 == 0 {
+                    let t = std::time::Instant::now();
+                    let out = std::process::Command::new("pdftotext")
+                        .args(["-layout", "-enc", "UTF-8"])
+                        .arg(f)
+                        .arg("-")
+                        .output()
+                        .unwrap();
+                    tool += t.elapsed();
+                    assert!(out.status.success());
+                } else {
+                    let t = std::time::Instant::now();
+                    let bytes = std::fs::read(f).unwrap();
+                    let doc = decode(f, &bytes, &opts).unwrap();
+                    ours += t.elapsed();
+                    assert!(doc.tables().count() >= 3);
+                }
+            }
+        }
+    }
+    let n = (rounds * files.len()) as f64;
+    let (tool_ms, ours_ms) = (tool.as_secs_f64() * 1e3 / n, ours.as_secs_f64() * 1e3 / n);
+    let ratio = ours_ms / tool_ms;
+    println!(
+        "{} PDFs × {rounds}: pdftotext -layout {tool_ms:.2} ms/file, decode (geometry) {ours_ms:.2} ms/file, ratio {ratio:.3}",
+        files.len()
+    );
+    if !cfg!(debug_assertions) {
+        assert!(
+            ratio <= 1.2,
+            "the PDF decoder takes {ratio:.2}× pdftotext -layout alone"
+        );
+    }
+}

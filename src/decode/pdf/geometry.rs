@@ -88,6 +88,9 @@ pub(super) fn scan(bytes: &[u8], deadline: Option<Instant>) -> Option<Geometry> 
         .flatten()
 }
 
+/// A page's media box, rotation, content streams and resources, owned.
+type OwnedPage = ([f64; 4], i64, Vec<objects::Stream>, Option<objects::Dict>);
+
 fn scan_inner(bytes: &[u8], deadline: Option<Instant>) -> Option<Geometry> {
     let budget = bytes
         .len()
@@ -95,7 +98,7 @@ fn scan_inner(bytes: &[u8], deadline: Option<Instant>) -> Option<Geometry> {
         .clamp(MIN_BUDGET, MAX_BUDGET);
     let mut pdf = objects::Pdf::read(bytes, budget).ok()?;
     // Owned copies: the interpreter borrows the reader mutably (its budget).
-    let listed: Vec<([f64; 4], i64, Vec<objects::Stream>, Option<objects::Dict>)> = pdf
+    let listed: Vec<OwnedPage> = pdf
         .pages()
         .into_iter()
         .map(|p| {

@@ -253,11 +253,7 @@ impl Interp<'_> {
     fn op(&mut self, op: &[u8], n: &[f64]) {
         let arg = |i: usize| n.get(n.len().wrapping_sub(i)).copied();
         match op {
-            b"q" => {
-                if self.saved.len() < MAX_SAVES {
-                    self.saved.push(self.state);
-                }
-            }
+            b"q" if self.saved.len() < MAX_SAVES => self.saved.push(self.state),
             b"Q" => {
                 if let Some(s) = self.saved.pop() {
                     self.state = s;

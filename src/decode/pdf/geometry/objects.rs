@@ -359,11 +359,12 @@ pub(crate) fn parse_value(lex: &mut Lexer) -> Option<Obj> {
             Some(Frame::Array(items)) => items.push(value),
             Some(Frame::Dict(dict, key)) => match key.take() {
                 Some(k) => dict.push((k, value)),
-                None => match value {
-                    Obj::Name(n) => *key = Some(n),
-                    // A non-name where a key belongs: skip it.
-                    _ => {}
-                },
+                // A non-name where a key belongs is skipped.
+                None => {
+                    if let Obj::Name(n) = value {
+                        *key = Some(n);
+                    }
+                }
             },
         }
     }
