@@ -6,18 +6,21 @@
 # Corpus: the 3 real PDFs (tests/fixtures/realworld/pdf) and the 3 narrow-column
 # renderings (tests/fixtures/realworld/renderings), each copied COPIES times
 # (default 30) with a distinct trailing comment so no two files are the same bytes.
-# Timed with hyperfine (sequential, one core):
+# Timed sequentially (one file at a time, --jobs 1), ROUNDS rounds (default 7) in
+# which the commands take turns, so that a change in the machine's load (it is
+# shared) falls on all of them alike; medians are reported:
 #   1. pdftotext -layout over every file           (the tool alone: the baseline)
-#   2. pdftotext -bbox-layout over every file      (the tool as the geometry path runs it)
+#   2. pdftotext -bbox over every file             (the tool as the geometry path runs it)
 #   3. xxgk ingest --jobs 1 of the corpus          (decode + parse + Parquet, the whole run)
 #   4. the same with OTHER_XXGK_BINARY, if given   (e.g. a build of the previous commit)
-# and prints the ratio of 3 (and 4) to 1. Needs hyperfine and poppler-utils.
+# and the ratio of each to 1. The decoder alone, in-process and interleaved per file:
+#   cargo test --release --test it -- --ignored --nocapture pdf_decode_time
+# Needs poppler-utils and python3.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 COPIES=${1:-30}
 XXGK=${2:-target/release/xxgk}
 OTHER=${3:-}
-command -v hyperfine >/dev/null || { echo "hyperfine not installed (apt-get install hyperfine)" >&2; exit 1; }
 WORK=$(mktemp -d)
 trap 'rm -rf "$WORK"' EXIT
 mkdir -p "$WORK/corpus"
@@ -27,22 +30,41 @@ for f in tests/fixtures/realworld/pdf/*.pdf tests/fixtures/realworld/renderings/
     { cat "$f"; printf '\n%% copy %d\n' "$i"; } > "$WORK/corpus/${stem}_$i.pdf"
   done
 done
-N=$(ls "$WORK/corpus" | wc -l)
-echo "corpus: $N PDFs, $(du -sh "$WORK/corpus" | cut -f1)"
-cmds=(
-  -n "pdftotext -layout" "for f in $WORK/corpus/*.pdf; do pdftotext -layout -enc UTF-8 \"\$f\" - >/dev/null; done"
-  -n "pdftotext -bbox-layout" "for f in $WORK/corpus/*.pdf; do pdftotext -bbox-layout -enc UTF-8 \"\$f\" - >/dev/null; done"
-  -n "xxgk ingest (this build)" "$XXGK ingest $WORK/corpus --out $WORK/out --quiet --jobs 1 --full-refresh"
-)
-if [ -n "$OTHER" ]; then
-  cmds+=(-n "xxgk ingest (other build)" "$OTHER ingest $WORK/corpus --out $WORK/out2 --quiet --jobs 1 --full-refresh")
-fi
-hyperfine --warmup 1 --runs "${RUNS:-5}" --export-json "$WORK/times.json" "${cmds[@]}"
-python3 - "$WORK/times.json" "$N" <<'EOF'
-import json, sys
-res = json.load(open(sys.argv[1]))["results"]
-n = int(sys.argv[2])
-base = res[0]["median"]
-for r in res:
-    print(f'{r["command"]:28s} median {r["median"]:7.3f} s  {1000 * r["median"] / n:6.2f} ms/file  {r["median"] / base:5.2f}x pdftotext -layout')
+export WORK XXGK OTHER ROUNDS=${ROUNDS:-7}
+python3 - <<'EOF'
+import glob, os, shutil, statistics, subprocess, time
+work, rounds = os.environ["WORK"], int(os.environ["ROUNDS"])
+files = sorted(glob.glob(f"{work}/corpus/*.pdf"))
+print(f"corpus: {len(files)} PDFs; {rounds} rounds")
+
+def tool(mode):
+    def run():
+        for f in files:
+            subprocess.run(["pdftotext", mode, "-enc", "UTF-8", f, "-"], stdout=subprocess.DEVNULL, check=True)
+    return run
+
+def ingest(binary):
+    def run():
+        out = f"{work}/out"
+        shutil.rmtree(out, ignore_errors=True)
+        subprocess.run([binary, "ingest", f"{work}/corpus", "--out", out, "--quiet", "--jobs", "1"], check=True)
+    return run
+
+cmds = [("pdftotext -layout", tool("-layout")), ("pdftotext -bbox", tool("-bbox")),
+        ("xxgk ingest (this build)", ingest(os.environ["XXGK"]))]
+if os.environ.get("OTHER"):
+    cmds.append(("xxgk ingest (other build)", ingest(os.environ["OTHER"])))
+times = {name: [] for name, _ in cmds}
+for _, run in cmds:  # warm-up
+    run()
+for r in range(rounds):
+    for name, run in (cmds if r % 2 == 0 else cmds[::-1]):
+        t = time.perf_counter()
+        run()
+        times[name].append(time.perf_counter() - t)
+base = statistics.median(times[cmds[0][0]])
+for name, _ in cmds:
+    m = statistics.median(times[name])
+    print(f"{name:28s} median {m:7.3f} s  {1000 * m / len(files):6.2f} ms/file  {m / base:5.2f}x pdftotext -layout"
+          f"  (min {min(times[name]):.3f}, max {max(times[name]):.3f})")
 EOF

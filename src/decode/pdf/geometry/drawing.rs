@@ -109,7 +109,11 @@ pub(crate) fn page_segments(
     let mut data = Vec::new();
     for stream in contents {
         if let Some(bytes) = pdf.decode_stream(stream) {
-            data.extend_from_slice(&bytes);
+            if data.is_empty() {
+                data = bytes;
+            } else {
+                data.extend_from_slice(&bytes);
+            }
             // Streams are split anywhere but a token: keep them apart.
             data.push(b'\n');
         }

@@ -657,18 +657,22 @@ impl<'a> Pdf<'a> {
             Some(p) if predicted(p) => return None,
             _ => {}
         }
-        let mut data: Vec<u8> = raw.to_vec();
+        // The raw bytes are decoded in place of a copy by the first filter.
+        let mut data: Option<Vec<u8>> = None;
         for filter in &filters {
-            data = match filter.as_slice() {
-                b"FlateDecode" | b"Fl" => inflate(&data, self.budget)?,
-                b"ASCIIHexDecode" | b"AHx" => ascii_hex(&data),
-                b"ASCII85Decode" | b"A85" => ascii85(&data),
+            let input = data.as_deref().unwrap_or(raw);
+            let out = match filter.as_slice() {
+                b"FlateDecode" | b"Fl" => inflate(input, self.budget)?,
+                b"ASCIIHexDecode" | b"AHx" => ascii_hex(input),
+                b"ASCII85Decode" | b"A85" => ascii85(input),
                 _ => return None,
             };
-            if data.len() > self.budget {
+            if out.len() > self.budget {
                 return None;
             }
+            data = Some(out);
         }
+        let data = data.unwrap_or_else(|| raw.to_vec());
         self.budget -= data.len().min(self.budget);
         Some(data)
     }

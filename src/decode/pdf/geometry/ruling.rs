@@ -37,12 +37,6 @@ pub(crate) struct CellBox {
     pub cols: (usize, usize),
 }
 
-impl CellBox {
-    pub fn contains(&self, x: f64, y: f64) -> bool {
-        x >= self.x0 && x <= self.x1 && y >= self.y0 && y <= self.y1
-    }
-}
-
 /// A table found on a page.
 #[derive(Debug, Clone, PartialEq)]
 pub(crate) struct TableBox {
@@ -54,7 +48,11 @@ pub(crate) struct TableBox {
     pub n_cols: usize,
     /// Column boundaries, left to right (`n_cols + 1`).
     pub xs: Vec<f64>,
+    /// Row boundaries, top to bottom (`n_rows + 1`).
+    pub ys: Vec<f64>,
     pub cells: Vec<CellBox>,
+    /// For each slot (row-major), the index of the cell covering it, or `usize::MAX`.
+    pub slots: Vec<usize>,
 }
 
 impl TableBox {
@@ -62,9 +60,16 @@ impl TableBox {
         x >= self.x0 && x <= self.x1 && y >= self.y0 && y <= self.y1
     }
 
-    /// The cell holding a point.
+    /// The cell holding a point: its slot found by binary search on the
+    /// boundaries, the cell from the slot map.
     pub fn cell_at(&self, x: f64, y: f64) -> Option<usize> {
-        self.cells.iter().position(|c| c.contains(x, y))
+        if !self.contains(x, y) {
+            return None;
+        }
+        let col = self.xs.partition_point(|&b| b <= x).clamp(1, self.n_cols) - 1;
+        let row = self.ys.partition_point(|&b| b <= y).clamp(1, self.n_rows) - 1;
+        let cell = *self.slots.get(row * self.n_cols + col)?;
+        (cell != usize::MAX).then_some(cell)
     }
 }
 
@@ -336,15 +341,29 @@ fn grid(boxes: &[[f64; 4]]) -> Option<TableBox> {
     cells.sort_by_key(|c| (c.rows.0, c.cols.0));
     // Cells found twice (a corner reached by two routes) are kept once.
     cells.dedup_by(|a, b| a.rows == b.rows && a.cols == b.cols);
+    let (n_rows, n_cols) = (ys.len() - 1, xs.len() - 1);
+    let mut slots = vec![usize::MAX; n_rows * n_cols];
+    for (i, c) in cells.iter().enumerate() {
+        for r in c.rows.0..c.rows.1 {
+            for k in c.cols.0..c.cols.1 {
+                // Overlapping cells (never from closed borders): the first keeps the slot.
+                if slots[r * n_cols + k] == usize::MAX {
+                    slots[r * n_cols + k] = i;
+                }
+            }
+        }
+    }
     Some(TableBox {
         x0: xs[0],
         y0: ys[0],
         x1: *xs.last()?,
         y1: *ys.last()?,
-        n_rows: ys.len() - 1,
-        n_cols: xs.len() - 1,
+        n_rows,
+        n_cols,
         xs,
+        ys,
         cells,
+        slots,
     })
 }
 

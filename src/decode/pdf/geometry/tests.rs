@@ -122,6 +122,8 @@ fn mismatched_word_pages() {
                 n_rows: 1,
                 n_cols: 2,
                 xs: vec![0.0, 25.0, 50.0],
+                ys: vec![0.0, 50.0],
+                slots: vec![0, 1],
                 cells: vec![
                     ruling::CellBox {
                         x0: 0.0,
