@@ -286,8 +286,8 @@ fn page_text(page: &PageWords, tables: &[TableBox], out: &mut String, grids: &mu
         let table = &tables[t];
         let first = table.cell_at(word.x0 + 0.5, cy);
         let last = table.cell_at(word.x1 - 0.5, cy);
-        if first.is_some() && first == last {
-            pieces[t][first.unwrap_or(0)].push(Piece {
+        if let Some(cell) = first.filter(|_| first == last) {
+            pieces[t][cell].push(Piece {
                 x0: word.x0,
                 y0: word.y0,
                 y1: word.y1,
