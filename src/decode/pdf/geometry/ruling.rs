@@ -21,6 +21,9 @@ const TOUCH: f64 = 2.0;
 const MAX_CROSSINGS: usize = 40_000;
 /// Most (horizontal × vertical) line pairs looked at on one page.
 const MAX_GRID: usize = 4_000_000;
+/// Most corner look-ups while closing cells on one page (hostile line
+/// patterns could otherwise ask for crossings³).
+const MAX_CHECKS: usize = 20_000_000;
 /// Smallest cell side (points).
 const MIN_CELL: f64 = 2.0;
 
@@ -230,6 +233,7 @@ fn groups(segments: &[Segment]) -> Vec<Vec<[f64; 4]>> {
     }
     // Cells, each with its four corners (as crossing indices).
     let mut cells: Vec<([f64; 4], [usize; 4])> = Vec::new();
+    let mut checks = 0usize;
     for (hi, verticals) in on_h.iter().enumerate() {
         for &vi in verticals {
             let (top, left) = (h[hi].at, v[vi].at);
@@ -241,6 +245,10 @@ fn groups(segments: &[Segment]) -> Vec<Vec<[f64; 4]>> {
             let belows = on_v[vi].iter().filter(|&&b| h[b].at > top + MIN_CELL);
             'found: for &b in belows {
                 for &r in &rights {
+                    checks += 1;
+                    if checks > MAX_CHECKS {
+                        return Vec::new();
+                    }
                     if crossing[b * width + r] {
                         cells.push((
                             [left, top, v[r].at, h[b].at],
@@ -519,6 +527,16 @@ mod tests {
 
     #[test]
     fn too_many_lines_give_no_tables() {
+        // A staircase where no corner closes: bounded work, no tables.
+        let mut stairs = Vec::new();
+        for i in 0..150 {
+            let k = i as f64 * 3.0;
+            stairs.push(h(k, k, 900.0));
+            stairs.push(v(k + 1.0, 0.0, k + 1.0));
+        }
+        let start = std::time::Instant::now();
+        let _ = tables(&stairs);
+        assert!(start.elapsed() < std::time::Duration::from_secs(10));
         let mut segs = Vec::new();
         for i in 0..300 {
             segs.push(h(i as f64 * 3.0, 0.0, 900.0));
