@@ -86,8 +86,8 @@ impl Default for PdfOptions {
 }
 
 /// Decode a PDF file into lines and tables: ruled tables from the page
-/// geometry (`pdftotext -bbox` and the ruling lines), the rest, or a
-/// PDF without ruled tables, as `pdftotext -layout` text.
+/// geometry (`pdftotext -bbox` word boxes and the ruling lines), with the text
+/// around them as lines; a PDF without ruled tables as `pdftotext -layout` text.
 pub fn decode(bytes: &[u8], opts: &PdfOptions) -> Result<Document, DecodeError> {
     if bytes.is_empty() {
         return Err(DecodeError::Empty);
