@@ -1,9 +1,23 @@
-//! PDF decoder: poppler's `pdftotext -layout -enc UTF-8 FILE -` run as a child
-//! process, its output split into lines.
+//! PDF decoder: the page geometry where the pages draw ruled tables, poppler's
+//! `pdftotext -layout` text otherwise.
 //!
 //! Chinese government PDFs use CID fonts (Identity-H, embedded subsets, or the
 //! Adobe-GB1 standard fonts that need poppler-data's CMaps) that pure-Rust
-//! extractors mishandle, so the decoder drives poppler instead:
+//! extractors mishandle, so the text always comes from poppler's `pdftotext`:
+//!
+//! * First the file's pages are read here for their ruling lines (cell
+//!   borders; [`geometry`], bounded and panic-safe). Where they close ruled
+//!   tables, `pdftotext -bbox` gives every word with its box, and each
+//!   table becomes a [`Block::Table`] grid (spans expanded, as from HTML and
+//!   DOCX): the words inside one cell's box are that cell, so a number wrapped
+//!   inside a narrow cell (`2` above `6`) is 26 and a header printed one
+//!   character a line (`自`/`然`/`人`) is one word. Text outside tables becomes
+//!   lines in reading order, laid out as `-layout` lays them out.
+//! * A PDF without ruled tables, or one the geometry reader cannot open
+//!   (encrypted, unusual filters, damaged), or whose word pages do not match
+//!   its pages, is read with `pdftotext -layout` as before.
+//!
+//! Every extractor run is a child process:
 //!
 //! * the bytes go to a temporary file (unique name from pid, a counter and the
 //!   clock, created exclusively, removed afterwards even on error);
@@ -19,12 +33,13 @@
 //!   [`DecodeError::Unsupported`]; a missing `pdftotext` is
 //!   [`DecodeError::ExtractorMissing`].
 //!
-//! Output: one [`Block::Line`] per text line, layout spacing kept (the table
-//! parser splits space-aligned columns itself); a form feed (page break) is a
-//! line break, as in the text decoder; trailing blank lines are dropped, and so
-//! are lines that are only a page number (`-3-`, `- 3 -`, `—3—`, `第3页`,
-//! `第3页 共12页`, `3/12`, `Page 3`, and a bare number that is the first or last
-//! line of its page when such numbers run in step with the pages). Text that
+//! Output of the `-layout` way: one [`Block::Line`] per text line, layout
+//! spacing kept (the table parser splits space-aligned columns itself); a form
+//! feed (page break) is a line break, as in the text decoder; trailing blank
+//! lines are dropped, and so are lines that are only a page number (`-3-`,
+//! `- 3 -`, `—3—`, `第3页`, `第3页 共12页`, `3/12`, `Page 3`, and a bare number
+//! that is the first or last line of its page when such numbers run in step
+//! with the pages); the geometry way drops the same page numbers. Text that
 //! is empty or only whitespace is [`DecodeError::NoTextLayer`] (a scan).
 
 use super::DecodeError;
@@ -36,9 +51,10 @@ use std::path::{Path, PathBuf};
 use std::process::{Child, Command, ExitStatus, Stdio};
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::thread::JoinHandle;
-use std::time::{Duration, SystemTime, UNIX_EPOCH};
+use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 use wait_timeout::ChildExt;
 
+mod geometry;
 mod pages;
 
 /// Message of [`DecodeError::ExtractorMissing`] for PDFs.
@@ -69,25 +85,69 @@ impl Default for PdfOptions {
     }
 }
 
-/// Decode a PDF file into lines (via `pdftotext -layout`).
+/// Decode a PDF file into lines and tables: ruled tables from the page
+/// geometry (`pdftotext -bbox` word boxes and the ruling lines), with the text
+/// around them as lines; a PDF without ruled tables as `pdftotext -layout` text.
 pub fn decode(bytes: &[u8], opts: &PdfOptions) -> Result<Document, DecodeError> {
     if bytes.is_empty() {
         return Err(DecodeError::Empty);
     }
-    let temp = TempFile::create(bytes).map_err(|e| {
-        DecodeError::ExtractorFailed(format!("cannot write a temporary file for pdftotext: {e}"))
-    })?;
-    let run = run_pdftotext(temp.path(), opts)?;
+    let deadline = Instant::now().checked_add(opts.timeout);
+    let geometry = geometry::scan(bytes, deadline).filter(|g| g.has_tables());
+    let temp = temp_file(bytes)?;
+    let blocks = match geometry {
+        Some(geometry) => {
+            let run = run_pdftotext(temp.path(), opts, Mode::Boxes)?;
+            if !run.status.success() {
+                return Err(classify_failure(run.status, &run.stderr));
+            }
+            match geometry.blocks(&run.stdout) {
+                Some(blocks) => blocks,
+                None => layout_blocks(temp.path(), opts)?,
+            }
+        }
+        None => layout_blocks(temp.path(), opts)?,
+    };
     drop(temp);
+    document(blocks)
+}
+
+/// Decode a PDF the `-layout` way only (no geometry): the lines of
+/// `pdftotext -layout`, less page numbers.
+#[cfg(test)]
+pub(crate) fn decode_layout(bytes: &[u8], opts: &PdfOptions) -> Result<Document, DecodeError> {
+    if bytes.is_empty() {
+        return Err(DecodeError::Empty);
+    }
+    let temp = temp_file(bytes)?;
+    let blocks = layout_blocks(temp.path(), opts)?;
+    drop(temp);
+    document(blocks)
+}
+
+fn temp_file(bytes: &[u8]) -> Result<TempFile, DecodeError> {
+    TempFile::create(bytes).map_err(|e| {
+        DecodeError::ExtractorFailed(format!("cannot write a temporary file for pdftotext: {e}"))
+    })
+}
+
+/// `pdftotext -layout` text → lines, page breaks.
+fn layout_blocks(path: &Path, opts: &PdfOptions) -> Result<Vec<Block>, DecodeError> {
+    let run = run_pdftotext(path, opts, Mode::Layout)?;
     if !run.status.success() {
         return Err(classify_failure(run.status, &run.stderr));
     }
-    let text = String::from_utf8_lossy(&run.stdout);
-    let blocks = text_to_blocks(&text);
-    if !blocks
-        .iter()
-        .any(|b| matches!(b, Block::Line(l) if !l.trim().is_empty()))
-    {
+    Ok(text_to_blocks(&String::from_utf8_lossy(&run.stdout)))
+}
+
+/// The document, unless it has no text at all (a scan).
+fn document(blocks: Vec<Block>) -> Result<Document, DecodeError> {
+    let has_text = blocks.iter().any(|b| match b {
+        Block::Line(l) => !l.trim().is_empty(),
+        Block::Table(rows) => rows.iter().flatten().any(|c| !c.text.trim().is_empty()),
+        Block::PageBreak => false,
+    });
+    if !has_text {
         return Err(DecodeError::NoTextLayer);
     }
     Ok(Document {
@@ -154,9 +214,21 @@ struct Run {
 /// What a pipe-draining thread read: the bytes kept, and whether there were more.
 type Drained = (Vec<u8>, bool);
 
-fn run_pdftotext(path: &Path, opts: &PdfOptions) -> Result<Run, DecodeError> {
+/// What pdftotext is asked for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Mode {
+    /// `-layout`: text laid out in space-aligned columns.
+    Layout,
+    /// `-bbox`: XHTML with a box for every word.
+    Boxes,
+}
+
+fn run_pdftotext(path: &Path, opts: &PdfOptions, mode: Mode) -> Result<Run, DecodeError> {
     let mut child = Command::new(&opts.program)
-        .arg("-layout")
+        .arg(match mode {
+            Mode::Layout => "-layout",
+            Mode::Boxes => "-bbox",
+        })
         .arg("-enc")
         .arg("UTF-8")
         .arg(path)

@@ -164,13 +164,13 @@ fn check_golden(data: &Dataset, stem: &str, golden: &Path) -> Vec<String> {
     errors
 }
 
-fn check_dir(inputs: &[&Path], golden_dir: &str, names: &[&str]) {
+pub(crate) fn check_dir(inputs: &[&Path], golden_dir: &str, names: &[&str]) {
     let pairs: Vec<(&str, &str)> = names.iter().map(|n| (*n, *n)).collect();
     check_pairs(inputs, golden_dir, &pairs);
 }
 
 /// Ingest `inputs`, then check each (report file stem, golden file stem) pair.
-fn check_pairs(inputs: &[&Path], golden_dir: &str, pairs: &[(&str, &str)]) {
+pub(crate) fn check_pairs(inputs: &[&Path], golden_dir: &str, pairs: &[(&str, &str)]) {
     let out = tempfile::tempdir().unwrap();
     util::ingest(inputs, out.path(), &[]);
     let data = Dataset::read(out.path());
@@ -231,7 +231,7 @@ fn realworld_pdf_text_matches_hand_read_values() {
 
 /// PDF tests need poppler's pdftotext; without it they are skipped, loudly,
 /// except in CI (`CI` set), where a missing extractor is a failure.
-fn have_pdftotext() -> bool {
+pub(crate) fn have_pdftotext() -> bool {
     let ok = std::process::Command::new("pdftotext")
         .arg("-v")
         .output()

@@ -4,5 +4,6 @@ mod bad_input;
 mod dataset;
 mod golden;
 mod incremental;
+mod pdf_geometry;
 mod synth;
 mod util;

@@ -119,7 +119,8 @@ fn bare_numbers_out_of_step_with_pages_are_kept() {
     assert_eq!(texts(&text_to_blocks("报告\n  1\n\x0C")), vec!["报告"]);
 }
 
-/// The real PDFs: our lines are pdftotext's lines, less `-N-` page numbers.
+/// The real PDFs read the `-layout` way: our lines are pdftotext's lines, less
+/// `-N-` page numbers.
 #[test]
 fn realworld_pdfs_match_pdftotext_layout() {
     if !have_pdftotext() {
@@ -138,7 +139,7 @@ fn realworld_pdfs_match_pdftotext_layout() {
             eprintln!("skipping {name}: not found under {}", root.display());
             continue;
         };
-        let doc = decode(&pdf, &PdfOptions::default()).unwrap();
+        let doc = decode_layout(&pdf, &PdfOptions::default()).unwrap();
         assert_eq!(doc.format, SourceFormat::Pdf);
         assert_eq!(doc.encoding, "UTF-8");
         let page_number = |l: &str| {
@@ -168,7 +169,7 @@ fn sample_fixture_pdf() {
     if !have_pdftotext() {
         return;
     }
-    let doc = decode(&fixture("sample_000.pdf"), &PdfOptions::default()).unwrap();
+    let doc = decode_layout(&fixture("sample_000.pdf"), &PdfOptions::default()).unwrap();
     let l = lines(&doc);
     assert_eq!(l[0].trim(), "临泽县2019年政府信息公开工作年度报告");
     assert!(l.iter().all(|line| !is_decorated_page_number(line.trim())));
