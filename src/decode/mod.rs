@@ -10,6 +10,8 @@ mod html;
 mod pdf;
 mod text;
 
+#[doc(hidden)]
+pub use pdf::geometry_blocks;
 pub use pdf::PdfOptions;
 pub use text::{decode_text, text_to_lines};
 

@@ -390,3 +390,11 @@ fn signal_name(_status: ExitStatus) -> String {
 
 #[cfg(test)]
 mod tests;
+
+/// The in-process geometry reader alone, for the fuzz target: ruling lines and
+/// cells read from any bytes, and blocks built from any word-box XHTML, with
+/// no extractor run. None where the decoder would fall back to `-layout`.
+#[doc(hidden)]
+pub fn geometry_blocks(pdf: &[u8], words_xhtml: &[u8]) -> Option<Vec<Block>> {
+    geometry::scan(pdf, None)?.blocks(words_xhtml)
+}
