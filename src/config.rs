@@ -47,13 +47,19 @@ pub struct WalkConfig {
     pub skip: Vec<String>,
     /// Follow symbolic links.
     pub follow_links: bool,
+    /// Largest input file read, in bytes; larger files are `too_large` rejects.
+    pub max_file_bytes: u64,
 }
+
+/// The default bound on one input file: 256 MiB, far above any report.
+pub const DEFAULT_MAX_FILE_BYTES: u64 = 256 << 20;
 
 impl Default for WalkConfig {
     fn default() -> Self {
         WalkConfig {
             skip: vec![".*".into()],
             follow_links: false,
+            max_file_bytes: DEFAULT_MAX_FILE_BYTES,
         }
     }
 }
@@ -134,6 +140,11 @@ impl Config {
         for pattern in &self.walk.skip {
             globset::Glob::new(pattern)
                 .map_err(|e| ConfigError::Invalid(format!("walk.skip pattern {pattern:?}: {e}")))?;
+        }
+        if self.walk.max_file_bytes == 0 {
+            return Err(ConfigError::Invalid(
+                "walk.max_file_bytes must be at least 1".into(),
+            ));
         }
         if self.pdf.timeout_secs == 0 {
             return Err(ConfigError::Invalid(

@@ -439,6 +439,10 @@ pub struct Report {
 pub enum RejectReason {
     /// The file could not be opened or read.
     Unreadable,
+    /// Not a regular file (a device, FIFO or socket, after following links).
+    NotAFile,
+    /// Larger than `walk.max_file_bytes`; not read.
+    TooLarge,
     /// Zero bytes.
     Empty,
     /// Binary content that is not a supported document.
@@ -466,6 +470,8 @@ impl RejectReason {
     pub fn as_str(self) -> &'static str {
         match self {
             RejectReason::Unreadable => "unreadable",
+            RejectReason::NotAFile => "not_a_file",
+            RejectReason::TooLarge => "too_large",
             RejectReason::Empty => "empty",
             RejectReason::Binary => "binary",
             RejectReason::Undecodable => "undecodable",

@@ -22,7 +22,7 @@ use crate::sink::lock::{DatasetLock, LockError};
 use crate::sink::schema::LedgerEntry;
 use crate::sink::{DatasetWriter, FailingStore, LocalStore, SinkError, Store};
 use crate::validate;
-use crate::walk::{self, WalkError};
+use crate::walk::{self, ReadError, WalkError};
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::sync::mpsc;
@@ -299,7 +299,9 @@ pub fn ingest(options: &IngestOptions, config: &Config) -> Result<RunSummary, Ru
         retry_rejects: options.retry_rejects,
     }
     .snapshot();
-    let process = |f: &SourceFile| process_file(f, &resolver, &pdf, &skip_snapshot);
+    let max_file_bytes = config.walk.max_file_bytes;
+    let process =
+        |f: &SourceFile| process_file(f, max_file_bytes, &resolver, &pdf, &skip_snapshot);
     let mut recorded = 0usize;
     let mut consume = |outcome: Outcome| -> Result<(), RunError> {
         let bytes = match &outcome {
@@ -569,24 +571,34 @@ impl<'a> RunRecord<'a> {
     }
 }
 
-/// Read, hash, decode, parse, validate and locate one file. Never fails: every
-/// problem becomes a reject, including a panic (which would be a bug).
+/// Read (at most `max_file_bytes`), hash, decode, parse, validate and locate
+/// one file. Never fails: every problem becomes a reject, including a panic
+/// (which would be a bug).
 pub fn process_file(
     file: &SourceFile,
+    max_file_bytes: u64,
     resolver: &RegionResolver,
     pdf: &PdfOptions,
     skip: &std::collections::HashSet<String>,
 ) -> Outcome {
-    let bytes = match std::fs::read(&file.path) {
+    let bytes = match walk::read_input(&file.path, max_file_bytes) {
         Ok(bytes) => bytes,
         Err(e) => {
+            let (reason, bytes) = match &e {
+                ReadError::NotAFile(_) => (RejectReason::NotAFile, None),
+                ReadError::TooLarge { size, .. } => (RejectReason::TooLarge, Some(*size)),
+                ReadError::Io(_) => (
+                    RejectReason::Unreadable,
+                    std::fs::metadata(&file.path).ok().map(|m| m.len()),
+                ),
+            };
             return Outcome::Reject(Reject {
                 source_path: file.rel_path.clone(),
-                reason: RejectReason::Unreadable,
-                message: format!("cannot read: {e}"),
-                bytes: std::fs::metadata(&file.path).ok().map(|m| m.len()),
+                reason,
+                message: e.to_string(),
+                bytes,
                 content_id: None,
-            })
+            });
         }
     };
     let content_id = content_id(&bytes);

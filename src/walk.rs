@@ -3,10 +3,15 @@
 //!
 //! The order is deterministic (sorted by path within each input, inputs in
 //! argument order), and it decides the order of rows and part files.
+//!
+//! [`read_input`] reads one walked file with a bound: only regular files (after
+//! following a link), never more than `walk.max_file_bytes`, so a link to
+//! `/dev/zero` or a video saved as `.pdf` costs a stat, not the machine's memory.
 
 use crate::config::WalkConfig;
 use crate::model::SourceFile;
 use globset::{Glob, GlobSet, GlobSetBuilder};
+use std::io::Read;
 use std::path::{Path, PathBuf};
 use walkdir::WalkDir;
 
@@ -92,9 +97,10 @@ fn walk_one(input: &Path, config: &WalkConfig, skip: &GlobSet, walked: &mut Walk
             }
             continue;
         }
-        // A symlink that is not followed is still an input: reading it follows
-        // the link, and a dangling one becomes an `unreadable` reject.
-        if entry.file_type().is_file() || entry.file_type().is_symlink() {
+        // Everything but a directory is an input: a symlink that is not followed
+        // is read through its link (a dangling one becomes an `unreadable`
+        // reject), and a device, FIFO or socket a `not_a_file` reject.
+        if !entry.file_type().is_dir() {
             walked.files.push(SourceFile {
                 index: 0,
                 path: entry.path().to_path_buf(),
@@ -109,4 +115,133 @@ fn relative(root: &Path, path: &Path) -> String {
         .unwrap_or(path)
         .to_string_lossy()
         .replace('\\', "/")
+}
+
+/// Why a walked file was not read.
+#[derive(Debug, thiserror::Error)]
+pub enum ReadError {
+    /// Not a regular file (after following links): a directory, device, FIFO or socket.
+    #[error("not a regular file: {0}")]
+    NotAFile(&'static str),
+    /// Larger than the configured bound; nothing past the bound was read.
+    #[error("{size} bytes or more, over the {limit}-byte limit (walk.max_file_bytes)")]
+    TooLarge {
+        /// The size known when reading stopped (from the file system, or the bytes read).
+        size: u64,
+        /// The bound.
+        limit: u64,
+    },
+    /// The file could not be opened or read.
+    #[error("cannot read: {0}")]
+    Io(#[from] std::io::Error),
+}
+
+/// Read a walked file whole, if it is a regular file of at most `limit` bytes.
+///
+/// The file is opened without blocking (a FIFO swapped in after the walk does
+/// not hang a worker) and checked on the open handle, so what is read is what
+/// was checked. A file that grows past `limit` while being read is refused too:
+/// at most `limit + 1` bytes are ever read.
+pub fn read_input(path: &Path, limit: u64) -> Result<Vec<u8>, ReadError> {
+    let mut file = open_nonblocking(path)?;
+    let meta = file.metadata()?;
+    if !meta.is_file() {
+        return Err(ReadError::NotAFile(file_kind(&meta.file_type())));
+    }
+    if meta.len() > limit {
+        return Err(ReadError::TooLarge {
+            size: meta.len(),
+            limit,
+        });
+    }
+    // The length is a hint (a file may change under us); the `take` is the bound.
+    let mut bytes = Vec::with_capacity(meta.len() as usize + 1);
+    file.by_ref().take(limit + 1).read_to_end(&mut bytes)?;
+    if bytes.len() as u64 > limit {
+        return Err(ReadError::TooLarge {
+            size: bytes.len() as u64,
+            limit,
+        });
+    }
+    Ok(bytes)
+}
+
+#[cfg(unix)]
+fn open_nonblocking(path: &Path) -> std::io::Result<std::fs::File> {
+    use std::os::unix::fs::OpenOptionsExt;
+    std::fs::OpenOptions::new()
+        .read(true)
+        .custom_flags(libc::O_NONBLOCK)
+        .open(path)
+}
+
+#[cfg(not(unix))]
+fn open_nonblocking(path: &Path) -> std::io::Result<std::fs::File> {
+    std::fs::File::open(path)
+}
+
+/// A name for a file type that is not a regular file.
+fn file_kind(kind: &std::fs::FileType) -> &'static str {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::FileTypeExt;
+        if kind.is_char_device() {
+            return "character device";
+        }
+        if kind.is_block_device() {
+            return "block device";
+        }
+        if kind.is_fifo() {
+            return "FIFO";
+        }
+        if kind.is_socket() {
+            return "socket";
+        }
+    }
+    if kind.is_dir() {
+        "directory"
+    } else {
+        "special file"
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn reads_a_regular_file_up_to_the_limit() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("a.txt");
+        std::fs::write(&path, b"12345").unwrap();
+        assert_eq!(read_input(&path, 5).unwrap(), b"12345");
+        match read_input(&path, 4) {
+            Err(ReadError::TooLarge { size: 5, limit: 4 }) => {}
+            other => panic!("{other:?}"),
+        }
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn devices_and_fifos_are_not_read() {
+        // /dev/zero never ends: reading it would run the machine out of memory.
+        match read_input(Path::new("/dev/zero"), 1 << 20) {
+            Err(ReadError::NotAFile("character device")) => {}
+            other => panic!("{other:?}"),
+        }
+        let dir = tempfile::tempdir().unwrap();
+        let fifo = dir.path().join("pipe.txt");
+        let c = std::ffi::CString::new(fifo.to_str().unwrap()).unwrap();
+        // SAFETY: a valid NUL-terminated path.
+        assert_eq!(unsafe { libc::mkfifo(c.as_ptr(), 0o600) }, 0);
+        // No writer: a blocking open would hang here.
+        match read_input(&fifo, 1 << 20) {
+            Err(ReadError::NotAFile("FIFO")) => {}
+            other => panic!("{other:?}"),
+        }
+        match read_input(dir.path(), 1 << 20) {
+            Err(ReadError::NotAFile("directory")) | Err(ReadError::Io(_)) => {}
+            other => panic!("{other:?}"),
+        }
+    }
 }

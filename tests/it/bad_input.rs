@@ -244,3 +244,49 @@ fn corrupt_documents_of_each_format_are_rejected() {
         assert_eq!(scanned, "extractor_missing");
     }
 }
+
+/// Reads are bounded: a link to `/dev/zero` and a FIFO are `not_a_file` (a
+/// stat, not a read: before, the link was read until memory ran out), a file
+/// over `walk.max_file_bytes` is `too_large`, and the report beside them is read.
+#[test]
+fn special_and_oversized_files_are_rejected_without_reading_them() {
+    let report = sample("000_1f3be3be81006fc6.txt");
+    let limit = report.len() + 10;
+    let big = vec![b'x'; limit + 1];
+    let inputs = util::temp_inputs(&[("a_report.txt", &report), ("b_big.pdf", &big)]);
+    std::os::unix::fs::symlink("/dev/zero", inputs.path().join("c_zero.txt")).unwrap();
+    let fifo = std::ffi::CString::new(
+        inputs
+            .path()
+            .join("d_pipe.txt")
+            .to_str()
+            .unwrap()
+            .as_bytes(),
+    )
+    .unwrap();
+    // SAFETY: a valid NUL-terminated path.
+    assert_eq!(unsafe { libc::mkfifo(fifo.as_ptr(), 0o600) }, 0);
+    let config_dir = tempfile::tempdir().unwrap();
+    let config = config_dir.path().join("xxgk.toml");
+    std::fs::write(&config, format!("[walk]\nmax_file_bytes = {limit}\n")).unwrap();
+    let out = tempfile::tempdir().unwrap();
+    util::ingest(
+        &[inputs.path()],
+        out.path(),
+        &["--config", config.to_str().unwrap()],
+    );
+
+    let reports = util::read_table(out.path(), "reports");
+    let rejects = util::read_table(out.path(), "rejects");
+    assert_eq!(by_path(&reports, "a_report.txt").len(), 1, "{rejects:?}");
+    assert_eq!(reports.len() + rejects.len(), 4, "every input exactly once");
+    assert_eq!(reject_reason(&rejects, "b_big.pdf"), "too_large");
+    assert_eq!(
+        by_path(&rejects, "b_big.pdf")[0]["bytes"],
+        util::Val::Int(limit as i64 + 1)
+    );
+    assert_eq!(reject_reason(&rejects, "c_zero.txt"), "not_a_file");
+    assert_eq!(reject_reason(&rejects, "d_pipe.txt"), "not_a_file");
+    let message = by_path(&rejects, "c_zero.txt")[0]["message"].clone();
+    assert_eq!(message.str(), Some("not a regular file: character device"));
+}
