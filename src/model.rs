@@ -91,6 +91,9 @@ pub struct Document {
     pub encoding: String,
     /// Lines and tables in reading order.
     pub blocks: Vec<Block>,
+    /// What the decoder had to do to read the bytes (e.g. `encoding_repaired`);
+    /// they join the report's findings.
+    pub findings: Vec<Finding>,
 }
 
 impl Document {

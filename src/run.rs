@@ -300,8 +300,7 @@ pub fn ingest(options: &IngestOptions, config: &Config) -> Result<RunSummary, Ru
     }
     .snapshot();
     let max_file_bytes = config.walk.max_file_bytes;
-    let process =
-        |f: &SourceFile| process_file(f, max_file_bytes, &resolver, &pdf, &skip_snapshot);
+    let process = |f: &SourceFile| process_file(f, max_file_bytes, &resolver, &pdf, &skip_snapshot);
     let mut recorded = 0usize;
     let mut consume = |outcome: Outcome| -> Result<(), RunError> {
         let bytes = match &outcome {
@@ -643,9 +642,13 @@ fn process_bytes(
     resolver: &RegionResolver,
     pdf: &PdfOptions,
 ) -> Result<Report, Failure> {
-    let doc = decode::decode(&file.path, bytes, pdf).map_err(Failure::Decode)?;
+    let mut doc = decode::decode(&file.path, bytes, pdf).map_err(Failure::Decode)?;
     let text = doc.plain_text();
     let mut parsed = parse::parse_with_text(&doc, &text).map_err(Failure::Parse)?;
+    // What the decoder repaired comes first: it explains what follows.
+    parsed
+        .findings
+        .splice(0..0, std::mem::take(&mut doc.findings));
     validate::validate(&mut parsed);
     let resolution = resolver.resolve(&RegionInput {
         title: parsed.title.as_deref(),

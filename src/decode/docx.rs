@@ -51,6 +51,7 @@ pub fn decode(bytes: &[u8]) -> Result<Document, DecodeError> {
         format: SourceFormat::Docx,
         encoding: "UTF-8".into(),
         blocks: grid::join_split_tables(blocks),
+        findings: Vec::new(),
     })
 }
 

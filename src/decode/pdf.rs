@@ -154,6 +154,7 @@ fn document(blocks: Vec<Block>) -> Result<Document, DecodeError> {
         format: SourceFormat::Pdf,
         encoding: "UTF-8".into(),
         blocks,
+        findings: Vec::new(),
     })
 }
 

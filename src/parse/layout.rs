@@ -356,6 +356,7 @@ mod tests {
             format: SourceFormat::Text,
             encoding: "UTF-8".into(),
             blocks: lines.iter().map(|l| Block::Line(l.to_string())).collect(),
+            findings: Vec::new(),
         }
     }
 
@@ -457,6 +458,7 @@ mod tests {
                     spanned: true,
                 },
             ]])],
+            findings: Vec::new(),
         };
         assert_eq!(cells(&tokenize(&d)), vec!["行政许可", "5", "⏎"]);
     }

@@ -649,6 +649,7 @@ mod tests {
             format: SourceFormat::Text,
             encoding: "UTF-8".into(),
             blocks: crate::decode::text_to_lines(text),
+            findings: Vec::new(),
         };
         read_tables(&super::super::layout::tokenize(&doc))
     }

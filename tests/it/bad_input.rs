@@ -290,3 +290,57 @@ fn special_and_oversized_files_are_rejected_without_reading_them() {
     let message = by_path(&rejects, "c_zero.txt")[0]["message"].clone();
     assert_eq!(message.str(), Some("not a regular file: character device"));
 }
+
+/// A download cut inside its last character is the report it was (UTF-8,
+/// every table), with an `encoding_repaired` finding, not a GB18030
+/// `not_a_report`.
+#[test]
+fn a_report_cut_inside_its_last_character_is_read_as_utf8() {
+    let whole = sample("003_45d03742e780f514.txt");
+    let text = String::from_utf8(whole.clone()).unwrap();
+    // Cut after the first byte of the last Chinese character.
+    let (last, _) = text
+        .char_indices()
+        .rev()
+        .find(|(_, c)| !c.is_ascii())
+        .unwrap();
+    let cut = &whole[..last + 1];
+    let inputs = util::temp_inputs(&[("whole.txt", &whole), ("cut.txt", cut)]);
+    let out = tempfile::tempdir().unwrap();
+    util::ingest(&[inputs.path()], out.path(), &[]);
+    let reports = util::read_table(out.path(), "reports");
+    assert_eq!(
+        reports.len(),
+        2,
+        "{:?}",
+        util::read_table(out.path(), "rejects")
+    );
+    let cut_report = by_path(&reports, "cut.txt")[0];
+    assert_eq!(cut_report["encoding"].str(), Some("UTF-8"));
+    let findings = util::read_table(out.path(), "findings");
+    let repaired: Vec<_> = findings
+        .iter()
+        .filter(|f| f["rule"].str() == Some("encoding_repaired"))
+        .collect();
+    assert_eq!(repaired.len(), 1, "one repair, on the cut file only");
+    assert_eq!(repaired[0]["report_id"], cut_report["report_id"]);
+    // Every cell of the cut copy is the whole copy's.
+    let cells = util::read_table(out.path(), "applications");
+    let of = |id: &util::Val| -> Vec<_> {
+        cells
+            .iter()
+            .filter(|r| &r["report_id"] == id)
+            .map(|r| {
+                (
+                    r["row"].clone(),
+                    r["applicant"].clone(),
+                    r["count"].clone(),
+                    r["cell"].clone(),
+                )
+            })
+            .collect()
+    };
+    let whole_id = &by_path(&reports, "whole.txt")[0]["report_id"];
+    assert!(!of(whole_id).is_empty());
+    assert_eq!(of(whole_id), of(&cut_report["report_id"]));
+}

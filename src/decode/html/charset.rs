@@ -12,7 +12,7 @@
 //! or guessed charset rather than rejected: a browser would show them too.
 //! NUL bytes in the first 16 KiB (without a UTF-16 BOM) are binary content.
 
-use super::super::text::{decode_as_gb18030_report, decode_strict};
+use super::super::text::{decode_as_gb18030_report, decode_nearly_utf8, decode_strict, Decoded};
 use super::super::DecodeError;
 use encoding_rs::{Encoding, GB18030, GBK, UTF_16BE, UTF_16LE, UTF_8, WINDOWS_1252};
 use std::borrow::Cow;
@@ -20,11 +20,11 @@ use std::borrow::Cow;
 /// How many leading bytes are searched for a charset declaration and fed to the detector.
 const SNIFF_BYTES: usize = 16 * 1024;
 
-/// Decode an HTML page's bytes; returns the text and the encoding's name.
-pub(super) fn decode_html_bytes(bytes: &[u8]) -> Result<(Cow<'_, str>, &'static str), DecodeError> {
+/// Decode an HTML page's bytes: the text, the encoding's name, and how many
+/// malformed sequences were replaced by U+FFFD.
+pub(super) fn decode_html_bytes(bytes: &[u8]) -> Result<Decoded<'_>, DecodeError> {
     if let Some((encoding, bom_len)) = Encoding::for_bom(bytes) {
-        let (text, _) = encoding.decode_without_bom_handling(&bytes[bom_len..]);
-        return Ok((text, encoding.name()));
+        return Ok(lossy(encoding, &bytes[bom_len..]));
     }
     let head = &bytes[..bytes.len().min(SNIFF_BYTES)];
     if let Some(pos) = memchr::memchr(0, head) {
@@ -38,7 +38,18 @@ pub(super) fn decode_html_bytes(bytes: &[u8]) -> Result<(Cow<'_, str>, &'static 
     if let Ok(text) = simdutf8::basic::from_utf8(bytes) {
         if declared.is_none() || !bytes.is_ascii() {
             // Borrowed: the page is its own text.
-            return Ok((Cow::Borrowed(text), UTF_8.name()));
+            return Ok(clean(Cow::Borrowed(text), UTF_8));
+        }
+    }
+    // A page cut inside its last character (crawlers cut pages) is still UTF-8,
+    // unless it declares another charset that reads it cleanly.
+    if declared.is_none_or(|enc| enc == UTF_8) {
+        if let Some((text, repaired)) = decode_nearly_utf8(bytes) {
+            return Ok(Decoded {
+                text: Cow::Owned(text),
+                encoding: UTF_8.name(),
+                repaired,
+            });
         }
     }
     // A declared charset that decodes cleanly is taken without asking chardetng
@@ -49,12 +60,12 @@ pub(super) fn decode_html_bytes(bytes: &[u8]) -> Result<(Cow<'_, str>, &'static 
             if enc == GBK { &[GBK, GB18030] } else { &[enc] };
         for &enc in declared_candidates {
             if let Some(text) = decode_strict(enc, bytes) {
-                return Ok((Cow::Owned(text), enc.name()));
+                return Ok(clean(Cow::Owned(text), enc));
             }
         }
     }
     if let Some(text) = decode_as_gb18030_report(bytes) {
-        return Ok((Cow::Owned(text), GB18030.name()));
+        return Ok(clean(Cow::Owned(text), GB18030));
     }
     let mut candidates: Vec<&'static Encoding> = Vec::with_capacity(2);
     let mut detector = chardetng::EncodingDetector::new();
@@ -64,12 +75,34 @@ pub(super) fn decode_html_bytes(bytes: &[u8]) -> Result<(Cow<'_, str>, &'static 
     candidates.push(GB18030);
     for &enc in &candidates {
         if let Some(text) = decode_strict(enc, bytes) {
-            return Ok((Cow::Owned(text), enc.name()));
+            return Ok(clean(Cow::Owned(text), enc));
         }
     }
-    let fallback = declared.unwrap_or(guess);
-    let (text, _) = fallback.decode_without_bom_handling(bytes);
-    Ok((text, fallback.name()))
+    Ok(lossy(declared.unwrap_or(guess), bytes))
+}
+
+fn clean<'a>(text: Cow<'a, str>, encoding: &'static Encoding) -> Decoded<'a> {
+    Decoded {
+        text,
+        encoding: encoding.name(),
+        repaired: 0,
+    }
+}
+
+/// Decode with U+FFFD for malformed sequences, as a browser shows the page,
+/// counting them (a repair finding says how many).
+fn lossy<'a>(encoding: &'static Encoding, bytes: &'a [u8]) -> Decoded<'a> {
+    let (text, had_errors) = encoding.decode_without_bom_handling(bytes);
+    let repaired = if had_errors {
+        text.matches('\u{FFFD}').count().max(1)
+    } else {
+        0
+    };
+    Decoded {
+        text,
+        encoding: encoding.name(),
+        repaired,
+    }
 }
 
 /// The encoding a page declares in its first bytes, if any (per the HTML
@@ -150,7 +183,11 @@ mod tests {
     #[test]
     fn declared_gb2312_is_gbk() {
         let (bytes, _, _) = GBK.encode("<html><head><meta http-equiv=Content-Type content='text/html; charset=gb2312'></head><body>临泽县</body></html>");
-        let (text, enc) = decode_html_bytes(&bytes).unwrap();
+        let Decoded {
+            text,
+            encoding: enc,
+            ..
+        } = decode_html_bytes(&bytes).unwrap();
         assert_eq!(enc, "GBK");
         assert!(text.contains("临泽县"));
     }
@@ -177,7 +214,11 @@ mod tests {
     #[test]
     fn wrong_declaration_loses_to_valid_utf8() {
         let page = "<meta charset=gb2312><p>政府信息公开工作年度报告</p>";
-        let (text, enc) = decode_html_bytes(page.as_bytes()).unwrap();
+        let Decoded {
+            text,
+            encoding: enc,
+            ..
+        } = decode_html_bytes(page.as_bytes()).unwrap();
         assert_eq!(enc, "UTF-8");
         assert!(text.contains("年度报告"));
     }
@@ -186,7 +227,11 @@ mod tests {
     fn undeclared_gbk_is_detected() {
         let (bytes, _, _) =
             GBK.encode("<html><body><p>临泽县2019年政府信息公开工作年度报告，主动公开政府信息。</p></body></html>");
-        let (text, enc) = decode_html_bytes(&bytes).unwrap();
+        let Decoded {
+            text,
+            encoding: enc,
+            ..
+        } = decode_html_bytes(&bytes).unwrap();
         assert!(enc == "GBK" || enc == "gb18030", "{enc}");
         assert!(text.contains("主动公开"));
     }

@@ -120,8 +120,8 @@ const TITLE_SELECTORS: &[&str] = &[
 
 /// Decode an HTML page into lines and tables.
 pub fn decode(bytes: &[u8]) -> Result<Document, DecodeError> {
-    let (text, encoding) = charset::decode_html_bytes(bytes)?;
-    let dom = Dom::parse(&text);
+    let decoded = charset::decode_html_bytes(bytes)?;
+    let dom = Dom::parse(&decoded.text);
     let blocks = extract(&dom);
     if !blocks.iter().any(block_has_text) {
         return Err(DecodeError::Corrupt {
@@ -131,8 +131,11 @@ pub fn decode(bytes: &[u8]) -> Result<Document, DecodeError> {
     }
     Ok(Document {
         format: SourceFormat::Html,
-        encoding: encoding.to_string(),
+        encoding: decoded.encoding.to_string(),
         blocks,
+        findings: super::text::repair_finding(decoded.repaired, bytes.len())
+            .into_iter()
+            .collect(),
     })
 }
 
