@@ -71,7 +71,9 @@ const WELL_FORMED_PER_REPAIR: usize = 16;
 /// Bytes that are UTF-8 but for a few malformed sequences — a download cut
 /// inside its last character, a stray byte — decoded with each malformed
 /// sequence replaced by U+FFFD, and how many were replaced. `None` when the
-/// damage is too much for that to be the explanation (see [`MAX_REPAIRS`]).
+/// damage is too much for that to be the explanation: more than 8 malformed
+/// sequences, or fewer than 16 well-formed non-ASCII characters per malformed
+/// one (a cut last character alone always counts as a cut).
 ///
 /// ```
 /// let mut cut = "政府信息公开工作年度报告".as_bytes().to_vec();
