@@ -11,7 +11,7 @@ use polars::prelude::*;
 use std::path::{Path, PathBuf};
 
 /// The Hive partition value the writer uses for NULL.
-pub const NULL_PARTITION: &str = "__HIVE_DEFAULT_PARTITION__";
+pub use xxgk_schema::NULL_PARTITION;
 
 /// Why a directory cannot be used as a dataset.
 #[derive(Debug, thiserror::Error)]
@@ -61,104 +61,33 @@ pub enum Table {
 impl Table {
     /// The table's directory name under the dataset root.
     pub fn dir_name(self) -> &'static str {
-        match self {
-            Table::Reports => "reports",
-            Table::ActiveDisclosure => "active_disclosure",
-            Table::Applications => "applications",
-            Table::ReviewLitigation => "review_litigation",
-            Table::Findings => "findings",
-            Table::Rejects => "rejects",
-        }
+        self.definition().name()
     }
 
     /// Whether the table is Hive-partitioned by `region` and `year`.
     pub fn partitioned(self) -> bool {
-        !matches!(self, Table::Rejects)
+        self.definition().partitioned()
     }
 
-    /// The table's columns (without the partition columns), used for an empty table.
-    fn file_columns(self) -> &'static [(&'static str, ColumnType)] {
-        use ColumnType::{Float, Int, Str};
+    /// The table's definition in the shared schema crate (the writer's).
+    pub fn definition(self) -> xxgk_schema::Table {
         match self {
-            Table::Reports => &[
-                ("report_id", Str),
-                ("source_path", Str),
-                ("source_format", Str),
-                ("encoding", Str),
-                ("bytes", Int),
-                ("title", Str),
-                ("agency", Str),
-                ("published", Str),
-                ("province", Str),
-                ("province_code", Str),
-                ("city", Str),
-                ("city_code", Str),
-                ("county", Str),
-                ("county_code", Str),
-                ("adcode", Str),
-                ("admin_level", Str),
-                ("region_basis", Str),
-                ("template", Str),
-                ("template_active", Str),
-                ("template_applications", Str),
-                ("status", Str),
-                ("findings", Int),
-                ("supersedes", Str),
-                ("run_id", Str),
-            ],
-            Table::ActiveDisclosure => &[
-                ("report_id", Str),
-                ("item", Str),
-                ("item_label", Str),
-                ("measure", Str),
-                ("value", Float),
-                ("unit", Str),
-                ("cell", Str),
-                ("raw", Str),
-            ],
-            Table::Applications => &[
-                ("report_id", Str),
-                ("row", Str),
-                ("row_label", Str),
-                ("applicant", Str),
-                ("count", Int),
-                ("cell", Str),
-                ("raw", Str),
-            ],
-            Table::ReviewLitigation => &[
-                ("report_id", Str),
-                ("proceeding", Str),
-                ("outcome", Str),
-                ("count", Int),
-                ("cell", Str),
-                ("raw", Str),
-            ],
-            Table::Findings => &[
-                ("report_id", Str),
-                ("rule", Str),
-                ("severity", Str),
-                ("subject", Str),
-                ("expected", Str),
-                ("actual", Str),
-                ("message", Str),
-            ],
-            Table::Rejects => &[
-                ("source_path", Str),
-                ("reason", Str),
-                ("message", Str),
-                ("bytes", Int),
-                ("content_id", Str),
-                ("run_id", Str),
-            ],
+            Table::Reports => xxgk_schema::Table::Reports,
+            Table::ActiveDisclosure => xxgk_schema::Table::ActiveDisclosure,
+            Table::Applications => xxgk_schema::Table::Applications,
+            Table::ReviewLitigation => xxgk_schema::Table::ReviewLitigation,
+            Table::Findings => xxgk_schema::Table::Findings,
+            Table::Rejects => xxgk_schema::Table::Rejects,
         }
     }
 
     /// The schema of an empty scan of this table, partition columns last (as a scan has them).
     pub fn empty_schema(self) -> Schema {
         let mut fields: Vec<Field> = self
-            .file_columns()
+            .definition()
+            .columns()
             .iter()
-            .map(|&(name, ty)| Field::new(name.into(), ty.dtype()))
+            .map(|c| Field::new(c.name.into(), dtype(c.ty)))
             .collect();
         if self.partitioned() {
             fields.extend(partition_schema().iter_fields());
@@ -167,29 +96,20 @@ impl Table {
     }
 }
 
-/// The column types the dataset uses.
-#[derive(Debug, Clone, Copy)]
-enum ColumnType {
-    Str,
-    Int,
-    Float,
-}
-
-impl ColumnType {
-    fn dtype(self) -> DataType {
-        match self {
-            ColumnType::Str => DataType::String,
-            ColumnType::Int => DataType::Int64,
-            ColumnType::Float => DataType::Float64,
-        }
+/// The polars type of a column type of the dataset.
+fn dtype(ty: xxgk_schema::ColumnType) -> DataType {
+    match ty {
+        xxgk_schema::ColumnType::Utf8 => DataType::String,
+        xxgk_schema::ColumnType::Int64 => DataType::Int64,
+        xxgk_schema::ColumnType::Float64 => DataType::Float64,
     }
 }
 
 /// The Hive partition columns: `region` (string) and `year` (integer).
 pub fn partition_schema() -> Schema {
     Schema::from_iter([
-        Field::new("region".into(), DataType::String),
-        Field::new("year".into(), DataType::Int64),
+        Field::new(xxgk_schema::PARTITION_REGION.into(), DataType::String),
+        Field::new(xxgk_schema::PARTITION_YEAR.into(), DataType::Int64),
     ])
 }
 

@@ -4,10 +4,10 @@
 //! input (report or reject). The next run reads them all to skip inputs whose
 //! content it has seen, and to find the report a corrected file supersedes.
 
-use super::schema::{LedgerEntry, Table};
+use super::schema::{LedgerEntry, Table, SCHEMA_VERSION, SCHEMA_VERSION_KEY};
 use super::store::Store;
-use arrow_array::{Array, Int64Array, StringArray};
 use parquet::arrow::arrow_reader::ParquetRecordBatchReaderBuilder;
+use parquet::file::metadata::FileMetaData;
 use std::collections::HashMap;
 
 /// What the dataset already holds.
@@ -64,6 +64,19 @@ pub enum LedgerError {
         /// The error.
         source: std::io::Error,
     },
+    /// The dataset was written by a build with another schema version (or by
+    /// one before versions were written): this build cannot add to it.
+    #[error(
+        "the dataset was written with schema version {found} ({key}); this xxgk writes version \
+         {SCHEMA_VERSION}. Rebuild it from the inputs with `xxgk ingest <INPUTS> --out <DATASET> \
+         --full-refresh` (the old dataset stays readable until the new one is swapped in)"
+    )]
+    SchemaVersion {
+        /// The ledger file that says so.
+        key: String,
+        /// The version it carries, or `none` (written before versions were).
+        found: String,
+    },
     /// A ledger file is not valid Parquet of the ledger schema.
     #[error("ledger {key} is unreadable: {message}")]
     Invalid {
@@ -94,58 +107,31 @@ pub fn read_ledger(store: &dyn Store) -> Result<Ledger, LedgerError> {
             key: key.clone(),
             message,
         };
-        let reader = ParquetRecordBatchReaderBuilder::try_new(bytes::Bytes::from(bytes))
-            .and_then(|b| b.build())
+        let builder = ParquetRecordBatchReaderBuilder::try_new(bytes::Bytes::from(bytes))
             .map_err(|e| invalid(e.to_string()))?;
+        let found = schema_version(builder.metadata().file_metadata());
+        if found.as_deref() != Some(SCHEMA_VERSION.to_string().as_str()) {
+            return Err(LedgerError::SchemaVersion {
+                key: key.clone(),
+                found: found.unwrap_or_else(|| "none".into()),
+            });
+        }
+        let reader = builder.build().map_err(|e| invalid(e.to_string()))?;
         for batch in reader {
             let batch = batch.map_err(|e| invalid(e.to_string()))?;
-            let col = |name: &str| {
-                batch
-                    .column_by_name(name)
-                    .ok_or_else(|| invalid(format!("no column {name}")))
-            };
-            let strings = |name: &str| -> Result<StringArray, LedgerError> {
-                col(name)?
-                    .as_any()
-                    .downcast_ref::<StringArray>()
-                    .cloned()
-                    .ok_or_else(|| invalid(format!("{name} is not a string")))
-            };
-            let ints = |name: &str| -> Result<Int64Array, LedgerError> {
-                col(name)?
-                    .as_any()
-                    .downcast_ref::<Int64Array>()
-                    .cloned()
-                    .ok_or_else(|| invalid(format!("{name} is not an integer")))
-            };
-            let (ids, paths, bytes, outcomes, reasons, agencies, years, runs) = (
-                strings("content_id")?,
-                strings("source_path")?,
-                ints("bytes")?,
-                strings("outcome")?,
-                strings("reason")?,
-                strings("agency")?,
-                ints("year")?,
-                strings("run_id")?,
-            );
-            for i in 0..batch.num_rows() {
-                let opt = |a: &StringArray| (!a.is_null(i)).then(|| a.value(i).to_string());
-                ledger.note(&LedgerEntry {
-                    content_id: ids.value(i).to_string(),
-                    source_path: paths.value(i).to_string(),
-                    bytes: bytes.value(i).max(0) as u64,
-                    outcome: if outcomes.value(i) == "report" {
-                        "report"
-                    } else {
-                        "reject"
-                    },
-                    reason: opt(&reasons),
-                    agency: opt(&agencies),
-                    year: (!years.is_null(i)).then(|| years.value(i) as i32),
-                    run_id: runs.value(i).to_string(),
-                });
+            for entry in LedgerEntry::from_batch(&batch).map_err(invalid)? {
+                ledger.note(&entry);
             }
         }
     }
     Ok(ledger)
+}
+
+/// The schema version a Parquet file's key-value metadata names, if any.
+pub fn schema_version(metadata: &FileMetaData) -> Option<String> {
+    metadata
+        .key_value_metadata()?
+        .iter()
+        .find(|kv| kv.key == SCHEMA_VERSION_KEY)
+        .and_then(|kv| kv.value.clone())
 }

@@ -1,196 +1,46 @@
-//! The output schema, in one place: every table's columns (name, type,
-//! nullability) and how a model value becomes a row. No other file spells a
-//! column name. Partition columns (`region`, `year`) live in the path only.
+//! The output schema as Arrow sees it, and how a model value becomes a row.
+//! The tables and columns themselves (name, type, nullability, meaning, the
+//! schema version) are defined once in the `xxgk-schema` crate; this file is
+//! the only other one that depends on their order. Partition columns
+//! (`region`, `year`) live in the path only.
 
 use crate::model::{Finding, Reject, Report};
 use arrow_array::builder::{Float64Builder, Int64Builder, StringBuilder};
-use arrow_array::{ArrayRef, RecordBatch};
+use arrow_array::{Array, ArrayRef, Int64Array, RecordBatch, StringArray};
 use arrow_schema::{ArrowError, DataType, Field, Schema, SchemaRef};
 use std::sync::{Arc, LazyLock};
 
-/// The output tables.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum Table {
-    /// One row per report.
-    Reports,
-    /// Table A cells.
-    ActiveDisclosure,
-    /// Table B cells.
-    Applications,
-    /// Table C cells.
-    ReviewLitigation,
-    /// Findings.
-    Findings,
-    /// Inputs that are not reports (not partitioned).
-    Rejects,
-    /// Every input ever ingested, by content (not partitioned; under `_ledger/`).
-    Ledger,
+pub use xxgk_schema::{
+    Column, ColumnType, Table, NULL_PARTITION, PARTITION_REGION, PARTITION_YEAR, SCHEMA_VERSION,
+    SCHEMA_VERSION_KEY,
+};
+
+/// A table's Arrow schema (file schema: without partition columns), built
+/// once from its definition in `xxgk-schema`. (The writer puts
+/// [`SCHEMA_VERSION`] into every file's Parquet key-value metadata.)
+pub fn arrow_schema(table: Table) -> SchemaRef {
+    static SCHEMAS: LazyLock<Vec<SchemaRef>> = LazyLock::new(|| {
+        Table::ALL
+            .iter()
+            .map(|&t| Arc::new(build_schema(t.columns())))
+            .collect()
+    });
+    SCHEMAS[table as usize].clone()
 }
-
-impl Table {
-    /// All tables, in the order they are written.
-    pub const ALL: [Table; 7] = [
-        Table::Reports,
-        Table::ActiveDisclosure,
-        Table::Applications,
-        Table::ReviewLitigation,
-        Table::Findings,
-        Table::Rejects,
-        Table::Ledger,
-    ];
-
-    /// Folder name of the table in the dataset.
-    pub fn name(self) -> &'static str {
-        match self {
-            Table::Reports => "reports",
-            Table::ActiveDisclosure => "active_disclosure",
-            Table::Applications => "applications",
-            Table::ReviewLitigation => "review_litigation",
-            Table::Findings => "findings",
-            Table::Rejects => "rejects",
-            Table::Ledger => "_ledger",
-        }
-    }
-
-    /// Whether the table is partitioned by region and year.
-    pub fn partitioned(self) -> bool {
-        !matches!(self, Table::Rejects | Table::Ledger)
-    }
-
-    /// The table's Arrow schema (file schema: without partition columns).
-    pub fn schema(self) -> SchemaRef {
-        static SCHEMAS: LazyLock<Vec<SchemaRef>> = LazyLock::new(|| {
-            Table::ALL
-                .iter()
-                .map(|t| Arc::new(build_schema(t.columns())))
-                .collect()
-        });
-        SCHEMAS[self as usize].clone()
-    }
-
-    /// Column definitions: (name, type, nullable).
-    pub fn columns(self) -> &'static [Column] {
-        use ColumnType::*;
-        match self {
-            Table::Reports => &[
-                ("report_id", Utf8, false),
-                ("source_path", Utf8, false),
-                ("source_format", Utf8, false),
-                ("encoding", Utf8, false),
-                ("bytes", Int64, false),
-                ("title", Utf8, true),
-                ("agency", Utf8, true),
-                ("published", Utf8, true),
-                ("province", Utf8, true),
-                ("province_code", Utf8, true),
-                ("city", Utf8, true),
-                ("city_code", Utf8, true),
-                ("county", Utf8, true),
-                ("county_code", Utf8, true),
-                ("adcode", Utf8, true),
-                ("admin_level", Utf8, true),
-                ("region_basis", Utf8, true),
-                ("template", Utf8, false),
-                ("template_active", Utf8, true),
-                ("template_applications", Utf8, true),
-                ("status", Utf8, false),
-                ("findings", Int64, false),
-                ("supersedes", Utf8, true),
-                ("run_id", Utf8, false),
-            ],
-            Table::ActiveDisclosure => &[
-                ("report_id", Utf8, false),
-                ("item", Utf8, false),
-                ("item_label", Utf8, true),
-                ("measure", Utf8, false),
-                ("value", Float64, true),
-                ("unit", Utf8, true),
-                ("cell", Utf8, false),
-                ("raw", Utf8, true),
-            ],
-            Table::Applications => &[
-                ("report_id", Utf8, false),
-                ("row", Utf8, false),
-                ("row_label", Utf8, true),
-                ("applicant", Utf8, false),
-                ("count", Int64, true),
-                ("cell", Utf8, false),
-                ("raw", Utf8, true),
-            ],
-            Table::ReviewLitigation => &[
-                ("report_id", Utf8, false),
-                ("proceeding", Utf8, false),
-                ("outcome", Utf8, false),
-                ("count", Int64, true),
-                ("cell", Utf8, false),
-                ("raw", Utf8, true),
-            ],
-            Table::Findings => &[
-                ("report_id", Utf8, false),
-                ("rule", Utf8, false),
-                ("severity", Utf8, false),
-                ("subject", Utf8, false),
-                ("expected", Utf8, true),
-                ("actual", Utf8, true),
-                ("message", Utf8, false),
-            ],
-            Table::Rejects => &[
-                ("source_path", Utf8, false),
-                ("reason", Utf8, false),
-                ("message", Utf8, false),
-                ("bytes", Int64, true),
-                ("content_id", Utf8, true),
-                ("run_id", Utf8, false),
-            ],
-            Table::Ledger => &[
-                ("content_id", Utf8, false),
-                ("source_path", Utf8, false),
-                ("bytes", Int64, false),
-                ("outcome", Utf8, false),
-                ("reason", Utf8, true),
-                ("agency", Utf8, true),
-                ("year", Int64, true),
-                ("run_id", Utf8, false),
-            ],
-        }
-    }
-}
-
-/// Physical column types used by the tables.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum ColumnType {
-    /// UTF-8 string.
-    Utf8,
-    /// 64-bit signed integer.
-    Int64,
-    /// 64-bit float.
-    Float64,
-}
-
-/// (name, type, nullable).
-pub type Column = (&'static str, ColumnType, bool);
-
-/// Name of the partition column for the province-level region slug.
-pub const PARTITION_REGION: &str = "region";
-/// Name of the partition column for the covered year.
-pub const PARTITION_YEAR: &str = "year";
-/// Path value for a partition value that is unknown (read back as NULL).
-pub const NULL_PARTITION: &str = "__HIVE_DEFAULT_PARTITION__";
 
 fn build_schema(columns: &[Column]) -> Schema {
-    Schema::new(
-        columns
-            .iter()
-            .map(|(name, ty, nullable)| {
-                let dt = match ty {
-                    ColumnType::Utf8 => DataType::Utf8,
-                    ColumnType::Int64 => DataType::Int64,
-                    ColumnType::Float64 => DataType::Float64,
-                };
-                Field::new(*name, dt, *nullable)
-            })
-            .collect::<Vec<_>>(),
-    )
+    let fields: Vec<Field> = columns
+        .iter()
+        .map(|c| {
+            let dt = match c.ty {
+                ColumnType::Utf8 => DataType::Utf8,
+                ColumnType::Int64 => DataType::Int64,
+                ColumnType::Float64 => DataType::Float64,
+            };
+            Field::new(c.name, dt, c.nullable)
+        })
+        .collect();
+    Schema::new(fields)
 }
 
 /// One value of a row, in column order.
@@ -219,7 +69,7 @@ enum ColumnBuilder {
 ///              Value::Int(Some(0)), Value::Str(None), Value::Str(Some("run-00001"))]);
 /// let batch = buf.finish().unwrap();
 /// assert_eq!(batch.num_rows(), 1);
-/// assert_eq!(batch.schema(), Table::Rejects.schema());
+/// assert_eq!(batch.schema(), xxgk::sink::schema::arrow_schema(Table::Rejects));
 /// ```
 pub struct TableBuffer {
     table: Table,
@@ -233,7 +83,7 @@ impl TableBuffer {
         let columns = table
             .columns()
             .iter()
-            .map(|(_, ty, _)| match ty {
+            .map(|c| match c.ty {
                 ColumnType::Utf8 => ColumnBuilder::Str(StringBuilder::new()),
                 ColumnType::Int64 => ColumnBuilder::Int(Int64Builder::new()),
                 ColumnType::Float64 => ColumnBuilder::Float(Float64Builder::new()),
@@ -292,7 +142,7 @@ impl TableBuffer {
             })
             .collect();
         self.rows = 0;
-        RecordBatch::try_new(self.table.schema(), arrays)
+        RecordBatch::try_new(arrow_schema(self.table), arrays)
     }
 }
 
@@ -436,6 +286,60 @@ pub struct LedgerEntry {
     pub run_id: String,
 }
 
+impl LedgerEntry {
+    /// The entries of a batch read from a ledger file: the inverse of
+    /// [`append_ledger`], by the definition's column names.
+    pub fn from_batch(batch: &RecordBatch) -> Result<Vec<LedgerEntry>, String> {
+        let col = |name: &str| {
+            debug_assert!(Table::Ledger.column(name).is_some(), "{name}");
+            batch
+                .column_by_name(name)
+                .ok_or_else(|| format!("no column {name}"))
+        };
+        let strings = |name: &str| -> Result<StringArray, String> {
+            col(name)?
+                .as_any()
+                .downcast_ref::<StringArray>()
+                .cloned()
+                .ok_or_else(|| format!("{name} is not a string"))
+        };
+        let ints = |name: &str| -> Result<Int64Array, String> {
+            col(name)?
+                .as_any()
+                .downcast_ref::<Int64Array>()
+                .cloned()
+                .ok_or_else(|| format!("{name} is not an integer"))
+        };
+        let (ids, paths, bytes, outcomes, reasons, agencies, years, runs) = (
+            strings("content_id")?,
+            strings("source_path")?,
+            ints("bytes")?,
+            strings("outcome")?,
+            strings("reason")?,
+            strings("agency")?,
+            ints("year")?,
+            strings("run_id")?,
+        );
+        let opt = |a: &StringArray, i: usize| (!a.is_null(i)).then(|| a.value(i).to_string());
+        Ok((0..batch.num_rows())
+            .map(|i| LedgerEntry {
+                content_id: ids.value(i).to_string(),
+                source_path: paths.value(i).to_string(),
+                bytes: bytes.value(i).max(0) as u64,
+                outcome: if outcomes.value(i) == "report" {
+                    "report"
+                } else {
+                    "reject"
+                },
+                reason: opt(&reasons, i),
+                agency: opt(&agencies, i),
+                year: (!years.is_null(i)).then(|| years.value(i) as i32),
+                run_id: runs.value(i).to_string(),
+            })
+            .collect())
+    }
+}
+
 /// The row a ledger entry contributes.
 pub fn append_ledger(entry: &LedgerEntry, sink: impl FnOnce(Table, &[Value<'_>])) {
     use Value::{Int, Str};
@@ -458,42 +362,76 @@ pub fn append_ledger(entry: &LedgerEntry, sink: impl FnOnce(Table, &[Value<'_>])
 mod tests {
     use super::*;
 
+    /// The data dictionary's column tables are the definition's, row for row:
+    /// a column added, retyped or re-described in one place and not the other
+    /// fails here, with the rows to paste.
     #[test]
-    fn every_table_has_a_schema_with_unique_names() {
-        for t in Table::ALL {
-            let s = t.schema();
-            let mut names: Vec<_> = s.fields().iter().map(|f| f.name().clone()).collect();
-            names.sort();
-            names.dedup();
-            assert_eq!(names.len(), s.fields().len(), "{}", t.name());
-            if t.partitioned() {
-                assert!(s.field_with_name(PARTITION_REGION).is_err());
-                assert!(s.field_with_name(PARTITION_YEAR).is_err());
-            }
-        }
-    }
-}
-
-#[cfg(test)]
-mod dictionary_tests {
-    use super::*;
-
-    /// The data dictionary names every column of every table.
-    #[test]
-    fn data_dictionary_covers_every_column() {
+    fn data_dictionary_matches_the_definition() {
         let doc = include_str!("../../docs/data-dictionary.md");
         for table in Table::ALL {
             let section = doc
                 .split("\n## ")
                 .find(|s| s.starts_with(table.name()))
                 .unwrap_or_else(|| panic!("no section for {}", table.name()));
-            for (name, _, _) in table.columns() {
-                assert!(
-                    section.contains(&format!("| `{name}` |")),
-                    "{}.{name} is not in the data dictionary",
-                    table.name()
-                );
-            }
+            let rows: String = section
+                .lines()
+                .filter(|l| l.starts_with("| `"))
+                .map(|l| format!("{l}\n"))
+                .collect();
+            assert_eq!(
+                rows,
+                xxgk_schema::dictionary_rows(table),
+                "docs/data-dictionary.md, section {}: its rows should be the ones on the right",
+                table.name()
+            );
+        }
+        for (name, ty, meaning) in xxgk_schema::PARTITION_COLUMNS {
+            let row = format!("| `{name}` | {ty} | {meaning} |");
+            assert!(doc.contains(&row), "partition column row {row}");
+        }
+    }
+
+    /// What [`append_ledger`] writes, [`LedgerEntry::from_batch`] reads back:
+    /// a column renamed or reordered on one side only fails here.
+    #[test]
+    fn ledger_entries_round_trip() {
+        let entries = [
+            LedgerEntry {
+                content_id: "a".into(),
+                source_path: "x/a.txt".into(),
+                bytes: 7,
+                outcome: "report",
+                reason: None,
+                agency: Some("临泽县".into()),
+                year: Some(2021),
+                run_id: "run-00001".into(),
+            },
+            LedgerEntry {
+                content_id: "b".into(),
+                source_path: "b.pdf".into(),
+                bytes: 0,
+                outcome: "reject",
+                reason: Some("corrupt".into()),
+                agency: None,
+                year: None,
+                run_id: "run-00002".into(),
+            },
+        ];
+        let mut buf = TableBuffer::new(Table::Ledger);
+        for e in &entries {
+            append_ledger(e, |_, values| buf.append(values));
+        }
+        let batch = buf.finish().unwrap();
+        assert_eq!(LedgerEntry::from_batch(&batch).unwrap(), entries);
+    }
+
+    #[test]
+    fn arrow_schemas_follow_the_definition() {
+        for t in Table::ALL {
+            let schema = arrow_schema(t);
+            let names: Vec<_> = schema.fields().iter().map(|f| f.name().as_str()).collect();
+            let defined: Vec<_> = t.columns().iter().map(|c| c.name).collect();
+            assert_eq!(names, defined);
         }
     }
 }

@@ -79,7 +79,7 @@ fn rows_by_partition(root: &std::path::Path, table: Table) -> Vec<(String, Strin
             let batch = batch.unwrap();
             assert_eq!(
                 batch.schema(),
-                table.schema(),
+                super::schema::arrow_schema(table),
                 "every part file carries the table's schema"
             );
             let ids = batch

@@ -16,11 +16,13 @@
 use super::commit::{self, CommitStep, Manifest, STAGING};
 use super::schema::{
     self, LedgerEntry, Table, TableBuffer, Value, NULL_PARTITION, PARTITION_REGION, PARTITION_YEAR,
+    SCHEMA_VERSION, SCHEMA_VERSION_KEY,
 };
 use super::store::Store;
 use crate::model::{Reject, Report};
 use parquet::arrow::ArrowWriter;
 use parquet::basic::{Compression, ZstdLevel};
+use parquet::file::metadata::KeyValue;
 use parquet::file::properties::{EnabledStatistics, WriterProperties};
 use std::collections::BTreeMap;
 
@@ -222,6 +224,12 @@ impl<'s> DatasetWriter<'s> {
             .set_statistics_enabled(EnabledStatistics::Page)
             .set_max_row_group_row_count(Some(options.row_group_rows.max(1)))
             .set_created_by(format!("xxgk {}", env!("CARGO_PKG_VERSION")))
+            // Every file says which layout wrote it (readers: DuckDB's
+            // parquet_kv_metadata, pyarrow's schema.metadata); a run checks it.
+            .set_key_value_metadata(Some(vec![KeyValue::new(
+                SCHEMA_VERSION_KEY.to_string(),
+                SCHEMA_VERSION.to_string(),
+            )]))
             .build();
         Ok(DatasetWriter {
             store,

@@ -296,3 +296,77 @@ fn full_refresh_rebuilds_from_the_inputs_alone() {
         .collect();
     assert!(leftovers.is_empty());
 }
+
+/// Every Parquet file says which schema version wrote it; a run into a
+/// dataset of another version (here: one written before versions were, its
+/// ledger rewritten without the key) stops with a message naming
+/// `--full-refresh`, and a full refresh rebuilds it in the current version.
+#[test]
+fn a_dataset_of_another_schema_version_is_refused_until_rebuilt() {
+    use parquet::arrow::arrow_reader::ParquetRecordBatchReaderBuilder;
+    use parquet::file::reader::{FileReader, SerializedFileReader};
+    let version_of = |path: &Path| -> Option<String> {
+        let reader = SerializedFileReader::new(std::fs::File::open(path).unwrap()).unwrap();
+        reader
+            .metadata()
+            .file_metadata()
+            .key_value_metadata()?
+            .iter()
+            .find(|kv| kv.key == "xxgk.schema_version")
+            .and_then(|kv| kv.value.clone())
+    };
+    let parquet_files = |out: &Path| -> Vec<std::path::PathBuf> {
+        walkdir::WalkDir::new(out)
+            .into_iter()
+            .filter_map(|e| e.ok())
+            .filter(|e| e.path().extension().is_some_and(|x| x == "parquet"))
+            .map(|e| e.into_path())
+            .collect()
+    };
+    let inputs = three_samples();
+    let out = tempfile::tempdir().unwrap();
+    assert!(run(inputs.path(), out.path(), &[], None).status.success());
+    let files = parquet_files(out.path());
+    assert!(files.len() >= 6, "{files:?}");
+    for f in &files {
+        assert_eq!(version_of(f).as_deref(), Some("1"), "{}", f.display());
+    }
+
+    // Make it an unversioned dataset: the ledger rewritten without the key.
+    let ledger = files
+        .iter()
+        .find(|f| f.to_string_lossy().contains("_ledger"))
+        .unwrap();
+    let batches: Vec<_> =
+        ParquetRecordBatchReaderBuilder::try_new(std::fs::File::open(ledger).unwrap())
+            .unwrap()
+            .build()
+            .unwrap()
+            .map(|b| b.unwrap())
+            .collect();
+    let mut writer = parquet::arrow::ArrowWriter::try_new(
+        std::fs::File::create(ledger).unwrap(),
+        batches[0].schema(),
+        None,
+    )
+    .unwrap();
+    for b in &batches {
+        writer.write(b).unwrap();
+    }
+    writer.close().unwrap();
+    assert_eq!(version_of(ledger), None);
+
+    let o = run(inputs.path(), out.path(), &[], None);
+    assert_eq!(o.status.code(), Some(2));
+    let stderr = String::from_utf8_lossy(&o.stderr);
+    assert!(
+        stderr.contains("schema version none") && stderr.contains("--full-refresh"),
+        "{stderr}"
+    );
+    let o = run(inputs.path(), out.path(), &["--full-refresh"], None);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    for f in parquet_files(out.path()) {
+        assert_eq!(version_of(&f).as_deref(), Some("1"), "{}", f.display());
+    }
+    assert_eq!(count(out.path(), "reports"), 3);
+}
