@@ -19,6 +19,7 @@ use crate::region::{RegionInput, RegionResolver};
 use crate::sink::commit::{self, CommitStep, Recovery};
 use crate::sink::ledger::{self, Ledger, LedgerError};
 use crate::sink::lock::{DatasetLock, LockError};
+use crate::sink::refresh::{self, SwapStep};
 use crate::sink::schema::LedgerEntry;
 use crate::sink::{DatasetWriter, FailingStore, LocalStore, SinkError, Store};
 use crate::validate;
@@ -71,6 +72,16 @@ pub enum Failpoint {
     CommitMove,
     /// After every move, before `_SUCCESS`.
     CommitSuccess,
+    /// Full refresh: the new dataset is complete, its swap not begun.
+    RefreshBuilt,
+    /// Full refresh: right after the swap manifest was written.
+    SwapManifest,
+    /// Full refresh: after the first old entry was moved aside.
+    SwapOut,
+    /// Full refresh: after the first new entry was moved in.
+    SwapIn,
+    /// Full refresh: after every move, before `_SUCCESS`.
+    SwapSuccess,
     /// Storage refuses writes (ENOSPC) after the first two.
     DiskFull,
     /// Hold the lock for two seconds before working (concurrency tests).
@@ -86,6 +97,11 @@ impl Failpoint {
             "commit-manifest" => Failpoint::CommitManifest,
             "commit-move" => Failpoint::CommitMove,
             "commit-success" => Failpoint::CommitSuccess,
+            "refresh-built" => Failpoint::RefreshBuilt,
+            "swap-manifest" => Failpoint::SwapManifest,
+            "swap-out" => Failpoint::SwapOut,
+            "swap-in" => Failpoint::SwapIn,
+            "swap-success" => Failpoint::SwapSuccess,
             "disk-full" => Failpoint::DiskFull,
             "hold-lock" => Failpoint::HoldLock,
             _ => return None,
@@ -226,9 +242,12 @@ pub fn ingest(options: &IngestOptions, config: &Config) -> Result<RunSummary, Ru
     if options.failpoint == Some(Failpoint::HoldLock) {
         std::thread::sleep(Duration::from_secs(2));
     }
+    // A full refresh killed before now is finished or discarded first: the
+    // dataset is then exactly the old one or exactly the rebuilt one.
+    let swap_recovery = refresh::recover(&target).map_err(output_err(&target))?;
     // A full refresh builds a new dataset beside the old one; the old stays readable until the swap.
     let build_dir = if options.full_refresh {
-        sibling(&target, "refresh")
+        refresh::build_dir(&target)
     } else {
         target.clone()
     };
@@ -245,7 +264,8 @@ pub fn ingest(options: &IngestOptions, config: &Config) -> Result<RunSummary, Ru
         _ => Box::new(local),
     };
     let store = store.as_ref();
-    let recovery = commit::recover(store).map_err(output_err(&build_dir))?;
+    let mut recovery = commit::recover(store).map_err(output_err(&build_dir))?;
+    recovery.refresh = swap_recovery;
     let mut known = ledger::read_ledger(store)?;
     let run_id = next_run_id(store).map_err(output_err(&build_dir))?;
     let mut writer = DatasetWriter::new(store, &run_id, config.writer_options())?;
@@ -370,7 +390,14 @@ pub fn ingest(options: &IngestOptions, config: &Config) -> Result<RunSummary, Ru
     summary.files = stats.files;
     summary.output_bytes = stats.bytes;
     if build_dir != target {
-        swap_in(&build_dir, &target).map_err(output_err(&target))?;
+        let hook = |step: SwapStep| match step {
+            SwapStep::Built => die_at(options, Failpoint::RefreshBuilt),
+            SwapStep::ManifestWritten => die_at(options, Failpoint::SwapManifest),
+            SwapStep::FirstOut => die_at(options, Failpoint::SwapOut),
+            SwapStep::FirstIn => die_at(options, Failpoint::SwapIn),
+            SwapStep::BeforeSuccess => die_at(options, Failpoint::SwapSuccess),
+        };
+        refresh::swap_in(&target, &hook).map_err(output_err(&target))?;
     }
     summary.phases.commit = committing.elapsed().as_secs_f64();
     summary.seconds = started.elapsed().as_secs_f64();
@@ -687,47 +714,6 @@ fn next_run_id(store: &dyn Store) -> std::io::Result<String> {
         .filter(|k| k.ends_with(".json"))
         .count();
     Ok(format!("run-{:05}", runs + 1))
-}
-
-fn sibling(target: &Path, what: &str) -> PathBuf {
-    let name = target
-        .file_name()
-        .map(|n| n.to_string_lossy().into_owned())
-        .unwrap_or_else(|| "out".into());
-    target.with_file_name(format!(".{name}.{what}"))
-}
-
-/// Replace `target`'s contents with the complete dataset in `built`. The
-/// table folders are swapped one by one (each a rename), the lock file stays.
-fn swap_in(built: &Path, target: &Path) -> std::io::Result<()> {
-    let old = sibling(target, "old");
-    let _ = std::fs::remove_dir_all(&old);
-    std::fs::create_dir_all(&old)?;
-    std::fs::remove_file(target.join("_SUCCESS")).or_else(|e| {
-        if e.kind() == std::io::ErrorKind::NotFound {
-            Ok(())
-        } else {
-            Err(e)
-        }
-    })?;
-    for entry in std::fs::read_dir(target)? {
-        let entry = entry?;
-        let name = entry.file_name();
-        if name == crate::sink::lock::LOCK_FILE {
-            continue;
-        }
-        std::fs::rename(entry.path(), old.join(&name))?;
-    }
-    for entry in std::fs::read_dir(built)? {
-        let entry = entry?;
-        if entry.file_name() == "_SUCCESS" {
-            continue;
-        }
-        std::fs::rename(entry.path(), target.join(entry.file_name()))?;
-    }
-    std::fs::rename(built.join("_SUCCESS"), target.join("_SUCCESS"))?;
-    std::fs::remove_dir_all(built)?;
-    std::fs::remove_dir_all(&old)
 }
 
 #[cfg(test)]

@@ -78,6 +78,9 @@ fn apply(store: &dyn Store, manifest: &Manifest, hook: &dyn Fn(CommitStep)) -> i
         // as creating thousands of partition folders costs kernel time.
         rest.par_iter().try_for_each(move_one)?;
     }
+    // The moves must be durable before the manifest that could redo them goes.
+    let finals: Vec<String> = manifest.moves.iter().map(|(_, f)| f.clone()).collect();
+    store.sync_moves(&finals)?;
     let record = serde_json::to_vec_pretty(&manifest.run_record).map_err(io::Error::other)?;
     store.put(&format!("_runs/{}.json", manifest.run_id), &record)?;
     hook(CommitStep::BeforeSuccess);
@@ -92,6 +95,8 @@ pub struct Recovery {
     pub rolled_forward: Vec<String>,
     /// Runs whose staged files were discarded.
     pub rolled_back: Vec<String>,
+    /// An interrupted full refresh, finished or discarded (set by the run).
+    pub refresh: Option<super::refresh::SwapRecovery>,
 }
 
 /// Finish or discard every run left in `_staging/` by a killed process.

@@ -7,6 +7,7 @@
 pub mod commit;
 pub mod ledger;
 pub mod lock;
+pub mod refresh;
 pub mod schema;
 pub mod store;
 pub mod writer;

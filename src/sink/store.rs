@@ -22,6 +22,11 @@ pub trait Store: Send + Sync {
     }
     /// Move a staged object to its final key (atomic per object).
     fn promote(&self, from: &str, to: &str) -> io::Result<()>;
+    /// Make the moves of [`Store::promote`] to these keys durable (on a local
+    /// disk, a rename is durable once its directory is synced).
+    fn sync_moves(&self, _keys: &[String]) -> io::Result<()> {
+        Ok(())
+    }
     /// Keys under a prefix, sorted.
     fn list(&self, prefix: &str) -> io::Result<Vec<String>>;
     /// Delete an object if it exists.
@@ -82,7 +87,9 @@ impl Store for LocalStore {
             let mut file = fs::File::create(&tmp)?;
             file.write_all(bytes)?;
             file.sync_all()?;
-            fs::rename(&tmp, &path)
+            fs::rename(&tmp, &path)?;
+            // The rename itself is durable only once its directory is.
+            sync_dir(path.parent().unwrap_or(&self.root))
         })();
         if result.is_err() {
             let _ = fs::remove_file(&tmp);
@@ -105,6 +112,20 @@ impl Store for LocalStore {
         keys.par_iter()
             .with_max_len(1)
             .try_for_each(|key| fs::File::open(self.path(key))?.sync_all())
+    }
+
+    /// One `fsync` per distinct directory, several in flight.
+    fn sync_moves(&self, keys: &[String]) -> io::Result<()> {
+        use rayon::prelude::*;
+        let dirs: Vec<PathBuf> = keys
+            .iter()
+            .filter_map(|k| self.path(k).parent().map(Path::to_path_buf))
+            .collect::<std::collections::BTreeSet<_>>()
+            .into_iter()
+            .collect();
+        dirs.par_iter()
+            .with_max_len(1)
+            .try_for_each(|dir| sync_dir(dir))
     }
 
     fn promote(&self, from: &str, to: &str) -> io::Result<()> {
@@ -169,6 +190,20 @@ impl Store for LocalStore {
     }
 }
 
+/// Make a directory's entries (files created, renamed or removed in it)
+/// durable. A no-op where directories cannot be opened (Windows).
+pub fn sync_dir(dir: &Path) -> io::Result<()> {
+    #[cfg(unix)]
+    {
+        fs::File::open(dir)?.sync_all()
+    }
+    #[cfg(not(unix))]
+    {
+        let _ = dir;
+        Ok(())
+    }
+}
+
 /// A store that fails writes after a number of successful ones, with the
 /// error a full disk gives: for fault-injection tests of the commit protocol.
 pub struct FailingStore<S> {
@@ -203,6 +238,9 @@ impl<S: Store> Store for FailingStore<S> {
     }
     fn sync(&self, keys: &[String]) -> io::Result<()> {
         self.inner.sync(keys)
+    }
+    fn sync_moves(&self, keys: &[String]) -> io::Result<()> {
+        self.inner.sync_moves(keys)
     }
     fn promote(&self, from: &str, to: &str) -> io::Result<()> {
         self.inner.promote(from, to)

@@ -370,3 +370,63 @@ fn a_dataset_of_another_schema_version_is_refused_until_rebuilt() {
     }
     assert_eq!(count(out.path(), "reports"), 3);
 }
+
+/// A full refresh killed anywhere — while building, at its commit, at each
+/// step of the swap — leaves, after the next run, exactly the old dataset
+/// (killed before the swap manifest) or exactly the rebuilt one (after it),
+/// never half of each, and no sibling folder behind.
+#[test]
+fn a_killed_full_refresh_ends_exactly_old_or_exactly_new() {
+    let inputs = three_samples();
+    let smaller = util::temp_inputs(&[
+        ("a.txt", &sample("000_1f3be3be81006fc6.txt")),
+        ("b.txt", &sample("001_29196fa5befbfdb4.txt")),
+    ]);
+    // The two datasets a refresh may end as.
+    let reference = tempfile::tempdir().unwrap();
+    let out_ref = reference.path().join("out");
+    assert!(run(inputs.path(), &out_ref, &[], None).status.success());
+    let old = snapshot(&out_ref);
+    assert!(run(smaller.path(), &out_ref, &["--full-refresh"], None)
+        .status
+        .success());
+    let new = snapshot(&out_ref);
+    assert_ne!(old, new);
+
+    for (point, want_new) in [
+        ("write", false),
+        ("commit-success", false),
+        ("refresh-built", false),
+        ("swap-manifest", true),
+        ("swap-out", true),
+        ("swap-in", true),
+        ("swap-success", true),
+    ] {
+        let parent = tempfile::tempdir().unwrap();
+        let out = parent.path().join("out");
+        assert!(run(inputs.path(), &out, &[], None).status.success());
+        let killed = run(smaller.path(), &out, &["--full-refresh"], Some(point));
+        assert!(!killed.status.success(), "{point}: should have been killed");
+        // The next run, of any kind, recovers first; it finds nothing new.
+        let next = run(smaller.path(), &out, &[], None);
+        assert!(
+            next.status.success(),
+            "{point}: {}",
+            String::from_utf8_lossy(&next.stderr)
+        );
+        let want = if want_new { &new } else { &old };
+        assert_eq!(
+            &snapshot(&out),
+            want,
+            "{point}: not exactly the {}",
+            if want_new { "new" } else { "old" }
+        );
+        assert!(out.join("_SUCCESS").exists(), "{point}");
+        let siblings: Vec<_> = std::fs::read_dir(parent.path())
+            .unwrap()
+            .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+            .collect();
+        assert_eq!(siblings, ["out"], "{point}: left behind");
+        assert!(!out.join("_SWAP.json").exists(), "{point}");
+    }
+}
