@@ -2,6 +2,9 @@
 .DEFAULT_GOAL := help
 CARGO ?= cargo
 OUT ?= out
+# Where cargo puts the binaries: honours CARGO_TARGET_DIR like cargo does.
+TARGET_DIR ?= $(or $(CARGO_TARGET_DIR),target)
+RELEASE := $(TARGET_DIR)/release
 
 help: ## List the targets
 	@grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-12s %s\n", $$1, $$2}'
@@ -10,7 +13,7 @@ build: ## Build the release binary
 	$(CARGO) build --release --locked
 
 run: build ## Ingest data/samples/ into out/ and print a summary
-	./target/release/xxgk ingest data/samples --out $(OUT) --overwrite
+	$(RELEASE)/xxgk ingest data/samples --out $(OUT) --overwrite
 
 test: ## Run every test (unit, doc, integration incl. DuckDB when installed)
 	$(CARGO) test --locked --all-targets
@@ -26,13 +29,13 @@ doc: ## Build the API docs (private items too), warnings denied
 .PHONY: help build run test check doc
 
 corpus: build ## Generate the benchmark corpora (cached under bench/)
-	./scripts/bench.sh corpus
+	BIN=$(RELEASE) ./scripts/bench.sh corpus
 
 accuracy: build ## Generate a few thousand reports and compare the pipeline's output with their truth
-	./scripts/accuracy.sh
+	BIN=$(RELEASE) ./scripts/accuracy.sh
 
 bench: build ## Ingest 1k/10k/100k-report corpora; compare with cat and grep baselines; write BENCHMARKS.md
-	./scripts/bench.sh
+	BIN=$(RELEASE) ./scripts/bench.sh
 
 .PHONY: corpus accuracy bench
 

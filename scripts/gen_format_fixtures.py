@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Generate the HTML / DOCX / PDF decoder fixtures in tests/fixtures/formats/.
 
-The source is the real sample report ../shared/samples/000_1f3be3be81006fc6.txt
+The source is the real sample report data/samples/000_1f3be3be81006fc6.txt
 (临泽县 2019), whose tables are "one cell per line with a leading tab, rows
 separated by blank lines". Its running text is read from the sample; its three
 tables are written out below with the row/col spans of the national 2019
@@ -37,7 +37,7 @@ import zipfile
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 CRATE = os.path.dirname(HERE)
-DEFAULT_SAMPLE = os.path.join(CRATE, "..", "shared", "samples", "000_1f3be3be81006fc6.txt")
+DEFAULT_SAMPLE = os.path.join(CRATE, "data", "samples", "000_1f3be3be81006fc6.txt")
 DEFAULT_OUT = os.path.join(CRATE, "tests", "fixtures", "formats")
 
 

@@ -3,7 +3,7 @@
 //!
 //! Blank cells count as 0 inside an identity (a blank in these tables means
 //! "none"), but an identity with any missing or unreadable cell is skipped:
-//! it cannot be checked. The rules (see `report-format.md`):
+//! it cannot be checked. The rules (see `docs/report-format.md`):
 //!
 //! * `B.column_balance`: per applicant column, new + carried_over = total + carried_forward;
 //! * `B.row_total`: per row, the total column = the sum of the six applicant columns;

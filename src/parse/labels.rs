@@ -1,5 +1,5 @@
 //! The national tables' vocabulary: item, measure, row, applicant, proceeding
-//! and outcome codes (see `report-format.md`), and how printed labels map to them.
+//! and outcome codes (see `docs/report-format.md`), and how printed labels map to them.
 //!
 //! Labels are matched on normalised text (no whitespace, full-width brackets),
 //! by key phrases that survive line breaks and the wording drift seen in reports.

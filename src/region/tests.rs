@@ -258,14 +258,15 @@ fn real_pdfs_resolve_to_huaian_and_hongze() {
         let r = resolve(Some(t), None, &text, None);
         assert_eq!(code(&r), Some(want), "{file} without year");
     }
-    // The full pdftotext outputs, when the shared fixtures are present.
+    // The full pdftotext outputs.
     for dir in realworld_dirs() {
         for (file, year, want) in [
             ("huaian_city_2024", 2024, "320800"),
             ("hongze_district_2023", 2023, "320813"),
             ("hongze_district_2024", 2024, "320813"),
         ] {
-            if let Ok(text) = std::fs::read_to_string(format!("{dir}/{file}.pdftotext-layout.txt"))
+            let path = format!("{dir}/{file}.pdftotext-layout.txt");
+            let text = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{path}: {e}"));
             {
                 let r = resolve(None, None, &text, Some(year));
                 assert_eq!(code(&r), Some(want), "{dir}/{file} full text");
@@ -274,12 +275,9 @@ fn real_pdfs_resolve_to_huaian_and_hongze() {
     }
 }
 
-/// Where the full real reports may be: the repository's fixtures, the shared folder.
+/// Where the full real reports are: the repository's fixtures.
 fn realworld_dirs() -> Vec<String> {
-    vec![
-        concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/realworld").to_string(),
-        "/work/shared/realworld".to_string(),
-    ]
+    vec![concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/realworld").to_string()]
 }
 
 #[test]
@@ -291,7 +289,9 @@ fn real_html_pages_resolve_to_pingtan_from_their_text() {
             ("pingtan_ziranziyuan_2023", 2023),
             ("pingtan_xingzhengshenpi_2024", 2024),
         ] {
-            if let Ok(page) = std::fs::read_to_string(format!("{dir}/html/{file}.html")) {
+            let path = format!("{dir}/html/{file}.html");
+            let page = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{path}: {e}"));
+            {
                 let r = resolve(None, None, &page, Some(year));
                 assert_eq!(r.region.slug.as_deref(), Some("fujian"), "{dir}/{file}");
             }

@@ -1,5 +1,5 @@
 //! Tests of the HTML decoder on the generated fixtures, the real pages in
-//! `../shared/realworld/html/` (skipped when absent) and hand-made markup.
+//! `tests/fixtures/realworld/html/` and hand-made markup.
 
 use super::*;
 use crate::model::Cell;
@@ -275,17 +275,12 @@ fn huge_spans_are_bounded() {
     );
 }
 
+/// A real page from the repository's fixtures (present in every checkout).
 fn realworld(name: &str) -> Option<Vec<u8>> {
     let path: PathBuf = Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("../shared/realworld/html")
+        .join("tests/fixtures/realworld/html")
         .join(name);
-    match std::fs::read(&path) {
-        Ok(b) => Some(b),
-        Err(_) => {
-            eprintln!("skipping: {} not found", path.display());
-            None
-        }
-    }
+    Some(std::fs::read(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display())))
 }
 
 /// The column-sum of the 7 applicant columns of a table-二 row.

@@ -126,19 +126,15 @@ fn realworld_pdfs_match_pdftotext_layout() {
     if !have_pdftotext() {
         return;
     }
-    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/realworld");
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/realworld");
     for name in [
         "hongze_district_2023",
         "hongze_district_2024",
         "huaian_city_2024",
     ] {
-        let (Ok(pdf), Ok(txt)) = (
-            std::fs::read(root.join(format!("pdf/{name}.pdf"))),
-            std::fs::read_to_string(root.join(format!("{name}.pdftotext-layout.txt"))),
-        ) else {
-            eprintln!("skipping {name}: not found under {}", root.display());
-            continue;
-        };
+        let pdf = std::fs::read(root.join(format!("pdf/{name}.pdf"))).unwrap();
+        let txt =
+            std::fs::read_to_string(root.join(format!("{name}.pdftotext-layout.txt"))).unwrap();
         let doc = decode_layout(&pdf, &PdfOptions::default()).unwrap();
         assert_eq!(doc.format, SourceFormat::Pdf);
         assert_eq!(doc.encoding, "UTF-8");
