@@ -146,6 +146,37 @@ fn check_golden(data: &Dataset, stem: &str, golden: &Path) -> Vec<String> {
             errors.push(format!("{stem}:{}: {line}  →  {p}", n + 1));
         }
     }
+    // Cells are exact too: every cell the dataset holds for the report is a
+    // golden line, once (a cell written twice, or under a code the golden
+    // does not list, fails here).
+    let listed: std::collections::BTreeSet<(String, String, String)> = text
+        .lines()
+        .filter_map(|l| {
+            let f: Vec<&str> = l.split('\t').collect();
+            matches!(f[0], "A" | "B" | "C")
+                .then(|| (f[0].to_string(), f[1].to_string(), f[2].to_string()))
+        })
+        .collect();
+    let mut seen = std::collections::BTreeSet::new();
+    for (kind, rows, keys) in [
+        ("A", &data.active, ["item", "measure"]),
+        ("B", &data.applications, ["row", "applicant"]),
+        ("C", &data.review, ["proceeding", "outcome"]),
+    ] {
+        for r in rows_of(rows, &id) {
+            let key = (
+                kind.to_string(),
+                r[keys[0]].str().unwrap().to_string(),
+                r[keys[1]].str().unwrap().to_string(),
+            );
+            if !listed.contains(&key) {
+                errors.push(format!("{stem}: extra cell {key:?} (not in the golden)"));
+            }
+            if !seen.insert(key.clone()) {
+                errors.push(format!("{stem}: cell {key:?} written twice"));
+            }
+        }
+    }
     // Identity findings are exact: nothing reported that the golden file does not list.
     for f in rows_of(&data.findings, &id) {
         let rule = f["rule"].str().unwrap();
@@ -204,6 +235,30 @@ const SAMPLES: [&str; 5] = [
 fn samples_match_hand_read_values() {
     let dir = util::root().join("data/samples");
     check_dir(&[&dir], "tests/golden/samples", &SAMPLES);
+}
+
+/// Two real reports whose every table cell was replaced by a value distinct
+/// in its row and column (`scripts/make_distinct_fixtures.py`): swapping any
+/// two codes of a code list (two applicant columns, two outcome rows, two
+/// measures) changes a value and fails here, where the mostly-zero real
+/// goldens would not notice.
+#[test]
+fn distinct_values_catch_swapped_codes() {
+    let dir = util::root().join("tests/fixtures/distinct");
+    check_dir(
+        &[&dir],
+        "tests/golden/distinct",
+        &["distinct_2019", "distinct_2021"],
+    );
+    // And nothing to report: the values satisfy every identity.
+    let out = tempfile::tempdir().unwrap();
+    util::ingest(&[&dir], out.path(), &[]);
+    let findings = util::read_table(out.path(), "findings");
+    let breaks: Vec<_> = findings
+        .iter()
+        .filter(|f| f["severity"].str() != Some("info"))
+        .collect();
+    assert!(breaks.is_empty(), "{breaks:?}");
 }
 
 #[test]

@@ -165,43 +165,71 @@ fn rejects_are_remembered_unless_retried() {
 #[test]
 fn killed_runs_are_recovered_to_a_clean_runs_rows() {
     let inputs = three_samples();
-    let clean = tempfile::tempdir().unwrap();
-    assert!(run(inputs.path(), clean.path(), &[], None).status.success());
-    let expected = snapshot(clean.path());
-    for point in [
-        "parse",
-        "write",
-        "commit-manifest",
-        "commit-move",
-        "commit-success",
-    ] {
-        let out = tempfile::tempdir().unwrap();
-        let killed = run(inputs.path(), out.path(), &[], Some(point));
-        assert!(
-            !killed.status.success(),
-            "{point}: the failpoint should kill the run"
-        );
-        assert!(
-            !out.path().join("_SUCCESS").exists(),
-            "{point}: no _SUCCESS after a killed run"
-        );
-        let recovered = run(inputs.path(), out.path(), &[], None);
-        assert!(
-            recovered.status.success(),
-            "{point}: {}",
-            String::from_utf8_lossy(&recovered.stderr)
-        );
-        assert_eq!(
-            snapshot(out.path()),
-            expected,
-            "{point}: recovered dataset differs from a clean run"
-        );
-        assert!(out.path().join("_SUCCESS").exists());
-        assert!(
-            !out.path().join("_staging").exists(),
-            "{point}: staging left behind"
-        );
+    let first = util::temp_inputs(&[("a.txt", &sample("000_1f3be3be81006fc6.txt"))]);
+    // Killed into an empty dataset, and killed as the second run of one.
+    for earlier in [None, Some(first.path())] {
+        let clean = tempfile::tempdir().unwrap();
+        if let Some(earlier) = earlier {
+            assert!(run(earlier, clean.path(), &[], None).status.success());
+        }
+        assert!(run(inputs.path(), clean.path(), &[], None).status.success());
+        let expected = snapshot(clean.path());
+        for point in [
+            "parse",
+            "write",
+            "commit-manifest",
+            "commit-move",
+            "commit-success",
+        ] {
+            let out = tempfile::tempdir().unwrap();
+            if let Some(earlier) = earlier {
+                assert!(run(earlier, out.path(), &[], None).status.success());
+            }
+            let killed = run(inputs.path(), out.path(), &[], Some(point));
+            assert_aborted(&killed, point);
+            // The earlier run's _SUCCESS stands until the killed run's first move.
+            let before_moves = matches!(point, "parse" | "write" | "commit-manifest");
+            assert_eq!(
+                out.path().join("_SUCCESS").exists(),
+                earlier.is_some() && before_moves,
+                "{point}: _SUCCESS after a killed run"
+            );
+            let recovered = run(inputs.path(), out.path(), &[], None);
+            assert!(
+                recovered.status.success(),
+                "{point}: {}",
+                String::from_utf8_lossy(&recovered.stderr)
+            );
+            assert_eq!(
+                snapshot(out.path()),
+                expected,
+                "{point} (earlier run: {}): recovered dataset differs from clean runs",
+                earlier.is_some()
+            );
+            assert!(out.path().join("_SUCCESS").exists());
+            assert!(
+                !out.path().join("_staging").exists(),
+                "{point}: staging left behind"
+            );
+        }
     }
+}
+
+/// The run died at its failpoint (SIGABRT), not of anything else: a
+/// misspelt failpoint, which the binary ignores, fails here.
+fn assert_aborted(output: &Output, point: &str) {
+    use std::os::unix::process::ExitStatusExt;
+    assert_eq!(
+        output.status.signal(),
+        Some(6),
+        "{point}: the run should abort at its failpoint: {:?} {}",
+        output.status,
+        String::from_utf8_lossy(&output.stderr)
+    );
+    assert!(
+        String::from_utf8_lossy(&output.stderr).contains("failpoint"),
+        "{point}"
+    );
 }
 
 #[test]
@@ -406,7 +434,7 @@ fn a_killed_full_refresh_ends_exactly_old_or_exactly_new() {
         let out = parent.path().join("out");
         assert!(run(inputs.path(), &out, &[], None).status.success());
         let killed = run(smaller.path(), &out, &["--full-refresh"], Some(point));
-        assert!(!killed.status.success(), "{point}: should have been killed");
+        assert_aborted(&killed, point);
         // The next run, of any kind, recovers first; it finds nothing new.
         let next = run(smaller.path(), &out, &[], None);
         assert!(
