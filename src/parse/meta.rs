@@ -198,15 +198,22 @@ mod tests {
 
     #[test]
     fn a_title_wrapped_before_its_last_words() {
-        let meta = read_meta("泉山区自然资源局 2020 年政府信息公开工作年度报\n告\n根据修订后的《条例》编制本报告。");
+        let meta = read_meta(
+            "泉山区自然资源局 2020 年政府信息公开工作年度报\n告\n根据修订后的《条例》编制本报告。",
+        );
         assert_eq!(
             meta.title.as_deref(),
             Some("泉山区自然资源局2020年政府信息公开工作年度报告")
         );
         assert_eq!(meta.agency.as_deref(), Some("泉山区自然资源局"));
         assert_eq!(meta.year, Some(2020));
-        let meta = read_meta("湛江市吴川市人力资源和社会保障局 2024 年政府信\n息公开工作年度报告\n根据《条例》");
-        assert_eq!(meta.agency.as_deref(), Some("湛江市吴川市人力资源和社会保障局"));
+        let meta = read_meta(
+            "湛江市吴川市人力资源和社会保障局 2024 年政府信\n息公开工作年度报告\n根据《条例》",
+        );
+        assert_eq!(
+            meta.agency.as_deref(),
+            Some("湛江市吴川市人力资源和社会保障局")
+        );
         let meta = read_meta("某某县人民政府\n2021年政府信息公开工作\n年度报告\n正文");
         assert_eq!(
             meta.title.as_deref(),

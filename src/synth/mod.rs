@@ -159,11 +159,9 @@ fn draw_encoding(rng: &mut Rng, layout: Layout) -> Encoding {
         ]),
         Layout::PdfTabs => rng.weighted(&[(Encoding::Utf8, 8), (Encoding::Gb18030, 2)]),
         Layout::Html => rng.weighted(&[(Encoding::Utf8, 3), (Encoding::Gbk, 1)]),
-        Layout::PdfLayout
-        | Layout::Markdown
-        | Layout::Crawled
-        | Layout::Docx
-        | Layout::WordPdf => Encoding::Utf8,
+        Layout::PdfLayout | Layout::Markdown | Layout::Crawled | Layout::Docx | Layout::WordPdf => {
+            Encoding::Utf8
+        }
     }
 }
 

@@ -10,7 +10,7 @@
 //! run side by side and concurrent runs do not clash over a shared profile.
 //!
 //! LibreOffice stamps the time into a PDF (`/CreationDate`, the trailer
-//! `/ID`); [`normalise`] overwrites those with fixed values of the same
+//! `/ID`, its `/DocChecksum`); [`normalise`] overwrites those with fixed values of the same
 //! length, so the bytes (xref offsets untouched) depend only on the document
 //! and the LibreOffice version and font set.
 
@@ -60,20 +60,23 @@ pub fn convert_batch(program: &Path, files: &[PathBuf]) -> std::io::Result<()> {
     ));
     let _ = std::fs::remove_dir_all(&profile);
     let mut cmd = Command::new(program);
-    cmd.arg(format!("-env:UserInstallation=file://{}", profile.display()))
-        .args([
-            "--headless",
-            "--norestore",
-            "--nologo",
-            "--convert-to",
-            "pdf:writer_pdf_Export",
-            "--outdir",
-        ])
-        .arg(outdir)
-        .args(files)
-        .stdin(Stdio::null())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped());
+    cmd.arg(format!(
+        "-env:UserInstallation=file://{}",
+        profile.display()
+    ))
+    .args([
+        "--headless",
+        "--norestore",
+        "--nologo",
+        "--convert-to",
+        "pdf:writer_pdf_Export",
+        "--outdir",
+    ])
+    .arg(outdir)
+    .args(files)
+    .stdin(Stdio::null())
+    .stdout(Stdio::piped())
+    .stderr(Stdio::piped());
     let mut child = cmd.spawn().map_err(|e| {
         std::io::Error::new(
             e.kind(),
@@ -90,8 +93,18 @@ pub fn convert_batch(program: &Path, files: &[PathBuf]) -> std::io::Result<()> {
             s
         })
     };
-    let out = drain(child.stdout.take().map(|r| Box::new(r) as Box<dyn Read + Send>));
-    let err = drain(child.stderr.take().map(|r| Box::new(r) as Box<dyn Read + Send>));
+    let out = drain(
+        child
+            .stdout
+            .take()
+            .map(|r| Box::new(r) as Box<dyn Read + Send>),
+    );
+    let err = drain(
+        child
+            .stderr
+            .take()
+            .map(|r| Box::new(r) as Box<dyn Read + Send>),
+    );
     let limit = Duration::from_secs(120 + 20 * files.len() as u64);
     let status = match child.wait_timeout(limit)? {
         Some(s) => s,
@@ -165,9 +178,24 @@ pub fn normalise(pdf: &mut [u8], seed: u64) {
     blank_after(pdf, b"/ModDate", b'(', b')', &|k| {
         DATE.get(k).copied().unwrap_or(b'0')
     });
-    let hex = format!("{seed:016X}{:016X}", seed.rotate_left(29) ^ 0x9E37_79B9_7F4A_7C15);
+    let hex = format!(
+        "{seed:016X}{:016X}",
+        seed.rotate_left(29) ^ 0x9E37_79B9_7F4A_7C15
+    );
     let hex = hex.into_bytes();
     blank_after(pdf, b"/ID", b'[', b']', &|k| hex[k % hex.len()]);
+    // LibreOffice's checksum of the document (it covers the dates).
+    let key = b"/DocChecksum /";
+    let mut from = 0;
+    while let Some(pos) = find(&pdf[from..], key) {
+        let start = from + pos + key.len();
+        let mut k = start;
+        while k < pdf.len() && pdf[k].is_ascii_hexdigit() {
+            pdf[k] = hex[(k - start) % hex.len()];
+            k += 1;
+        }
+        from = k;
+    }
 }
 
 fn find(hay: &[u8], needle: &[u8]) -> Option<usize> {
@@ -180,7 +208,7 @@ mod tests {
 
     #[test]
     fn time_stamps_are_fixed_in_place() {
-        let mut a = b"<</CreationDate(D:20261206032733+00'00')/Producer(LibreOffice 7.4)>>\ntrailer\n<</Size 9/ID [ <AB12> <CD34> ]>>".to_vec();
+        let mut a = b"<</CreationDate(D:20261206032733+00'00')/Producer(LibreOffice 7.4)>>\ntrailer\n<</Size 9/ID [ <AB12> <CD34> ]\n/DocChecksum /E25F1582F07FF516\n>>".to_vec();
         let len = a.len();
         normalise(&mut a, 7);
         assert_eq!(a.len(), len);
@@ -188,5 +216,9 @@ mod tests {
         assert!(s.contains("/CreationDate(D:20250101000000+00'00')"), "{s}");
         assert!(s.contains("/ID [ <"), "{s}");
         assert!(!s.contains("AB12") && !s.contains("CD34"), "{s}");
+        assert!(
+            !s.contains("E25F1582F07FF516") && s.contains("/DocChecksum /"),
+            "{s}"
+        );
     }
 }

@@ -113,7 +113,12 @@ impl DocxOptions {
     fn widths(&self, grid: &Grid) -> Vec<f64> {
         match (grid.kind, grid.width) {
             (TableKind::Active, 4) => {
-                vec![self.a_widths.0, self.a_widths.1, self.a_widths.1, self.a_widths.1]
+                vec![
+                    self.a_widths.0,
+                    self.a_widths.1,
+                    self.a_widths.1,
+                    self.a_widths.1,
+                ]
             }
             (TableKind::Applications, 10) => {
                 let mut w = self.b_widths.0.to_vec();
@@ -150,7 +155,9 @@ fn run(text: &str, half_points: u32, bold: bool, font: &str) -> String {
 }
 
 fn para(out: &mut String, text: &str, jc: &str, indent: bool, rpr: (u32, bool, &str)) {
-    out.push_str("<w:p><w:pPr><w:spacing w:before=\"0\" w:after=\"0\" w:line=\"360\" w:lineRule=\"auto\"/>");
+    out.push_str(
+        "<w:p><w:pPr><w:spacing w:before=\"0\" w:after=\"0\" w:line=\"360\" w:lineRule=\"auto\"/>",
+    );
     if indent {
         out.push_str("<w:ind w:firstLineChars=\"200\" w:firstLine=\"640\"/>");
     }
@@ -185,12 +192,7 @@ fn table(out: &mut String, grid: &Grid, o: &DocxOptions) {
         let mut col = 0usize;
         for cell in &row.cells {
             let span = cell.colspan().max(1);
-            let w: i64 = widths
-                .iter()
-                .skip(col)
-                .take(span)
-                .map(|w| twips(*w))
-                .sum();
+            let w: i64 = widths.iter().skip(col).take(span).map(|w| twips(*w)).sum();
             col += span;
             out.push_str(&format!(
                 "<w:tc><w:tcPr><w:tcW w:w=\"{w}\" w:type=\"dxa\"/>"
@@ -254,10 +256,20 @@ pub fn document_xml(doc: &Doc, o: &DocxOptions) -> String {
                 }
             }
             Part::Preface(t) => para(&mut out, t, "left", false, body),
-            Part::Heading(t) => para(&mut out, t, "left", true, (o.body_half_points, false, "黑体")),
-            Part::SubHeading(t) => {
-                para(&mut out, t, "left", true, (o.body_half_points, false, "楷体_GB2312"))
-            }
+            Part::Heading(t) => para(
+                &mut out,
+                t,
+                "left",
+                true,
+                (o.body_half_points, false, "黑体"),
+            ),
+            Part::SubHeading(t) => para(
+                &mut out,
+                t,
+                "left",
+                true,
+                (o.body_half_points, false, "楷体_GB2312"),
+            ),
             Part::Para(t) => para(&mut out, t, "both", true, body),
             Part::Table(grid) => {
                 table(&mut out, grid, o);
@@ -328,11 +340,18 @@ mod tests {
             rows: vec![
                 GRow {
                     kind: RowKind::Header,
-                    cells: vec![GCell::span("结果\n维持", 1, 2), GCell::span("行政诉讼", 2, 1)],
+                    cells: vec![
+                        GCell::span("结果\n维持", 1, 2),
+                        GCell::span("行政诉讼", 2, 1),
+                    ],
                 },
                 GRow {
                     kind: RowKind::Header,
-                    cells: vec![GCell::Cont { colspan: 1 }, GCell::label("甲"), GCell::label("乙")],
+                    cells: vec![
+                        GCell::Cont { colspan: 1 },
+                        GCell::label("甲"),
+                        GCell::label("乙"),
+                    ],
                 },
                 GRow {
                     kind: RowKind::Data,
