@@ -16,6 +16,9 @@ use super::doc::{Doc, GCell, Grid, Part, TableKind};
 use crate::synth::rng::Rng;
 use std::io::Write;
 
+/// East Asian fonts of the tables.
+const TABLE_FONTS: [&str; 3] = ["宋体", "仿宋_GB2312", "仿宋"];
+
 /// Twips (1/20 pt) per centimetre.
 const TWIPS_PER_CM: f64 = 566.93;
 
@@ -88,7 +91,7 @@ impl DocxOptions {
             b_widths: ([b0, b1, b2], app),
             c_width,
             v_center: rng.chance(0.8),
-            table_font: *rng.pick(&["宋体", "仿宋_GB2312", "仿宋"]),
+            table_font: TABLE_FONTS[rng.below(TABLE_FONTS.len() as u64) as usize],
         }
     }
 
