@@ -10,6 +10,9 @@
 #   SHOW            disagreements to print       (default 40)
 #   REQUIRE_100=1   exit 1 unless everything agrees
 #   LAYOUTS         only these layouts, comma-separated (default: all)
+#
+# The default mix includes word_pdf, printed to PDF by LibreOffice: it needs soffice
+# (apt-get install libreoffice-writer-nogui fonts-wqy-microhei) and poppler's pdftotext.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 

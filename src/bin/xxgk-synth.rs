@@ -39,7 +39,7 @@ enum Command {
         /// Share of reports whose own numbers break an accounting identity.
         #[arg(long, default_value_t = 0.05)]
         break_rate: f64,
-        /// Only these layouts (comma-separated: tab_cells, pipe_cells, pdf_tabs, pdf_layout, html, markdown, crawled).
+        /// Only these layouts (comma-separated: tab_cells, pipe_cells, pdf_tabs, pdf_layout, html, markdown, crawled, docx, word_pdf; word_pdf needs LibreOffice's soffice).
         #[arg(long, value_delimiter = ',')]
         layouts: Vec<String>,
         /// Worker threads (default: one per core).

@@ -56,9 +56,27 @@ pub fn read_meta(text: &str) -> Meta {
         .collect();
     let mut meta = Meta::default();
     // The title is the first line naming the report, with the line before it
-    // when that line holds the issuer (titles are often broken in two).
-    if let Some(pos) = lines.iter().position(|l| is_title_line(l)) {
-        let mut title = lines[pos].clone();
+    // when that line holds the issuer (titles are often broken in two), or
+    // with the short line after it when the printed title wrapped before its
+    // last words (`…工作年度报` / `告`, as Word prints a long title).
+    let wrapped = |pos: usize| -> Option<String> {
+        let (line, next) = (lines.get(pos)?, lines.get(pos + 1)?);
+        let joined = format!("{line}{next}");
+        (next.chars().count() <= 12
+            && !is_title_line(next)
+            && !next.contains(|c| "。，；：:".contains(c))
+            && is_title_line(&joined)
+            && (joined.ends_with("报告") || joined.ends_with("年报")))
+        .then_some(joined)
+    };
+    let found = (0..lines.len()).find_map(|pos| {
+        if is_title_line(&lines[pos]) {
+            Some((pos, lines[pos].clone()))
+        } else {
+            wrapped(pos).map(|t| (pos, t))
+        }
+    });
+    if let Some((pos, mut title)) = found {
         if pos > 0
             && !YEAR_IN_TITLE.is_match(&lines[pos - 1])
             && lines[pos - 1].chars().count() <= 30
@@ -177,6 +195,31 @@ const BOOKMARK: &str = "[bookmark: _GoBack]";
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_title_wrapped_before_its_last_words() {
+        let meta = read_meta(
+            "泉山区自然资源局 2020 年政府信息公开工作年度报\n告\n根据修订后的《条例》编制本报告。",
+        );
+        assert_eq!(
+            meta.title.as_deref(),
+            Some("泉山区自然资源局2020年政府信息公开工作年度报告")
+        );
+        assert_eq!(meta.agency.as_deref(), Some("泉山区自然资源局"));
+        assert_eq!(meta.year, Some(2020));
+        let meta = read_meta(
+            "湛江市吴川市人力资源和社会保障局 2024 年政府信\n息公开工作年度报告\n根据《条例》",
+        );
+        assert_eq!(
+            meta.agency.as_deref(),
+            Some("湛江市吴川市人力资源和社会保障局")
+        );
+        let meta = read_meta("某某县人民政府\n2021年政府信息公开工作\n年度报告\n正文");
+        assert_eq!(
+            meta.title.as_deref(),
+            Some("某某县人民政府2021年政府信息公开工作年度报告")
+        );
+    }
 
     #[test]
     fn titles_of_the_samples() {

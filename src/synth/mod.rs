@@ -24,6 +24,7 @@
 pub mod accuracy;
 pub mod issuers;
 pub mod numbers;
+pub mod pdf_print;
 pub mod render;
 pub mod rng;
 pub mod truth;
@@ -35,7 +36,7 @@ use render::tables::{self, Breaks, TableOptions};
 use render::{Encoding, Layout};
 use rng::Rng;
 use std::io::Write;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use truth::{RegionTruth, Truth};
 
 /// What to generate.
@@ -64,8 +65,11 @@ impl Default for SynthOptions {
 pub struct Generated {
     /// Path relative to `DIR/reports`.
     pub rel_path: String,
-    /// The file's bytes.
+    /// The file's bytes. For `word_pdf` these are the `.docx` to print to
+    /// PDF at `rel_path` ([`write_corpus`] does, with [`pdf_print`]).
     pub bytes: Vec<u8>,
+    /// Whether `bytes` still has to be printed to PDF (`word_pdf`).
+    pub print_to_pdf: bool,
     /// What the pipeline must read from it.
     pub truth: Truth,
 }
@@ -135,6 +139,8 @@ fn draw_layout(rng: &mut Rng, allowed: &[Layout]) -> Layout {
         (Layout::Html, 20),
         (Layout::Markdown, 10),
         (Layout::Crawled, 8),
+        (Layout::Docx, 6),
+        (Layout::WordPdf, 4),
     ]
     .into_iter()
     .filter(|(l, _)| allowed.is_empty() || allowed.contains(l))
@@ -153,7 +159,9 @@ fn draw_encoding(rng: &mut Rng, layout: Layout) -> Encoding {
         ]),
         Layout::PdfTabs => rng.weighted(&[(Encoding::Utf8, 8), (Encoding::Gb18030, 2)]),
         Layout::Html => rng.weighted(&[(Encoding::Utf8, 3), (Encoding::Gbk, 1)]),
-        Layout::PdfLayout | Layout::Markdown | Layout::Crawled => Encoding::Utf8,
+        Layout::PdfLayout | Layout::Markdown | Layout::Crawled | Layout::Docx | Layout::WordPdf => {
+            Encoding::Utf8
+        }
     }
 }
 
@@ -315,10 +323,11 @@ pub fn generate_one(opts: &SynthOptions, index: u64) -> Generated {
     let mut truth = Truth {
         index,
         layout: layout.name().into(),
-        source_format: if layout == Layout::Html {
-            "html"
-        } else {
-            "text"
+        source_format: match layout {
+            Layout::Html => "html",
+            Layout::Docx => "docx",
+            Layout::WordPdf => "pdf",
+            _ => "text",
         }
         .into(),
         agency: issuer.agency.clone(),
@@ -456,7 +465,7 @@ pub fn generate_one(opts: &SynthOptions, index: u64) -> Generated {
                 b: false,
                 c: false,
             },
-            Layout::Html | Layout::PdfTabs => Breaks {
+            Layout::Html | Layout::PdfTabs | Layout::Docx | Layout::WordPdf => Breaks {
                 a: rng.chance(0.5),
                 b: rng.chance(0.5),
                 c: rng.chance(0.5),
@@ -484,7 +493,10 @@ pub fn generate_one(opts: &SynthOptions, index: u64) -> Generated {
             layout,
             Layout::PdfLayout | Layout::PdfTabs | Layout::Crawled
         ) && rng.chance(0.15),
-        label_breaks: matches!(layout, Layout::TabCells | Layout::Html) && rng.chance(0.2),
+        label_breaks: matches!(
+            layout,
+            Layout::TabCells | Layout::Html | Layout::Docx | Layout::WordPdf
+        ) && rng.chance(0.2),
     };
     for (on, name) in [
         (topts.aligned_labels, "aligned_labels"),
@@ -650,6 +662,7 @@ pub fn generate_one(opts: &SynthOptions, index: u64) -> Generated {
     let doc = Doc { parts };
 
     // Layout.
+    let mut binary: Option<Vec<u8>> = None;
     let text = match layout {
         Layout::TabCells | Layout::PipeCells => {
             let o = render::word_text::TextOptions {
@@ -765,8 +778,17 @@ pub fn generate_one(opts: &SynthOptions, index: u64) -> Generated {
             features.extend(page.features(&o));
             page.text
         }
+        Layout::Docx | Layout::WordPdf => {
+            let o = render::docx::DocxOptions::draw(&mut root.fork(6));
+            features.extend(o.features());
+            binary = Some(render::docx::render(&doc, &o));
+            String::new()
+        }
     };
-    let (bytes, used) = encoding.encode(&text);
+    let (bytes, used) = match binary {
+        Some(b) => (b, Encoding::Utf8),
+        None => encoding.encode(&text),
+    };
     encoding = used;
     truth.encoding = encoding.name().into();
     features.push(format!("enc:{}", encoding.name()));
@@ -774,6 +796,8 @@ pub fn generate_one(opts: &SynthOptions, index: u64) -> Generated {
     let ext = match layout {
         Layout::Html if rng.chance(0.2) => "htm",
         Layout::Html => "html",
+        Layout::Docx => "docx",
+        Layout::WordPdf => "pdf",
         _ => "txt",
     };
     let rel_path = format!("{}/{}/{:07}.{ext}", issuer.slug, year, index);
@@ -781,6 +805,7 @@ pub fn generate_one(opts: &SynthOptions, index: u64) -> Generated {
     Generated {
         rel_path,
         bytes,
+        print_to_pdf: layout == Layout::WordPdf,
         truth,
     }
 }
@@ -807,11 +832,30 @@ pub struct Manifest {
 }
 
 /// Generate `count` reports into `out` (`reports/`, `truth.jsonl`, `manifest.json`).
+///
+/// `word_pdf` reports are written as `.docx` to `out/.word_pdf/`, printed to
+/// PDF there by LibreOffice in batches ([`pdf_print`]), and moved into place.
+/// When `word_pdf` may be drawn (it is in `opts.layouts`, or that is empty)
+/// and `soffice` cannot be found, nothing is written and the error says what
+/// to install.
 pub fn write_corpus(opts: &SynthOptions, count: u64, out: &Path) -> std::io::Result<Manifest> {
     use rayon::prelude::*;
     let started = std::time::Instant::now();
+    let may_print = opts.layouts.is_empty() || opts.layouts.contains(&Layout::WordPdf);
+    let soffice = if may_print && count > 0 {
+        Some(pdf_print::soffice().ok_or_else(|| {
+            std::io::Error::new(std::io::ErrorKind::NotFound, pdf_print::SOFFICE_MISSING)
+        })?)
+    } else {
+        None
+    };
+    let staging = out.join(".word_pdf");
     let reports = out.join("reports");
     std::fs::create_dir_all(&reports)?;
+    if soffice.is_some() {
+        let _ = std::fs::remove_dir_all(&staging);
+        std::fs::create_dir_all(&staging)?;
+    }
     let _ = std::fs::remove_file(out.join("manifest.json"));
     let mut truth_file =
         std::io::BufWriter::with_capacity(1 << 20, std::fs::File::create(out.join("truth.jsonl"))?);
@@ -827,7 +871,8 @@ pub fn write_corpus(opts: &SynthOptions, count: u64, out: &Path) -> std::io::Res
     let mut start = 0;
     while start < count {
         let end = (start + CHUNK).min(count);
-        let lines: Vec<std::io::Result<(String, u64, String)>> = (start..end)
+        type Line = (String, u64, String, Option<(PathBuf, PathBuf)>);
+        let lines: Vec<std::io::Result<Line>> = (start..end)
             .into_par_iter()
             .map(|i| {
                 let g = generate_one(opts, i);
@@ -835,13 +880,46 @@ pub fn write_corpus(opts: &SynthOptions, count: u64, out: &Path) -> std::io::Res
                 if let Some(dir) = path.parent() {
                     std::fs::create_dir_all(dir)?;
                 }
-                std::fs::write(&path, &g.bytes)?;
+                let pending = if g.print_to_pdf {
+                    let docx = staging.join(format!("{i:07}.docx"));
+                    std::fs::write(&docx, &g.bytes)?;
+                    Some((docx, path))
+                } else {
+                    std::fs::write(&path, &g.bytes)?;
+                    None
+                };
                 let line = serde_json::to_string(&g.truth).map_err(std::io::Error::other)?;
-                Ok((line, g.bytes.len() as u64, g.truth.layout))
+                Ok((line, g.bytes.len() as u64, g.truth.layout, pending))
             })
             .collect();
-        for line in lines {
-            let (line, bytes, layout) = line?;
+        let mut lines = lines.into_iter().collect::<std::io::Result<Vec<Line>>>()?;
+        let pending: Vec<(usize, PathBuf, PathBuf)> = lines
+            .iter()
+            .enumerate()
+            .filter_map(|(k, l)| l.3.clone().map(|(d, p)| (k, d, p)))
+            .collect();
+        if !pending.is_empty() {
+            let program = soffice.as_deref().ok_or_else(|| {
+                std::io::Error::new(std::io::ErrorKind::NotFound, pdf_print::SOFFICE_MISSING)
+            })?;
+            // One soffice run per batch; batches side by side, one per worker.
+            let workers = rayon::current_num_threads().clamp(1, pending.len().div_ceil(8));
+            let per = pending.len().div_ceil(workers);
+            let docx: Vec<PathBuf> = pending.iter().map(|p| p.1.clone()).collect();
+            docx.par_chunks(per)
+                .map(|batch| pdf_print::convert_batch(program, batch))
+                .collect::<std::io::Result<Vec<()>>>()?;
+            for (k, docx, path) in pending {
+                let pdf = docx.with_extension("pdf");
+                let mut bytes = std::fs::read(&pdf)?;
+                pdf_print::normalise(&mut bytes, opts.seed ^ (start + k as u64));
+                std::fs::write(&path, &bytes)?;
+                std::fs::remove_file(&pdf)?;
+                std::fs::remove_file(&docx)?;
+                lines[k].1 = bytes.len() as u64;
+            }
+        }
+        for (line, bytes, layout, _) in lines {
             truth_file.write_all(line.as_bytes())?;
             truth_file.write_all(b"\n")?;
             manifest.bytes += bytes;
@@ -850,6 +928,7 @@ pub fn write_corpus(opts: &SynthOptions, count: u64, out: &Path) -> std::io::Res
         start = end;
     }
     truth_file.flush()?;
+    let _ = std::fs::remove_dir(&staging);
     manifest.seconds = started.elapsed().as_secs_f64();
     std::fs::write(
         out.join("manifest.json"),

@@ -7,3 +7,4 @@ mod incremental;
 mod pdf_geometry;
 mod synth;
 mod util;
+mod word;

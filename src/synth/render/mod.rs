@@ -6,6 +6,7 @@
 pub mod cells;
 pub mod crawled;
 pub mod doc;
+pub mod docx;
 pub mod html;
 pub mod markdown;
 pub mod pdf_layout;
@@ -34,11 +35,19 @@ pub enum Layout {
     /// A page's text as a crawler saves it: header lines, then the article on
     /// one line with its tables flowed (平潭 pages).
     Crawled,
+    /// A real Word document (`.docx`): tables with `w:gridSpan`/`w:vMerge`
+    /// merges and the narrow column widths real reports use ([`docx`]).
+    Docx,
+    /// The `docx` document printed to PDF by LibreOffice (`soffice
+    /// --convert-to pdf`): ruled tables whose narrow cells wrap 3–4 digit
+    /// numbers and header words, as Word/WPS print them. Needs LibreOffice
+    /// when generating ([`crate::synth::pdf_print`]).
+    WordPdf,
 }
 
 impl Layout {
     /// Every layout.
-    pub const ALL: [Layout; 7] = [
+    pub const ALL: [Layout; 9] = [
         Layout::TabCells,
         Layout::PipeCells,
         Layout::PdfTabs,
@@ -46,6 +55,8 @@ impl Layout {
         Layout::Html,
         Layout::Markdown,
         Layout::Crawled,
+        Layout::Docx,
+        Layout::WordPdf,
     ];
 
     /// The name used in the truth file and on the command line.
@@ -58,6 +69,8 @@ impl Layout {
             Layout::Html => "html",
             Layout::Markdown => "markdown",
             Layout::Crawled => "crawled",
+            Layout::Docx => "docx",
+            Layout::WordPdf => "word_pdf",
         }
     }
 
@@ -155,5 +168,6 @@ mod tests {
         }
         assert_eq!(Layout::from_name("pdf_layout"), Some(Layout::PdfLayout));
         assert_eq!(Layout::from_name("crawled"), Some(Layout::Crawled));
+        assert_eq!(Layout::from_name("word_pdf"), Some(Layout::WordPdf));
     }
 }

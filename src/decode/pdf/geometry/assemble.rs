@@ -166,9 +166,20 @@ fn continue_table(prev: &mut Vec<Vec<Cell>>, mut next: Vec<Vec<Cell>>) {
             !numeric(&first[c].text) && !numbered(&first[c].text) && !last[c].text.trim().is_empty()
         })
         && (0..width).all(|c| !numeric(&first[c].text))
+        // A cut row keeps its cells: a piece spans the columns its cell above
+        // spans, no more (a row spanning the table at the top of the page,
+        // `第二十条第（六）项`, is a new row under a row of values).
+        && origins.iter().all(|&c| {
+            (c + 1..width)
+                .take_while(|&k| first[k].spanned && first[k].text == first[c].text)
+                .all(|k| last[k].spanned && last[k].text == last[c].text)
+        })
         // The row's values stayed on the previous page, or the piece has no
         // row label of its own (a header cut in two: `本年制发件` / `数`).
         && ((0..width).any(|c| numeric(&last[c].text)) || first[0].text.trim().is_empty());
+    // Columns where a cell cut by the page break ended with the tail row (the
+    // row below has a box of its own): nothing spans on from above there.
+    let mut ended = vec![false; width];
     if tail {
         let last_row = prev.len() - 1;
         for &c in &origins {
@@ -204,6 +215,9 @@ fn continue_table(prev: &mut Vec<Vec<Cell>>, mut next: Vec<Vec<Cell>>) {
         if let Some(row) = next.first_mut() {
             for (c, cell) in removed.iter().enumerate() {
                 if let Some(slot) = row.get_mut(c) {
+                    if let Some(e) = ended.get_mut(c) {
+                        *e = !(slot.spanned && slot.text == cell.text);
+                    }
                     if !cell.spanned && slot.spanned && slot.text == cell.text {
                         slot.spanned = false;
                     }
@@ -221,7 +235,11 @@ fn continue_table(prev: &mut Vec<Vec<Cell>>, mut next: Vec<Vec<Cell>>) {
         for c in 0..last.len().min(first_row.len()) {
             let text = last[c].text.clone();
             let top = next[0][c].text.clone();
-            if text.trim().is_empty() || numeric(&text) || next[0][c].spanned {
+            if text.trim().is_empty()
+                || numeric(&text)
+                || next[0][c].spanned
+                || ended.get(c) == Some(&true)
+            {
                 continue;
             }
             let tall = next
