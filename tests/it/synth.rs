@@ -124,19 +124,10 @@ fn accuracy_on_a_small_corpus() {
 /// Every cell, field and finding of a generated corpus agrees with its truth.
 #[test]
 fn accuracy_is_100_percent() {
-    // word_pdf is left out here (it has its own test, tests/it/word.rs): OPEN, in
-    // this corpus (seed 3, report 192) a row of table B that LibreOffice splits
-    // over a page break inside a wrapped number (`161` / `8` on the next page)
-    // is read as 161, not 1618. Put word_pdf back when the page-break joining
-    // in src/decode/pdf/geometry/assemble.rs handles a cut number.
-    let report = round_trip(
-        400,
-        3,
-        &[
-            "--layouts",
-            "tab_cells,pipe_cells,pdf_tabs,pdf_layout,html,markdown,crawled,docx",
-        ],
-    );
+    // Every layout, word_pdf included: seed 3's report 192 has a row of table B
+    // that LibreOffice splits over a page break inside a wrapped number (`161`
+    // / `8` for 1618), joined by src/decode/pdf/geometry/assemble.rs.
+    let report = round_trip(400, 3, &default_layouts());
     assert_eq!(
         report.overall.agree,
         report.overall.total,

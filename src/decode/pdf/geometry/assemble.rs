@@ -107,8 +107,10 @@ pub(crate) fn blocks(pages: &[PageWords], tables: &[Vec<TableBox>]) -> Vec<Block
             .iter()
             .any(|b| matches!(b, Block::PageBreak));
         let at = out.len() - between;
-        if page_turned && at > 0 && same_columns(&last_xs, &xs) {
-            if let Some(Block::Table(prev)) = out.get_mut(at - 1) {
+        if page_turned && at > 0 {
+            if let (Some(Block::Table(prev)), Some(grid)) =
+                (out.get_mut(at - 1), on_columns(&grid, &xs, &last_xs))
+            {
                 continue_table(prev, grid);
                 continue;
             }
@@ -121,6 +123,51 @@ pub(crate) fn blocks(pages: &[PageWords], tables: &[Vec<TableBox>]) -> Vec<Block
 
 fn same_columns(a: &[f64], b: &[f64]) -> bool {
     a.len() == b.len() && a.iter().zip(b).all(|(x, y)| (x - y).abs() <= 2.0)
+}
+
+/// A grid found on the boundaries `xs`, laid on the previous page's
+/// boundaries `prev_xs` when it continues that table: the same boundaries, or
+/// some of them with the same outer edges (a page whose rows all span a
+/// boundary draws no line there). A cell goes to the first column it covers
+/// and spans the others. `None`: another table.
+fn on_columns(grid: &[Vec<Cell>], xs: &[f64], prev_xs: &[f64]) -> Option<Vec<Vec<Cell>>> {
+    if same_columns(prev_xs, xs) {
+        return Some(grid.to_vec());
+    }
+    let close = |a: f64, b: f64| (a - b).abs() <= 2.0;
+    let (Some(&first), Some(&last)) = (xs.first(), xs.last()) else {
+        return None;
+    };
+    if xs.len() < 2
+        || xs.len() >= prev_xs.len()
+        || !close(first, prev_xs[0])
+        || !close(last, prev_xs[prev_xs.len() - 1])
+    {
+        return None;
+    }
+    let at: Vec<usize> = xs
+        .iter()
+        .map(|&x| prev_xs.iter().position(|&p| close(p, x)))
+        .collect::<Option<_>>()?;
+    if at.windows(2).any(|w| w[0] >= w[1]) || grid.iter().any(|r| r.len() + 1 != xs.len()) {
+        return None;
+    }
+    Some(
+        grid.iter()
+            .map(|row| {
+                row.iter()
+                    .enumerate()
+                    .flat_map(|(c, cell)| {
+                        let (from, to) = (at[c], at[c + 1]);
+                        (from..to).map(move |k| Cell {
+                            text: cell.text.clone(),
+                            spanned: cell.spanned || k > from,
+                        })
+                    })
+                    .collect()
+            })
+            .collect(),
+    )
 }
 
 /// Whether a cell holds a number (digits and separators only).
@@ -161,7 +208,18 @@ fn continue_table(prev: &mut Vec<Vec<Cell>>, mut next: Vec<Vec<Cell>>) {
     let origins: Vec<usize> = (0..width)
         .filter(|&c| !first[c].spanned && !first[c].text.trim().is_empty())
         .collect();
-    let tail = !origins.is_empty()
+    // The tail of a row cut inside its numbers: a word processor breaks a row
+    // whose wrapped number does not fit (`161` at the foot of the page, `8`
+    // at the top of the next for 1618). Digits only, each under a number,
+    // every other cell empty (no label: not a row of its own).
+    let number_tail = !origins.is_empty()
+        && (0..width).all(|c| {
+            let piece = first[c].text.trim();
+            piece.is_empty()
+                || (piece.bytes().all(|b| b.is_ascii_digit()) && numeric(&last[c].text))
+        });
+    let tail = number_tail
+        || !origins.is_empty()
         && origins.iter().all(|&c| {
             !numeric(&first[c].text) && !numbered(&first[c].text) && !last[c].text.trim().is_empty()
         })
@@ -675,6 +733,53 @@ mod tests {
             .collect()
     }
 
+    /// A row cut by the page break inside its wrapped numbers (LibreOffice:
+    /// `161` / `177` at the foot, `8` / `9` at the top of the next page, on
+    /// a page that draws one label boundary fewer) is one row of 1618 / 1779.
+    #[test]
+    fn a_number_cut_by_the_page_break_is_joined() {
+        let mut prev = vec![
+            row(&["三、结果", "（六）其他处理", "3.其他", "55", "9", "64"]),
+            row(&[
+                "三、结果*",
+                "（七）总计",
+                "（七）总计*",
+                "161",
+                "161",
+                "177",
+            ]),
+        ];
+        // Boundaries 0|10|20|30|40|50|60 before; the next page has no line at 20.
+        let prev_xs = [0.0, 10.0, 20.0, 30.0, 40.0, 50.0, 60.0];
+        let next_xs = [0.0, 10.0, 30.0, 40.0, 50.0, 60.0];
+        let next = vec![
+            row(&["", "", "8", "", "9"]),
+            row(&["四、结转", "四、结转*", "0", "0", "0"]),
+        ];
+        let next = on_columns(&next, &next_xs, &prev_xs).unwrap();
+        continue_table(&mut prev, next);
+        assert_eq!(
+            rows(&prev),
+            vec![
+                "三、结果|（六）其他处理|3.其他|55|9|64",
+                "三、结果*|（七）总计|（七）总计*|1618|161|1779",
+                "四、结转|四、结转*|四、结转*|0|0|0",
+            ]
+        );
+        // Another table: other outer edges, or a boundary the first has not.
+        assert!(on_columns(&[], &[5.0, 60.0], &prev_xs).is_none());
+        assert!(on_columns(&[], &[0.0, 25.0, 60.0], &prev_xs).is_none());
+    }
+
+    /// A row of numbers with no label at the top of a page under a header
+    /// row is a row of its own (table C's values), not a cut number.
+    #[test]
+    fn values_under_a_header_are_not_a_cut_number() {
+        let mut prev = vec![row(&["结果维持", "结果纠正"])];
+        continue_table(&mut prev, vec![row(&["3", "5"])]);
+        assert_eq!(rows(&prev), vec!["结果维持|结果纠正", "3|5"]);
+    }
+
     /// A row cut by the page break is one row again; the group label
     /// spanning rows goes on spanning.
     #[test]
@@ -744,12 +849,15 @@ mod tests {
         assert_eq!(rows(&prev), vec!["信息内容|本年制发件数", "规章|"]);
     }
 
-    /// A new row at the top of the page (numbered label, or numbers) is not
-    /// joined to the last one; a blank value below a number stays blank.
+    /// A new row at the top of the page (a label, numbered or not) is not
+    /// joined to the last one; a blank value below a number stays blank. (A
+    /// row of bare digits with no label is the rest of a cut number: every
+    /// row of the national tables has a label, see
+    /// `a_number_cut_by_the_page_break_is_joined`.)
     #[test]
     fn new_rows_on_the_next_page_stay_apart() {
         let prev = vec![row(&["1.甲", "2", "3"])];
-        for first in [&["2.乙", "", ""][..], &["", "4", ""], &["乙", "5", "6"]] {
+        for first in [&["2.乙", "", ""][..], &["乙", "5", "6"], &["2.乙", "4", ""]] {
             let mut joined = prev.clone();
             continue_table(&mut joined, vec![row(first)]);
             assert_eq!(joined.len(), 2, "{first:?}");
