@@ -214,7 +214,9 @@ impl RunSummary {
     }
 }
 
-/// Ingest the inputs into the dataset, end to end.
+/// Ingest the inputs into the dataset, end to end: open the dataset (lock,
+/// recovery, ledger), read and parse every input into the writer, commit the
+/// run, and swap a full refresh in.
 pub fn ingest(options: &IngestOptions, config: &Config) -> Result<RunSummary, RunError> {
     let started = Instant::now();
     let walked = walk::walk(&options.inputs, &config.walk)?;
@@ -232,141 +234,46 @@ pub fn ingest(options: &IngestOptions, config: &Config) -> Result<RunSummary, Ru
         .build()
         .map_err(|e| RunError::Threads(e.to_string()))?;
 
-    let target = options.out.clone();
-    let output_err = |path: &Path| {
-        let path = path.display().to_string();
-        move |source| RunError::Output { path, source }
-    };
-    let target_store = LocalStore::open(&target).map_err(output_err(&target))?;
-    let _lock = DatasetLock::acquire(&target, "ingest")?;
-    if options.failpoint == Some(Failpoint::HoldLock) {
-        std::thread::sleep(Duration::from_secs(2));
-    }
-    // A full refresh killed before now is finished or discarded first: the
-    // dataset is then exactly the old one or exactly the rebuilt one.
-    let swap_recovery = refresh::recover(&target).map_err(output_err(&target))?;
-    // A full refresh builds a new dataset beside the old one; the old stays readable until the swap.
-    let build_dir = if options.full_refresh {
-        refresh::build_dir(&target)
-    } else {
-        target.clone()
-    };
-    if options.full_refresh {
-        let _ = std::fs::remove_dir_all(&build_dir);
-    }
-    let local = if options.full_refresh {
-        LocalStore::open(&build_dir).map_err(output_err(&build_dir))?
-    } else {
-        target_store
-    };
-    let store: Box<dyn Store> = match options.failpoint {
-        Some(Failpoint::DiskFull) => Box::new(FailingStore::new(local, 2)),
-        _ => Box::new(local),
-    };
-    let store = store.as_ref();
-    let mut recovery = commit::recover(store).map_err(output_err(&build_dir))?;
-    recovery.refresh = swap_recovery;
-    let mut known = ledger::read_ledger(store)?;
-    let run_id = next_run_id(store).map_err(output_err(&build_dir))?;
-    let mut writer = DatasetWriter::new(store, &run_id, config.writer_options())?;
-
-    let pdf = PdfOptions {
-        timeout: Duration::from_secs(config.pdf.timeout_secs),
-        ..PdfOptions::default()
-    };
-    // The bar's total costs a stat per file: only when a bar is drawn.
-    let total_bytes: u64 = if crate::progress::Progress::shown(options.progress) {
-        walked
-            .files
-            .iter()
-            .filter_map(|f| std::fs::metadata(&f.path).ok())
-            .map(|m| m.len())
-            .sum()
-    } else {
-        0
-    };
-    let progress =
-        crate::progress::Progress::new(options.progress, walked.files.len() as u64, total_bytes);
+    let mut dataset = OpenDataset::open(options)?;
+    let mut writer = DatasetWriter::new(
+        dataset.store.as_ref(),
+        &dataset.run_id,
+        config.writer_options(),
+    )?;
     let mut summary = RunSummary {
-        run_id: run_id.clone(),
+        run_id: dataset.run_id.clone(),
         inputs: (walked.files.len() + walked.problems.len()) as u64,
-        recovery,
+        recovery: std::mem::take(&mut dataset.recovery),
         jobs,
         ..RunSummary::default()
+    };
+
+    let processing = Instant::now();
+    let work = Work {
+        options,
+        config,
+        resolver: &resolver,
+        pool: &pool,
+        jobs,
     };
     let mut sink = Sink {
         writer: &mut writer,
         summary: &mut summary,
-        ledger: &mut known,
+        ledger: &mut dataset.ledger,
     };
-
-    for problem in &walked.problems {
-        let reject = Reject {
-            source_path: problem.rel_path.clone(),
-            reason: RejectReason::Unreadable,
-            message: problem.message.clone(),
-            bytes: None,
-            content_id: None,
-        };
-        sink.record(Outcome::Reject(reject))?;
-    }
-
-    let processing = Instant::now();
-    // The skip set is read by the workers while the sink only adds this run's
-    // entries to a separate list, so it is frozen for the run.
-    let skip_snapshot = Skip {
-        ledger: &*sink.ledger,
-        retry_rejects: options.retry_rejects,
-    }
-    .snapshot();
-    let max_file_bytes = config.walk.max_file_bytes;
-    let process = |f: &SourceFile| process_file(f, max_file_bytes, &resolver, &pdf, &skip_snapshot);
-    let mut recorded = 0usize;
-    let mut consume = |outcome: Outcome| -> Result<(), RunError> {
-        let bytes = match &outcome {
-            Outcome::Report(r) => r.bytes,
-            Outcome::Reject(r) => r.bytes.unwrap_or(0),
-            Outcome::Unchanged { bytes, .. } => *bytes,
-        };
-        sink.summary.bytes += bytes;
-        progress.advance(bytes);
-        sink.record(outcome)?;
-        recorded += 1;
-        if recorded == FAILPOINT_PARSE_FILES.min(walked.files.len()) {
-            die_at(options, Failpoint::Parse);
-        }
-        Ok(())
-    };
-    let files = &walked.files;
-    let result = if jobs == 1 {
-        // One thread does everything, the sink included: `--jobs 1` uses one core.
-        files.iter().map(process).try_for_each(&mut consume)
-    } else {
-        // The workers parse while this thread, the sink, writes, in input order.
-        // Files go in small batches: a hand-over per file (a thread wake-up for
-        // the sink each time) cost 10% more CPU than it saved.
-        let batches: Vec<&[SourceFile]> = files.chunks(BATCH_FILES).collect();
-        ordered_map(
-            &pool,
-            jobs,
-            &batches,
-            WINDOW_FILES / BATCH_FILES,
-            |batch| batch.iter().map(process).collect::<Vec<_>>(),
-            |outcomes| outcomes.into_iter().try_for_each(&mut consume),
-        )
-    };
-    progress.finish();
+    let read = work.read_and_parse(&walked, &mut sink);
     let writing = Instant::now();
     // The end-of-run encoding and the commit's moves run in the pool too: `--jobs` bounds them.
-    let finished =
-        result.and_then(|_| pool.install(|| writer.finish().map(|_| ()).map_err(RunError::from)));
-    if let Err(e) = finished {
+    let written =
+        read.and_then(|_| pool.install(|| writer.finish().map(|_| ()).map_err(RunError::from)));
+    if let Err(e) = written {
         writer.abort();
         return Err(e);
     }
     if writer.staged_files() > 0 {
         die_at(options, Failpoint::Write);
     }
+
     let committing = Instant::now();
     summary.phases = Phases {
         start: (processing - started).as_secs_f64(),
@@ -375,7 +282,191 @@ pub fn ingest(options: &IngestOptions, config: &Config) -> Result<RunSummary, Ru
         commit: 0.0,
     };
     summary.seconds = started.elapsed().as_secs_f64();
-    let record = serde_json::to_value(RunRecord::new(&summary, options)).unwrap_or_default();
+    commit_run(options, &pool, writer, &mut summary)?;
+    dataset.swap_in_refresh(options)?;
+    summary.phases.commit = committing.elapsed().as_secs_f64();
+    summary.seconds = started.elapsed().as_secs_f64();
+    Ok(summary)
+}
+
+fn output_err(path: &Path) -> impl FnOnce(std::io::Error) -> RunError {
+    let path = path.display().to_string();
+    move |source| RunError::Output { path, source }
+}
+
+/// The dataset a run writes, opened: locked, recovered, its ledger read.
+struct OpenDataset {
+    /// The dataset directory (`--out`).
+    target: PathBuf,
+    /// Where this run writes: the target, or for a full refresh the folder
+    /// beside it that is swapped in when complete.
+    build_dir: PathBuf,
+    store: Box<dyn Store>,
+    recovery: Recovery,
+    ledger: Ledger,
+    run_id: String,
+    _lock: DatasetLock,
+}
+
+impl OpenDataset {
+    /// Lock the dataset, finish or discard what a killed run left, read the ledger.
+    fn open(options: &IngestOptions) -> Result<Self, RunError> {
+        let target = options.out.clone();
+        let target_store = LocalStore::open(&target).map_err(output_err(&target))?;
+        let lock = DatasetLock::acquire(&target, "ingest")?;
+        if options.failpoint == Some(Failpoint::HoldLock) {
+            std::thread::sleep(Duration::from_secs(2));
+        }
+        // A full refresh killed before now is finished or discarded first: the
+        // dataset is then exactly the old one or exactly the rebuilt one.
+        let swap_recovery = refresh::recover(&target).map_err(output_err(&target))?;
+        // A full refresh builds a new dataset beside the old one; the old stays
+        // readable until the swap.
+        let (build_dir, local) = if options.full_refresh {
+            let build_dir = refresh::build_dir(&target);
+            let _ = std::fs::remove_dir_all(&build_dir);
+            let local = LocalStore::open(&build_dir).map_err(output_err(&build_dir))?;
+            (build_dir, local)
+        } else {
+            (target.clone(), target_store)
+        };
+        let store: Box<dyn Store> = match options.failpoint {
+            Some(Failpoint::DiskFull) => Box::new(FailingStore::new(local, 2)),
+            _ => Box::new(local),
+        };
+        let mut recovery = commit::recover(store.as_ref()).map_err(output_err(&build_dir))?;
+        recovery.refresh = swap_recovery;
+        let ledger = ledger::read_ledger(store.as_ref())?;
+        let run_id = next_run_id(store.as_ref()).map_err(output_err(&build_dir))?;
+        Ok(OpenDataset {
+            target,
+            build_dir,
+            store,
+            recovery,
+            ledger,
+            run_id,
+            _lock: lock,
+        })
+    }
+
+    /// A full refresh's committed rebuild replaces the dataset (crash-safe,
+    /// see `sink::refresh`); nothing to do for an incremental run.
+    fn swap_in_refresh(&self, options: &IngestOptions) -> Result<(), RunError> {
+        if self.build_dir == self.target {
+            return Ok(());
+        }
+        let hook = |step: SwapStep| match step {
+            SwapStep::Built => die_at(options, Failpoint::RefreshBuilt),
+            SwapStep::ManifestWritten => die_at(options, Failpoint::SwapManifest),
+            SwapStep::FirstOut => die_at(options, Failpoint::SwapOut),
+            SwapStep::FirstIn => die_at(options, Failpoint::SwapIn),
+            SwapStep::BeforeSuccess => die_at(options, Failpoint::SwapSuccess),
+        };
+        refresh::swap_in(&self.target, &hook).map_err(output_err(&self.target))
+    }
+}
+
+/// What the read-and-parse step needs.
+struct Work<'a> {
+    options: &'a IngestOptions,
+    config: &'a Config,
+    resolver: &'a RegionResolver,
+    pool: &'a rayon::ThreadPool,
+    jobs: usize,
+}
+
+impl Work<'_> {
+    /// Every walked input to the sink, in input order: the entries the walk
+    /// could not read as rejects, then each file read, parsed and located by
+    /// the workers (or, with one job, by this thread).
+    fn read_and_parse(
+        &self,
+        walked: &walk::Walked,
+        sink: &mut Sink<'_, '_>,
+    ) -> Result<(), RunError> {
+        for problem in &walked.problems {
+            sink.record(Outcome::Reject(Reject {
+                source_path: problem.rel_path.clone(),
+                reason: RejectReason::Unreadable,
+                message: problem.message.clone(),
+                bytes: None,
+                content_id: None,
+            }))?;
+        }
+        let pdf = PdfOptions {
+            timeout: Duration::from_secs(self.config.pdf.timeout_secs),
+            ..PdfOptions::default()
+        };
+        // The skip set is read by the workers while the sink only adds this run's
+        // entries to a separate list, so it is frozen for the run.
+        let skip = Skip {
+            ledger: &*sink.ledger,
+            retry_rejects: self.options.retry_rejects,
+        }
+        .snapshot();
+        let max_file_bytes = self.config.walk.max_file_bytes;
+        let process = |f: &SourceFile| process_file(f, max_file_bytes, self.resolver, &pdf, &skip);
+
+        let files = &walked.files;
+        // The bar's total costs a stat per file: only when a bar is drawn.
+        let total_bytes: u64 = if crate::progress::Progress::shown(self.options.progress) {
+            files
+                .iter()
+                .filter_map(|f| std::fs::metadata(&f.path).ok())
+                .map(|m| m.len())
+                .sum()
+        } else {
+            0
+        };
+        let progress =
+            crate::progress::Progress::new(self.options.progress, files.len() as u64, total_bytes);
+        let mut recorded = 0usize;
+        let mut consume = |outcome: Outcome| -> Result<(), RunError> {
+            let bytes = match &outcome {
+                Outcome::Report(r) => r.bytes,
+                Outcome::Reject(r) => r.bytes.unwrap_or(0),
+                Outcome::Unchanged { bytes, .. } => *bytes,
+            };
+            sink.summary.bytes += bytes;
+            progress.advance(bytes);
+            sink.record(outcome)?;
+            recorded += 1;
+            if recorded == FAILPOINT_PARSE_FILES.min(files.len()) {
+                die_at(self.options, Failpoint::Parse);
+            }
+            Ok(())
+        };
+        let result = if self.jobs == 1 {
+            // One thread does everything, the sink included: `--jobs 1` uses one core.
+            files.iter().map(process).try_for_each(&mut consume)
+        } else {
+            // The workers parse while this thread, the sink, writes, in input order.
+            // Files go in small batches: a hand-over per file (a thread wake-up for
+            // the sink each time) cost 10% more CPU than it saved.
+            let batches: Vec<&[SourceFile]> = files.chunks(BATCH_FILES).collect();
+            ordered_map(
+                self.pool,
+                self.jobs,
+                &batches,
+                WINDOW_FILES / BATCH_FILES,
+                |batch| batch.iter().map(process).collect::<Vec<_>>(),
+                |outcomes| outcomes.into_iter().try_for_each(&mut consume),
+            )
+        };
+        progress.finish();
+        result
+    }
+}
+
+/// Commit the run's staged files with its record (see `sink::commit`), and
+/// note what was written in the summary.
+fn commit_run(
+    options: &IngestOptions,
+    pool: &rayon::ThreadPool,
+    writer: DatasetWriter<'_>,
+    summary: &mut RunSummary,
+) -> Result<(), RunError> {
+    let record = serde_json::to_value(RunRecord::new(summary, options)).unwrap_or_default();
     let hook = |step: CommitStep| match step {
         CommitStep::ManifestWritten => die_at(options, Failpoint::CommitManifest),
         CommitStep::FirstMove => die_at(options, Failpoint::CommitMove),
@@ -389,19 +480,7 @@ pub fn ingest(options: &IngestOptions, config: &Config) -> Result<RunSummary, Ru
         .collect();
     summary.files = stats.files;
     summary.output_bytes = stats.bytes;
-    if build_dir != target {
-        let hook = |step: SwapStep| match step {
-            SwapStep::Built => die_at(options, Failpoint::RefreshBuilt),
-            SwapStep::ManifestWritten => die_at(options, Failpoint::SwapManifest),
-            SwapStep::FirstOut => die_at(options, Failpoint::SwapOut),
-            SwapStep::FirstIn => die_at(options, Failpoint::SwapIn),
-            SwapStep::BeforeSuccess => die_at(options, Failpoint::SwapSuccess),
-        };
-        refresh::swap_in(&target, &hook).map_err(output_err(&target))?;
-    }
-    summary.phases.commit = committing.elapsed().as_secs_f64();
-    summary.seconds = started.elapsed().as_secs_f64();
-    Ok(summary)
+    Ok(())
 }
 
 /// Map `items` on `workers` tasks of `pool` and hand each result to `consume` on
