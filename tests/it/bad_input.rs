@@ -344,3 +344,70 @@ fn a_report_cut_inside_its_last_character_is_read_as_utf8() {
     assert!(!of(whole_id).is_empty());
     assert_eq!(of(whole_id), of(&cut_report["report_id"]));
 }
+
+/// The hostile folder with the default config: a link to `/dev/zero`,
+/// a FIFO, a 300 MB file (sparse: no disk used) and a report cut inside its
+/// last character. The run exits 0, the three are rejected with their
+/// reasons, the cut report is read with its cells, and the process never
+/// holds more than 512 MiB (before bounded reads, the link alone ran the
+/// machine out of memory).
+#[test]
+fn a_hostile_folder_is_accounted_for_in_bounded_memory() {
+    let whole = sample("000_1f3be3be81006fc6.txt");
+    let text = String::from_utf8(whole.clone()).unwrap();
+    let (last, _) = text
+        .char_indices()
+        .rev()
+        .find(|(_, c)| !c.is_ascii())
+        .unwrap();
+    let inputs = util::temp_inputs(&[("cut.txt", &whole[..last + 2])]);
+    std::os::unix::fs::symlink("/dev/zero", inputs.path().join("zero.txt")).unwrap();
+    let fifo = std::ffi::CString::new(inputs.path().join("pipe.txt").to_str().unwrap()).unwrap();
+    // SAFETY: a valid NUL-terminated path.
+    assert_eq!(unsafe { libc::mkfifo(fifo.as_ptr(), 0o600) }, 0);
+    let big = std::fs::File::create(inputs.path().join("video.pdf")).unwrap();
+    big.set_len(300_000_000).unwrap();
+    drop(big);
+
+    let out = tempfile::tempdir().unwrap();
+    let child = std::process::Command::new(env!("CARGO_BIN_EXE_xxgk"))
+        .args(["ingest", inputs.path().to_str().unwrap(), "--out"])
+        .arg(out.path())
+        .arg("--quiet")
+        .current_dir(util::root())
+        .spawn()
+        .unwrap();
+    // wait4: the exit status and this child's own peak RSS (not the other tests').
+    let pid = child.id() as libc::pid_t;
+    let mut status = 0;
+    // SAFETY: a zeroed rusage is a valid out-parameter.
+    let mut usage: libc::rusage = unsafe { std::mem::zeroed() };
+    // SAFETY: pid is our child; status and usage are valid pointers.
+    let waited = unsafe { libc::wait4(pid, &mut status, 0, &mut usage) };
+    assert_eq!(waited, pid);
+    assert!(
+        libc::WIFEXITED(status) && libc::WEXITSTATUS(status) == 0,
+        "status {status}"
+    );
+    let peak_mib = usage.ru_maxrss / 1024; // kilobytes on Linux
+    assert!(peak_mib < 512, "peak RSS {peak_mib} MiB");
+
+    let reports = util::read_table(out.path(), "reports");
+    let rejects = util::read_table(out.path(), "rejects");
+    assert_eq!(reports.len() + rejects.len(), 4, "every input exactly once");
+    assert_eq!(reject_reason(&rejects, "zero.txt"), "not_a_file");
+    assert_eq!(reject_reason(&rejects, "pipe.txt"), "not_a_file");
+    assert_eq!(reject_reason(&rejects, "video.pdf"), "too_large");
+    let cut = by_path(&reports, "cut.txt");
+    assert_eq!(cut.len(), 1);
+    assert_eq!(cut[0]["encoding"].str(), Some("UTF-8"));
+    let cells = util::read_table(out.path(), "applications");
+    let values = cells
+        .iter()
+        .filter(|c| c["report_id"] == cut[0]["report_id"] && c["cell"].str() != Some("missing"))
+        .count();
+    assert!(
+        values > 100,
+        "the cut report's table B is read: {values} cells"
+    );
+}
