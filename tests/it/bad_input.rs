@@ -370,6 +370,8 @@ fn a_hostile_folder_is_accounted_for_in_bounded_memory() {
     drop(big);
 
     let out = tempfile::tempdir().unwrap();
+    // Reaped by wait4 below (std's wait would not give the child's own rusage).
+    #[allow(clippy::zombie_processes)]
     let child = std::process::Command::new(env!("CARGO_BIN_EXE_xxgk"))
         .args(["ingest", inputs.path().to_str().unwrap(), "--out"])
         .arg(out.path())
