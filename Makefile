@@ -39,7 +39,7 @@ bench: build ## Ingest 1k/10k/100k-report corpora; compare with cat and grep bas
 
 .PHONY: corpus accuracy bench
 
-fuzz: ## Fuzz every decoder and the table parser (FUZZ_SECONDS each, default 180; nightly + cargo-fuzz)
+fuzz: ## Fuzz every decoder and parser (FUZZ_SECONDS each, default 180; FUZZ_TARGETS to choose; cargo-fuzz)
 	./scripts/fuzz.sh
 
 .PHONY: fuzz
