@@ -77,12 +77,21 @@ pub fn read_meta(text: &str) -> Meta {
         }
     });
     if let Some((pos, mut title)) = found {
-        if pos > 0
-            && !YEAR_IN_TITLE.is_match(&lines[pos - 1])
-            && lines[pos - 1].chars().count() <= 30
-            && agency_from(&title).is_none()
-        {
-            title = format!("{}{}", lines[pos - 1], title);
+        let before = pos.checked_sub(1).map(|p| lines[p].as_str());
+        let issuer_line = before.is_some_and(|b| {
+            !YEAR_IN_TITLE.is_match(b) && b.chars().count() <= 30 && agency_from(&title).is_none()
+        });
+        // A title wrapped inside its issuer or year (`…人民政府办公` / `室2021年…`,
+        // `…办公室2008` / `年度…报告`): the line found starts with the tail of a
+        // word, and the line before is the title's first part.
+        let wrapped_head = before.is_some_and(|b| {
+            starts_mid_title(&title)
+                && b.chars().count() <= 40
+                && !is_title_line(b)
+                && !b.contains(|c| "。，；：:、".contains(c))
+        });
+        if issuer_line || wrapped_head {
+            title = format!("{}{}", before.unwrap_or_default(), title);
         }
         meta.agency = agency_from(&title);
         meta.year = YEAR_IN_TITLE
@@ -145,6 +154,14 @@ fn strip_crawler_title(line: &str) -> &str {
     }
 }
 
+/// Whether a title line starts inside the title: with `年`/`度` (the year's
+/// digits on the line before), or with an issuer of one character (`室…`,
+/// the end of 办公室) — no issuer is a single character.
+fn starts_mid_title(title: &str) -> bool {
+    title.starts_with(['年', '度'])
+        || agency_from(title).is_some_and(|a| a.chars().count() == 1)
+}
+
 fn is_title_line(line: &str) -> bool {
     line.chars().count() <= 80
         && line.contains("政府信息公开")
@@ -195,6 +212,35 @@ const BOOKMARK: &str = "[bookmark: _GoBack]";
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Word wraps a long title inside the issuer or between the year and 年
+    /// (LibreOffice prints of generated reports; real reports do the same).
+    #[test]
+    fn a_title_wrapped_inside_its_issuer_or_year() {
+        let meta = read_meta(
+            "新疆维吾尔自治区博尔塔拉蒙古自治州人民政府办公\n      室 2021 年政府信息公开工作年度报告\n   本报告根据《条例》要求编制。",
+        );
+        assert_eq!(
+            meta.agency.as_deref(),
+            Some("新疆维吾尔自治区博尔塔拉蒙古自治州人民政府办公室")
+        );
+        assert_eq!(meta.year, Some(2021));
+        let meta = read_meta(
+            " 黔东南苗族侗族自治州黎平县人民政府办公室 2008\n            年度政府信息公开工作报告\n    本报告根据《中华人民共和国政府信息公开条例》要求，由黎",
+        );
+        assert_eq!(
+            meta.title.as_deref(),
+            Some("黔东南苗族侗族自治州黎平县人民政府办公室2008年度政府信息公开工作报告")
+        );
+        assert_eq!(
+            meta.agency.as_deref(),
+            Some("黔东南苗族侗族自治州黎平县人民政府办公室")
+        );
+        assert_eq!(meta.year, Some(2008));
+        // A line of prose before a whole title is not joined.
+        let meta = read_meta("各位读者：\n泾县2019年政府信息公开工作年度报告\n正文");
+        assert_eq!(meta.agency.as_deref(), Some("泾县"));
+    }
 
     #[test]
     fn a_title_wrapped_before_its_last_words() {
