@@ -158,8 +158,7 @@ fn strip_crawler_title(line: &str) -> &str {
 /// digits on the line before), or with an issuer of one character (`室…`,
 /// the end of 办公室) — no issuer is a single character.
 fn starts_mid_title(title: &str) -> bool {
-    title.starts_with(['年', '度'])
-        || agency_from(title).is_some_and(|a| a.chars().count() == 1)
+    title.starts_with(['年', '度']) || agency_from(title).is_some_and(|a| a.chars().count() == 1)
 }
 
 fn is_title_line(line: &str) -> bool {

@@ -158,6 +158,17 @@ fn check_golden(data: &Dataset, stem: &str, golden: &Path) -> Vec<String> {
         })
         .collect();
     let mut seen = std::collections::BTreeSet::new();
+    // And in the order the table prints them (the golden's order): the rows
+    // of a report come out in printed order.
+    let golden_order: Vec<(String, String, String)> = text
+        .lines()
+        .filter_map(|l| {
+            let f: Vec<&str> = l.split('\t').collect();
+            matches!(f[0], "A" | "B" | "C")
+                .then(|| (f[0].to_string(), f[1].to_string(), f[2].to_string()))
+        })
+        .collect();
+    let mut written_order = Vec::new();
     for (kind, rows, keys) in [
         ("A", &data.active, ["item", "measure"]),
         ("B", &data.applications, ["row", "applicant"]),
@@ -175,7 +186,26 @@ fn check_golden(data: &Dataset, stem: &str, golden: &Path) -> Vec<String> {
             if !seen.insert(key.clone()) {
                 errors.push(format!("{stem}: cell {key:?} written twice"));
             }
+            written_order.push(key);
         }
+    }
+    let listed_order: Vec<_> = golden_order
+        .iter()
+        .filter(|k| written_order.contains(k))
+        .cloned()
+        .collect();
+    let written_listed: Vec<_> = written_order
+        .iter()
+        .filter(|k| listed.contains(k))
+        .cloned()
+        .collect();
+    if let Some(i) = (0..listed_order.len().min(written_listed.len()))
+        .find(|&i| listed_order[i] != written_listed[i])
+    {
+        errors.push(format!(
+            "{stem}: cells not in printed order: {:?} written where the table prints {:?}",
+            written_listed[i], listed_order[i]
+        ));
     }
     // Identity findings are exact: nothing reported that the golden file does not list.
     for f in rows_of(&data.findings, &id) {
