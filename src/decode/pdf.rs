@@ -5,8 +5,9 @@
 //! Adobe-GB1 standard fonts that need poppler-data's CMaps) that pure-Rust
 //! extractors mishandle, so the text always comes from poppler's `pdftotext`:
 //!
-//! * First the file's pages are read here for their ruling lines (cell
-//!   borders; [`geometry`], bounded and panic-safe). Where they close ruled
+//! * The file's pages are read here for their ruling lines (cell borders;
+//!   [`geometry`], bounded and panic-safe), while `pdftotext -bbox`, started
+//!   just before, already runs. Where they close ruled
 //!   tables, `pdftotext -bbox` gives every word with its box, and each
 //!   table becomes a [`Block::Table`] grid (spans expanded, as from HTML and
 //!   DOCX): the words inside one cell's box are that cell, so a number wrapped
