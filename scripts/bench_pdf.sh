@@ -13,7 +13,10 @@
 #   2. pdftotext -bbox over every file             (the tool as the geometry path runs it)
 #   3. xxgk ingest --jobs 1 of the corpus          (decode + parse + Parquet, the whole run)
 #   4. the same with OTHER_XXGK_BINARY, if given   (e.g. a build of the previous commit)
-# and the ratio of each to 1. The decoder alone, in-process and interleaved per file:
+# and the ratio of each to 1, in wall time and in CPU time (user + system of the
+# command and its children, from getrusage; other load on the machine moves it
+# far less than wall time, but it does not show what runs at once on two cores:
+# the decoder reads the ruling lines while pdftotext runs). The decoder alone, in-process and interleaved per file:
 #   cargo test --release --test it -- --ignored --nocapture pdf_decode_time
 # Needs poppler-utils and python3.
 set -euo pipefail
@@ -32,7 +35,7 @@ for f in tests/fixtures/realworld/pdf/*.pdf tests/fixtures/realworld/renderings/
 done
 export WORK XXGK OTHER ROUNDS=${ROUNDS:-7}
 python3 - <<'EOF'
-import glob, os, shutil, statistics, subprocess, time
+import glob, os, resource, shutil, statistics, subprocess, time
 work, rounds = os.environ["WORK"], int(os.environ["ROUNDS"])
 files = sorted(glob.glob(f"{work}/corpus/*.pdf"))
 print(f"corpus: {len(files)} PDFs; {rounds} rounds")
@@ -55,16 +58,29 @@ cmds = [("pdftotext -layout", tool("-layout")), ("pdftotext -bbox", tool("-bbox"
 if os.environ.get("OTHER"):
     cmds.append(("xxgk ingest (other build)", ingest(os.environ["OTHER"])))
 times = {name: [] for name, _ in cmds}
+cpu = {name: [] for name, _ in cmds}
+
+def children_cpu():
+    r = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return r.ru_utime + r.ru_stime
+
 for _, run in cmds:  # warm-up
     run()
 for r in range(rounds):
     for name, run in (cmds if r % 2 == 0 else cmds[::-1]):
-        t = time.perf_counter()
+        t, c = time.perf_counter(), children_cpu()
         run()
         times[name].append(time.perf_counter() - t)
+        cpu[name].append(children_cpu() - c)
 base = statistics.median(times[cmds[0][0]])
+base_cpu = statistics.median(cpu[cmds[0][0]])
+print("wall time:")
 for name, _ in cmds:
     m = statistics.median(times[name])
     print(f"{name:28s} median {m:7.3f} s  {1000 * m / len(files):6.2f} ms/file  {m / base:5.2f}x pdftotext -layout"
           f"  (min {min(times[name]):.3f}, max {max(times[name]):.3f})")
+print("CPU time (user + system, the command and its children; less moved by other load):")
+for name, _ in cmds:
+    m = statistics.median(cpu[name])
+    print(f"{name:28s} median {m:7.3f} s  {1000 * m / len(files):6.2f} ms/file  {m / base_cpu:5.2f}x pdftotext -layout")
 EOF

@@ -5,8 +5,9 @@
 //! Adobe-GB1 standard fonts that need poppler-data's CMaps) that pure-Rust
 //! extractors mishandle, so the text always comes from poppler's `pdftotext`:
 //!
-//! * First the file's pages are read here for their ruling lines (cell
-//!   borders; [`geometry`], bounded and panic-safe). Where they close ruled
+//! * The file's pages are read here for their ruling lines (cell borders;
+//!   [`geometry`], bounded and panic-safe), while `pdftotext -bbox`, started
+//!   just before, already runs. Where they close ruled
 //!   tables, `pdftotext -bbox` gives every word with its box, and each
 //!   table becomes a [`Block::Table`] grid (spans expanded, as from HTML and
 //!   DOCX): the words inside one cell's box are that cell, so a number wrapped
@@ -19,9 +20,11 @@
 //!
 //! Every extractor run is a child process:
 //!
-//! * the bytes go to a temporary file (unique name from pid, a counter and the
-//!   clock, created exclusively, removed afterwards even on error);
-//! * `pdftotext` runs with no stdin and piped stdout/stderr, each drained on its
+//! * the bytes go to `pdftotext`'s stdin (input file `-`), written on a thread
+//!   of their own (no temporary file); `pdftotext -bbox` is started before the
+//!   ruling lines are read, so that the two run at once, and killed if the
+//!   file turns out to have no ruled table;
+//! * stdout and stderr are piped, each drained on its
 //!   own thread so a large output cannot deadlock the pipe; stdout is capped
 //!   ([`PdfOptions::max_output_bytes`]) — past the cap the pipe is closed and
 //!   the child killed;
@@ -45,13 +48,11 @@
 use super::DecodeError;
 use crate::model::{Block, Document, SourceFormat};
 use pages::text_to_blocks;
-use std::fs::OpenOptions;
 use std::io::{ErrorKind, Read, Write};
-use std::path::{Path, PathBuf};
-use std::process::{Child, Command, ExitStatus, Stdio};
-use std::sync::atomic::{AtomicU64, Ordering};
+use std::path::PathBuf;
+use std::process::{Child, ChildStdin, Command, ExitStatus, Stdio};
 use std::thread::JoinHandle;
-use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
+use std::time::{Duration, Instant};
 use wait_timeout::ChildExt;
 
 mod geometry;
@@ -88,27 +89,33 @@ impl Default for PdfOptions {
 /// Decode a PDF file into lines and tables: ruled tables from the page
 /// geometry (`pdftotext -bbox` word boxes and the ruling lines), with the text
 /// around them as lines; a PDF without ruled tables as `pdftotext -layout` text.
+///
+/// `pdftotext -bbox` is started first and the ruling lines are read while it
+/// runs (its start-up alone takes longer than the read); if the file has no
+/// ruled table after all, that child is killed and `-layout` run instead.
 pub fn decode(bytes: &[u8], opts: &PdfOptions) -> Result<Document, DecodeError> {
     if bytes.is_empty() {
         return Err(DecodeError::Empty);
     }
     let deadline = Instant::now().checked_add(opts.timeout);
+    let boxes = Pending::start(bytes, opts, Mode::Boxes)?;
     let geometry = geometry::scan(bytes, deadline).filter(|g| g.has_tables());
-    let temp = temp_file(bytes)?;
     let blocks = match geometry {
         Some(geometry) => {
-            let run = run_pdftotext(temp.path(), opts, Mode::Boxes)?;
+            let run = boxes.finish(opts)?;
             if !run.status.success() {
                 return Err(classify_failure(run.status, &run.stderr));
             }
             match geometry.blocks(&run.stdout) {
                 Some(blocks) => blocks,
-                None => layout_blocks(temp.path(), opts)?,
+                None => layout_blocks(bytes, opts)?,
             }
         }
-        None => layout_blocks(temp.path(), opts)?,
+        None => {
+            drop(boxes); // killed and reaped
+            layout_blocks(bytes, opts)?
+        }
     };
-    drop(temp);
     document(blocks)
 }
 
@@ -119,21 +126,13 @@ pub(crate) fn decode_layout(bytes: &[u8], opts: &PdfOptions) -> Result<Document,
     if bytes.is_empty() {
         return Err(DecodeError::Empty);
     }
-    let temp = temp_file(bytes)?;
-    let blocks = layout_blocks(temp.path(), opts)?;
-    drop(temp);
+    let blocks = layout_blocks(bytes, opts)?;
     document(blocks)
 }
 
-fn temp_file(bytes: &[u8]) -> Result<TempFile, DecodeError> {
-    TempFile::create(bytes).map_err(|e| {
-        DecodeError::ExtractorFailed(format!("cannot write a temporary file for pdftotext: {e}"))
-    })
-}
-
 /// `pdftotext -layout` text → lines, page breaks.
-fn layout_blocks(path: &Path, opts: &PdfOptions) -> Result<Vec<Block>, DecodeError> {
-    let run = run_pdftotext(path, opts, Mode::Layout)?;
+fn layout_blocks(bytes: &[u8], opts: &PdfOptions) -> Result<Vec<Block>, DecodeError> {
+    let run = Pending::start(bytes, opts, Mode::Layout)?.finish(opts)?;
     if !run.status.success() {
         return Err(classify_failure(run.status, &run.stderr));
     }
@@ -159,50 +158,6 @@ fn document(blocks: Vec<Block>) -> Result<Document, DecodeError> {
 }
 
 // ---------------------------------------------------------------------------
-// The temporary file
-// ---------------------------------------------------------------------------
-
-/// A file in the temp directory, removed on drop.
-struct TempFile {
-    path: PathBuf,
-}
-
-impl TempFile {
-    fn create(bytes: &[u8]) -> std::io::Result<TempFile> {
-        static COUNTER: AtomicU64 = AtomicU64::new(0);
-        let dir = std::env::temp_dir();
-        let mut last_err = None;
-        for _ in 0..16 {
-            let n = COUNTER.fetch_add(1, Ordering::Relaxed);
-            let nanos = SystemTime::now()
-                .duration_since(UNIX_EPOCH)
-                .map_or(0, |d| d.subsec_nanos());
-            let path = dir.join(format!("xxgk-{}-{n}-{nanos:09}.pdf", std::process::id()));
-            match OpenOptions::new().write(true).create_new(true).open(&path) {
-                Ok(mut file) => {
-                    let temp = TempFile { path };
-                    file.write_all(bytes)?;
-                    return Ok(temp);
-                }
-                Err(e) if e.kind() == ErrorKind::AlreadyExists => last_err = Some(e),
-                Err(e) => return Err(e),
-            }
-        }
-        Err(last_err.unwrap_or_else(|| std::io::Error::other("no free temporary file name")))
-    }
-
-    fn path(&self) -> &Path {
-        &self.path
-    }
-}
-
-impl Drop for TempFile {
-    fn drop(&mut self) {
-        let _ = std::fs::remove_file(&self.path);
-    }
-}
-
-// ---------------------------------------------------------------------------
 // Running pdftotext
 // ---------------------------------------------------------------------------
 
@@ -224,78 +179,138 @@ enum Mode {
     Boxes,
 }
 
-fn run_pdftotext(path: &Path, opts: &PdfOptions, mode: Mode) -> Result<Run, DecodeError> {
-    let mut child = Command::new(&opts.program)
-        .arg(match mode {
-            Mode::Layout => "-layout",
-            Mode::Boxes => "-bbox",
-        })
-        .arg("-enc")
-        .arg("UTF-8")
-        .arg(path)
-        .arg("-")
-        .stdin(Stdio::null())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .map_err(|e| {
-            if e.kind() == ErrorKind::NotFound {
-                DecodeError::ExtractorMissing(PDFTOTEXT_MISSING.to_string())
-            } else {
-                DecodeError::ExtractorFailed(format!(
-                    "cannot start {}: {e}",
-                    opts.program.display()
+/// A started `pdftotext`: the PDF goes to its stdin and its stdout and stderr
+/// are drained, each on its own thread. Dropped unfinished, the child is
+/// killed and reaped.
+struct Pending {
+    child: Reaped,
+    started: Instant,
+    stdout: JoinHandle<Drained>,
+    stderr: JoinHandle<Drained>,
+}
+
+impl Pending {
+    fn start(bytes: &[u8], opts: &PdfOptions, mode: Mode) -> Result<Pending, DecodeError> {
+        let started = Instant::now();
+        let mut child = Command::new(&opts.program)
+            .arg(match mode {
+                Mode::Layout => "-layout",
+                Mode::Boxes => "-bbox",
+            })
+            .arg("-enc")
+            .arg("UTF-8")
+            .arg("-")
+            .arg("-")
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .map_err(|e| {
+                if e.kind() == ErrorKind::NotFound {
+                    DecodeError::ExtractorMissing(PDFTOTEXT_MISSING.to_string())
+                } else {
+                    DecodeError::ExtractorFailed(format!(
+                        "cannot start {}: {e}",
+                        opts.program.display()
+                    ))
+                }
+            })?;
+        let stdin = child.stdin.take().map(|pipe| feed(pipe, bytes.to_vec()));
+        let stdout = child
+            .stdout
+            .take()
+            .map(|pipe| drain(pipe, opts.max_output_bytes, false));
+        let stderr = child
+            .stderr
+            .take()
+            .map(|pipe| drain(pipe, MAX_STDERR_BYTES, true));
+        match (stdin, stdout, stderr) {
+            // The feeding thread ends by itself: the bytes are written, or the
+            // pipe breaks when the child exits or is killed.
+            (Some(Ok(_)), Some(Ok(stdout)), Some(Ok(stderr))) => Ok(Pending {
+                child: Reaped(Some(child)),
+                started,
+                stdout,
+                stderr,
+            }),
+            _ => {
+                kill(&mut child);
+                Err(DecodeError::ExtractorFailed(
+                    "cannot start threads to feed and read pdftotext".into(),
                 ))
             }
-        })?;
-    let stdout = child
-        .stdout
-        .take()
-        .map(|pipe| drain(pipe, opts.max_output_bytes, false));
-    let stderr = child
-        .stderr
-        .take()
-        .map(|pipe| drain(pipe, MAX_STDERR_BYTES, true));
-    let (stdout, stderr) = match (stdout, stderr) {
-        (Some(Ok(out)), Some(Ok(err))) => (out, err),
-        _ => {
-            kill(&mut child);
-            return Err(DecodeError::ExtractorFailed(
-                "cannot start threads to read pdftotext's output".into(),
-            ));
         }
-    };
-    let status = match child.wait_timeout(opts.timeout) {
-        Ok(Some(status)) => status,
-        // On these paths the reader threads are left to finish on their own
-        // (they end when the pipes close), so nothing here can block.
-        Ok(None) => {
-            kill(&mut child);
-            return Err(DecodeError::ExtractorFailed(format!(
-                "pdftotext did not finish within {} s and was killed",
-                opts.timeout.as_secs_f64()
-            )));
-        }
-        Err(e) => {
-            kill(&mut child);
-            return Err(DecodeError::ExtractorFailed(format!(
-                "waiting for pdftotext failed: {e}"
-            )));
-        }
-    };
-    let (out, overflow) = join(Some(stdout));
-    let (err, _) = join(Some(stderr));
-    if overflow {
-        return Err(DecodeError::ExtractorFailed(format!(
-            "pdftotext produced more than {} MiB of text",
-            opts.max_output_bytes >> 20
-        )));
     }
-    Ok(Run {
-        status,
-        stdout: out,
-        stderr: err,
-    })
+
+    /// Wait for the child (within the timeout, counted from its start) and
+    /// collect its output.
+    fn finish(self, opts: &PdfOptions) -> Result<Run, DecodeError> {
+        let Pending {
+            mut child,
+            started,
+            stdout,
+            stderr,
+        } = self;
+        let Some(mut child) = child.0.take() else {
+            return Err(DecodeError::ExtractorFailed(
+                "pdftotext was not started".into(),
+            ));
+        };
+        let left = opts.timeout.saturating_sub(started.elapsed());
+        let status = match child.wait_timeout(left) {
+            Ok(Some(status)) => status,
+            // On these paths the reader threads are left to finish on their own
+            // (they end when the pipes close), so nothing here can block.
+            Ok(None) => {
+                kill(&mut child);
+                return Err(DecodeError::ExtractorFailed(format!(
+                    "pdftotext did not finish within {} s and was killed",
+                    opts.timeout.as_secs_f64()
+                )));
+            }
+            Err(e) => {
+                kill(&mut child);
+                return Err(DecodeError::ExtractorFailed(format!(
+                    "waiting for pdftotext failed: {e}"
+                )));
+            }
+        };
+        let (out, overflow) = join(stdout);
+        let (err, _) = join(stderr);
+        if overflow {
+            return Err(DecodeError::ExtractorFailed(format!(
+                "pdftotext produced more than {} MiB of text",
+                opts.max_output_bytes >> 20
+            )));
+        }
+        Ok(Run {
+            status,
+            stdout: out,
+            stderr: err,
+        })
+    }
+}
+
+/// A child that is killed and reaped when dropped unless taken out first.
+struct Reaped(Option<Child>);
+
+impl Drop for Reaped {
+    fn drop(&mut self) {
+        if let Some(child) = self.0.as_mut() {
+            kill(child);
+        }
+    }
+}
+
+/// Write the PDF to the child's stdin on a thread, then close it. A write
+/// error (the child exited or was killed without reading it all) is left to
+/// the child's exit status to report.
+fn feed(mut pipe: ChildStdin, bytes: Vec<u8>) -> std::io::Result<JoinHandle<()>> {
+    std::thread::Builder::new()
+        .name("pdftotext-feed".into())
+        .spawn(move || {
+            let _ = pipe.write_all(&bytes);
+        })
 }
 
 /// Read a pipe on a thread, keeping at most `limit` bytes. Past the limit the
@@ -333,8 +348,8 @@ fn drain<R: Read + Send + 'static>(
         })
 }
 
-fn join(handle: Option<JoinHandle<Drained>>) -> Drained {
-    handle.and_then(|h| h.join().ok()).unwrap_or_default()
+fn join(handle: JoinHandle<Drained>) -> Drained {
+    handle.join().unwrap_or_default()
 }
 
 fn kill(child: &mut Child) {

@@ -4,10 +4,10 @@
 //! one cell: a number wrapped inside its cell is joined, a header printed one
 //! character a line is one word.
 //!
-//! [`scan`] reads the file's pages and their ruling lines in-process, before
-//! any extractor runs: a PDF without ruled tables (or one this reader cannot
-//! open: encrypted, unusual filters, broken) goes the `pdftotext -layout` way
-//! as before. The reader is bounded (see [`objects`] and [`drawing`]) and runs
+//! [`scan`] reads the file's pages and their ruling lines in-process, while
+//! `pdftotext -bbox` runs in its child process: a PDF without ruled tables
+//! (or one this reader cannot open: encrypted, unusual filters, broken) goes
+//! the `pdftotext -layout` way as before. The reader is bounded (see [`objects`] and [`drawing`]) and runs
 //! under `catch_unwind`, so a bug in it costs the geometry of one file, never
 //! the run. [`Geometry::blocks`] then places the words in the tables' cells
 //! ([`assemble`]).
