@@ -4,9 +4,9 @@
 
 use super::cells::{self, NumberStyle};
 use super::doc::{GCell, GRow, Grid, RowKind, TableKind};
-use crate::synth::numbers::{Tables, Version, APPLICANTS, OUTCOMES, PROCEEDINGS};
-use crate::synth::rng::Rng;
-use crate::synth::truth::{Expect, Truth};
+use crate::numbers::{Tables, Version, APPLICANTS, OUTCOMES, PROCEEDINGS};
+use crate::rng::Rng;
+use crate::truth::{Expect, Truth};
 
 /// Where printed labels break over two lines, per table.
 #[derive(Debug, Clone, Copy, Default)]
@@ -499,7 +499,7 @@ pub fn table_b(
             cells,
         });
     }
-    if keep < crate::synth::numbers::b_rows(version).len() {
+    if keep < crate::numbers::b_rows(version).len() {
         truth.add_finding("table_truncated", "applications");
     }
     clip_rowspans(&mut rows);
@@ -576,7 +576,7 @@ pub fn absent(table: TableKind, version: Version, truth: &mut Truth) {
         TableKind::Active => {
             for (_, _, items) in a_blocks(version) {
                 for item in items {
-                    let measures = crate::synth::numbers::a_measures(item, version);
+                    let measures = crate::numbers::a_measures(item, version);
                     let entry = truth.active.entry(item.to_string()).or_default();
                     for m in measures {
                         entry.insert(m.to_string(), Expect::missing());
@@ -586,7 +586,7 @@ pub fn absent(table: TableKind, version: Version, truth: &mut Truth) {
             truth.add_finding("table_missing", "active_disclosure");
         }
         TableKind::Applications => {
-            for row in crate::synth::numbers::b_rows(version) {
+            for row in crate::numbers::b_rows(version) {
                 truth
                     .applications
                     .insert(row.to_string(), vec![Expect::missing(); APPLICANTS.len()]);

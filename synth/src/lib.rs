@@ -1,5 +1,6 @@
-//! Synth: a generator of realistic 政府信息公开工作年度报告 with their ground
-//! truth, and the accuracy check that compares the pipeline's output with it.
+//! xxgk-synth: a generator of realistic 政府信息公开工作年度报告 with their
+//! ground truth, and the accuracy check that compares the pipeline's output
+//! with it. A crate of its own beside the pipeline (`xxgk`).
 //!
 //! ```text
 //! seed + index ─▶ Rng ─▶ plan (issuer, year, template, layout, encoding, noise, cuts)
@@ -20,6 +21,7 @@
 //! text of three PDFs, three HTML pages, and six pages as a crawler saved
 //! their text (`crawled`). See [`render`] for the layouts
 //! and [`render::cells`] for the number forms.
+#![warn(missing_docs)]
 
 pub mod accuracy;
 pub mod issuers;
