@@ -9,7 +9,7 @@ RELEASE := $(TARGET_DIR)/release
 help: ## List the targets
 	@grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-12s %s\n", $$1, $$2}'
 
-build: ## Build the release binary
+build: ## Build the release binaries (xxgk, and xxgk-synth from the synth/ crate)
 	$(CARGO) build --release --locked
 
 run: build ## Ingest data/samples/ into out/ and print a summary

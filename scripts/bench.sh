@@ -41,7 +41,7 @@ log() { echo "bench.sh: $*" >&2; }
 # ---------------------------------------------------------------- corpora (cached)
 # A corpus is reused while the generator's sources and the gazetteer are unchanged.
 fingerprint() {
-  find src/synth src/bin/xxgk-synth.rs data/gazetteer.tsv -type f -print0 | sort -z |
+  find synth/src data/gazetteer.tsv -type f -print0 | sort -z |
     xargs -0 cat | sha256sum | cut -c1-16
 }
 FP=$(fingerprint)

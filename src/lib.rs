@@ -20,6 +20,5 @@ pub mod progress;
 pub mod region;
 pub mod run;
 pub mod sink;
-pub mod synth;
 pub mod validate;
 pub mod walk;

@@ -1,5 +1,5 @@
-//! The corpus generator and the accuracy check, end to end: `xxgk-synth generate`
-//! → `xxgk ingest` → `xxgk::synth::accuracy::check`.
+//! The corpus generator and the accuracy check, end to end: `xxgk_synth::write_corpus`
+//! → `xxgk ingest` → `xxgk_synth::accuracy::check`.
 //!
 //! The ignored tests at the end are the parser and resolver gaps the accuracy
 //! check found, each as a minimal input with the cells it should give. They fail
@@ -7,58 +7,40 @@
 
 use crate::util::{self, Row, Val};
 use std::path::Path;
-use std::process::Command;
-use xxgk::synth::accuracy::{self, AccuracyOptions, AccuracyReport};
-
-fn synth(args: &[&str]) {
-    let out = Command::new(env!("CARGO_BIN_EXE_xxgk-synth"))
-        .args(args)
-        .current_dir(util::root())
-        .output()
-        .expect("run xxgk-synth");
-    assert!(
-        out.status.success(),
-        "xxgk-synth {args:?}: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-}
+use xxgk_synth::accuracy::{self, AccuracyOptions, AccuracyReport};
+use xxgk_synth::render::Layout;
+use xxgk_synth::{write_corpus, SynthOptions};
 
 /// The default layouts need LibreOffice (`word_pdf`); without it (not in CI)
 /// every other layout, said loudly.
-fn default_layouts() -> Vec<&'static str> {
+fn default_layouts() -> Vec<Layout> {
     if crate::golden::have_pdftotext() && crate::word::have_soffice() {
         return Vec::new();
     }
     eprintln!("generating without word_pdf");
-    vec![
-        "--layouts",
-        "tab_cells,pipe_cells,pdf_tabs,pdf_layout,html,markdown,crawled,docx",
-    ]
+    Layout::ALL
+        .iter()
+        .copied()
+        .filter(|l| *l != Layout::WordPdf)
+        .collect()
 }
 
-fn generate(dir: &Path, count: u32, seed: u32, extra: &[&str]) {
-    let (count, seed) = (count.to_string(), seed.to_string());
-    let mut args = vec![
-        "generate",
-        "--count",
-        &count,
-        "--seed",
-        &seed,
-        "--out",
-        dir.to_str().unwrap(),
-    ];
-    if !extra.contains(&"--layouts") {
-        args.extend(default_layouts());
-    }
-    args.extend_from_slice(extra);
-    synth(&args);
+/// Generate a corpus with the generator's library (the `xxgk-synth` binary is
+/// tested in its own crate, synth/tests/cli.rs).
+fn generate(dir: &Path, count: u64, seed: u64, layouts: Vec<Layout>) {
+    let opts = SynthOptions {
+        seed,
+        layouts,
+        ..SynthOptions::default()
+    };
+    write_corpus(&opts, count, dir).expect("generate");
 }
 
 /// Generate, ingest and check a corpus; returns the report.
-fn round_trip(count: u32, seed: u32, extra: &[&str]) -> AccuracyReport {
+fn round_trip(count: u64, seed: u64, layouts: Vec<Layout>) -> AccuracyReport {
     let corpus = tempfile::tempdir().unwrap();
     let dataset = tempfile::tempdir().unwrap();
-    generate(corpus.path(), count, seed, extra);
+    generate(corpus.path(), count, seed, layouts);
     util::ingest(&[&corpus.path().join("reports")], dataset.path(), &[]);
     accuracy::check(&AccuracyOptions {
         corpus: corpus.path().to_path_buf(),
@@ -68,44 +50,12 @@ fn round_trip(count: u32, seed: u32, extra: &[&str]) -> AccuracyReport {
     .expect("accuracy check")
 }
 
-fn files(dir: &Path) -> Vec<(String, Vec<u8>)> {
-    let mut out: Vec<(String, Vec<u8>)> = walkdir::WalkDir::new(dir)
-        .sort_by_file_name()
-        .into_iter()
-        .filter_map(|e| e.ok())
-        .filter(|e| e.file_type().is_file() && e.file_name() != "manifest.json")
-        .map(|e| {
-            let rel = e.path().strip_prefix(dir).unwrap().display().to_string();
-            (rel, std::fs::read(e.path()).unwrap())
-        })
-        .collect();
-    out.sort();
-    out
-}
-
-#[test]
-fn generation_is_deterministic_whatever_the_threads() {
-    let a = tempfile::tempdir().unwrap();
-    let b = tempfile::tempdir().unwrap();
-    generate(a.path(), 60, 5, &["--jobs", "1"]);
-    generate(b.path(), 60, 5, &["--jobs", "2"]);
-    let (fa, fb) = (files(a.path()), files(b.path()));
-    assert_eq!(fa.len(), 61, "60 reports and truth.jsonl");
-    assert!(fa == fb, "same seed, different bytes");
-    // The first reports of a larger corpus are the smaller corpus.
-    let c = tempfile::tempdir().unwrap();
-    generate(c.path(), 80, 5, &[]);
-    let truth_a = std::fs::read_to_string(a.path().join("truth.jsonl")).unwrap();
-    let truth_c = std::fs::read_to_string(c.path().join("truth.jsonl")).unwrap();
-    assert!(truth_c.starts_with(&truth_a));
-}
-
 /// Every layout, every noise: all reports are read, and the layouts the parser
 /// handles today agree on every cell and finding. (The full 100% is the ignored
 /// test below.)
 #[test]
 fn accuracy_on_a_small_corpus() {
-    let report = round_trip(150, 11, &[]);
+    let report = round_trip(150, 11, default_layouts());
     let text = report.render();
     assert_eq!(report.found, report.reports, "{text}");
     for layout in ["tab_cells", "pipe_cells", "html"] {
@@ -127,7 +77,7 @@ fn accuracy_is_100_percent() {
     // Every layout, word_pdf included: seed 3's report 192 has a row of table B
     // that LibreOffice splits over a page break inside a wrapped number (`161`
     // / `8` for 1618), joined by src/decode/pdf/geometry/assemble.rs.
-    let report = round_trip(400, 3, &default_layouts());
+    let report = round_trip(400, 3, default_layouts());
     assert_eq!(
         report.overall.agree,
         report.overall.total,

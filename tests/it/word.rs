@@ -10,9 +10,9 @@
 
 use crate::golden::have_pdftotext;
 use crate::util;
-use xxgk::synth::accuracy::{self, AccuracyOptions};
-use xxgk::synth::render::Layout;
-use xxgk::synth::{pdf_print, write_corpus, SynthOptions};
+use xxgk_synth::accuracy::{self, AccuracyOptions};
+use xxgk_synth::render::Layout;
+use xxgk_synth::{pdf_print, write_corpus, SynthOptions};
 
 /// Whether LibreOffice is there; without it, skip loudly (fail in CI).
 pub fn have_soffice() -> bool {

@@ -4,9 +4,10 @@
 
 use super::cells::{self, NumberStyle};
 use super::doc::{GCell, GRow, Grid, RowKind, TableKind};
-use crate::synth::numbers::{Tables, Version, APPLICANTS, OUTCOMES, PROCEEDINGS};
-use crate::synth::rng::Rng;
-use crate::synth::truth::{Expect, Truth};
+use crate::forms::{self, Block};
+use crate::numbers::{Tables, Version, APPLICANTS, OUTCOMES, PROCEEDINGS};
+use crate::rng::Rng;
+use crate::truth::{Expect, Truth};
 
 /// Where printed labels break over two lines, per table.
 #[derive(Debug, Clone, Copy, Default)]
@@ -105,112 +106,34 @@ fn header(cells: &[(&str, usize)], keep: bool) -> GRow {
     }
 }
 
-/// Blocks of table A: (section label, header cells, items).
-type Block = (&'static str, Vec<(&'static str, usize)>, Vec<&'static str>);
-
-fn a_blocks(version: Version) -> Vec<Block> {
-    match version {
-        Version::V2019 => vec![
-            (
-                "第二十条第（一）项",
-                vec![
-                    ("信息内容", 1),
-                    ("本年新\n制作数量", 1),
-                    ("本年新\n公开数量", 1),
-                    ("对外公开\n总数量", 1),
-                ],
-                vec!["rules", "normative_docs"],
-            ),
-            (
-                "第二十条第（五）项",
-                vec![
-                    ("信息内容", 1),
-                    ("上一年\n项目数量", 1),
-                    ("本年增/减", 1),
-                    ("处理决定\n数量", 1),
-                ],
-                vec!["licensing", "other_services"],
-            ),
-            (
-                "第二十条第（六）项",
-                vec![
-                    ("信息内容", 1),
-                    ("上一年\n项目数量", 1),
-                    ("本年增/减", 1),
-                    ("处理决定\n数量", 1),
-                ],
-                vec!["penalty", "coercion"],
-            ),
-            (
-                "第二十条第（八）项",
-                vec![("信息内容", 1), ("上一年\n项目数量", 1), ("本年增/减", 2)],
-                vec!["fees"],
-            ),
-            (
-                "第二十条第（九）项",
-                vec![("信息内容", 1), ("采购项目\n数量", 1), ("采购总金额", 2)],
-                vec!["procurement"],
-            ),
-        ],
-        Version::V2021 => vec![
-            (
-                "第二十条第（一）项",
-                vec![
-                    ("信息内容", 1),
-                    ("本年制发\n件数", 1),
-                    ("本年废止\n件数", 1),
-                    ("现行有效\n件数", 1),
-                ],
-                vec!["rules", "normative_docs"],
-            ),
-            (
-                "第二十条第（五）项",
-                vec![("信息内容", 1), ("本年处理决定数量", 3)],
-                vec!["licensing"],
-            ),
-            (
-                "第二十条第（六）项",
-                vec![("信息内容", 1), ("本年处理决定数量", 3)],
-                vec!["penalty", "coercion"],
-            ),
-            (
-                "第二十条第（八）项",
-                vec![("信息内容", 1), ("本年收费金额（单位：万元）", 3)],
-                vec!["fees"],
-            ),
-        ],
-    }
-}
-
 /// Table A's items of a version in printed order (the data rows of its grid).
 pub fn a_items(version: Version) -> Vec<&'static str> {
-    a_blocks(version)
-        .into_iter()
-        .flat_map(|(_, _, items)| items)
-        .collect()
+    forms::a_items(version)
 }
 
 /// Table B's row codes of a version in printed order (the data rows of its grid).
 pub fn b_row_codes(version: Version) -> Vec<&'static str> {
-    b_labels(version, &TableOptions::default())
-        .into_iter()
-        .map(|(code, _)| code)
-        .collect()
+    forms::b_row_codes(version).to_vec()
 }
 
-fn item_label(item: &str, version: Version, opts: &TableOptions) -> &'static str {
-    match item {
-        "rules" => "规章",
-        "normative_docs" if version == Version::V2021 && !opts.old_normative_label => {
-            "行政规范性文件"
-        }
-        "normative_docs" => "规范性文件",
-        "licensing" => "行政许可",
-        "other_services" => "其他对外管理服务事项",
-        "penalty" => "行政处罚",
-        "coercion" => "行政强制",
-        "fees" => "行政事业性收费",
-        _ => "政府集中采购",
+/// A block's header row: the item column, then one per measure, the last
+/// spanning what is left of the 4 columns.
+fn a_header(block: &Block, keep: bool) -> GRow {
+    let n = block.measures.len();
+    let mut cells = vec![(forms::A_ITEM_HEADER, 1)];
+    for (k, (_, text)) in block.measures.iter().enumerate() {
+        cells.push((*text, if k + 1 == n { 4 - n } else { 1 }));
+    }
+    header(&cells, keep)
+}
+
+/// An item's printed label: the form's, or the 2019 form's `规范性文件` in a
+/// 2021 table (label drift).
+fn item_label(item: &'static str, label: &'static str, opts: &TableOptions) -> &'static str {
+    if item == "normative_docs" && opts.old_normative_label {
+        "规范性文件"
+    } else {
+        label
     }
 }
 
@@ -223,36 +146,41 @@ pub fn table_a(
     truth: &mut Truth,
 ) -> Grid {
     let version = tables.a_version;
-    let blocks = a_blocks(version);
+    let blocks = forms::a_blocks(version);
     let keep = opts.a_blocks.unwrap_or(blocks.len());
     let mut rows = Vec::new();
-    for (b, (label, head, items)) in blocks.iter().enumerate() {
+    for (b, block) in blocks.iter().enumerate() {
         let printed = b < keep;
         if printed {
-            rows.push(section(label, opts.spaced_section, 4));
-            rows.push(header(head, opts.breaks.a));
+            rows.push(section(block.section, opts.spaced_section, 4));
+            rows.push(a_header(block, opts.breaks.a));
         }
-        for item in items {
-            let measures = &tables
+        for &(item, label) in block.items {
+            let drawn = &tables
                 .active
                 .iter()
-                .find(|(i, _)| i == item)
+                .find(|(i, _)| *i == item)
                 .expect("item drawn")
                 .1;
             let cells_truth = truth.active.entry(item.to_string()).or_default();
             if !printed {
-                for (m, _) in measures {
+                for (m, _) in block.measures {
                     cells_truth.insert(m.to_string(), Expect::missing());
                 }
                 continue;
             }
             let mut cells = vec![GCell::label(align(
-                item_label(item, version, opts),
+                item_label(item, label, opts),
                 opts.aligned_labels,
             ))];
-            let n = measures.len();
-            for (k, (measure, value)) in measures.iter().enumerate() {
-                let p = cells::active(rng, style, measure, version == Version::V2021, *value);
+            let n = block.measures.len();
+            for (k, (measure, _)) in block.measures.iter().enumerate() {
+                let value = drawn
+                    .iter()
+                    .find(|(m, _)| m == measure)
+                    .expect("measure drawn")
+                    .1;
+                let p = cells::active(rng, style, measure, version == Version::V2021, value);
                 if p.unit_unknown {
                     truth.add_finding(
                         "unit_unknown",
@@ -261,7 +189,7 @@ pub fn table_a(
                 }
                 truth
                     .active
-                    .get_mut(*item)
+                    .get_mut(item)
                     .expect("entry")
                     .insert(measure.to_string(), p.expect.clone());
                 let colspan = if k + 1 == n { 4 - n } else { 1 };
@@ -283,134 +211,64 @@ pub fn table_a(
     }
 }
 
-/// Labels of table B's rows: (row code, group label with its span, sub-group label, own label).
+/// Labels of table B's rows: (row code, its label cells). A row's outer
+/// labels span the rows that share them (`三、本年度办理结果` the 20 or 22 outcome
+/// rows, `（三）不予公开` its 8); an innermost label is numbered in its group.
 fn b_labels(version: Version, opts: &TableOptions) -> Vec<(&'static str, Vec<GCell>)> {
-    let n = |k: u32, rest: &str| {
+    let n = |k: usize, rest: &str| {
         if opts.comma_numbering {
             format!("{k}、{rest}")
         } else {
             format!("{k}.{rest}")
         }
     };
-    let results_rows = match version {
-        Version::V2019 => 20,
-        Version::V2021 => 22,
-    };
+    let rows = forms::b_rows(version);
     let cont = || GCell::Cont { colspan: 1 };
-    let law = if opts.law_forbidden_typo {
-        "其他法律行政止公开"
-    } else {
-        "其他法律行政法规禁止公开"
+    // Rows from `i` on that share the first `depth` labels of row `i`.
+    let run = |i: usize, depth: usize| {
+        rows[i..]
+            .iter()
+            .take_while(|r| {
+                r.labels.len() > depth && r.labels[..=depth] == rows[i].labels[..=depth]
+            })
+            .count()
     };
-    let mut out: Vec<(&'static str, Vec<GCell>)> = vec![
-        (
-            "new",
-            vec![GCell::span("一、本年新收政府信息公开申请数量", 3, 1)],
-        ),
-        (
-            "carried_over",
-            vec![GCell::span("二、上年结转政府信息公开申请数量", 3, 1)],
-        ),
-        (
-            "granted",
-            vec![
-                GCell::span("三、本年度办理结果", 1, results_rows),
-                GCell::span("（一）予以公开", 2, 1),
-            ],
-        ),
-        (
-            "partial",
-            vec![
-                cont(),
-                GCell::span(
-                    hand_break(
-                        "（二）部分公开（区分处理的，只计这一情形，不计其他情形）",
-                        opts.label_breaks,
-                    ),
-                    2,
-                    1,
-                ),
-            ],
-        ),
-    ];
-    let groups: [(&str, &[(&'static str, &str)]); 3] = [
-        (
-            "（三）不予公开",
-            &[
-                ("denied.state_secret", "属于国家秘密"),
-                ("denied.law_forbidden", law),
-                ("denied.safety_stability", "危及“三安全一稳定”"),
-                ("denied.third_party", "保护第三方合法权益"),
-                ("denied.internal_affairs", "属于三类内部事务信息"),
-                ("denied.process_info", "属于四类过程性信息"),
-                ("denied.enforcement_file", "属于行政执法案卷"),
-                ("denied.query_matter", "属于行政查询事项"),
-            ],
-        ),
-        (
-            "（四）无法提供",
-            &[
-                ("unavailable.not_held", "本机关不掌握相关政府信息"),
-                ("unavailable.needs_creation", "没有现成信息需要另行制作"),
-                ("unavailable.unclear", "补正后申请内容仍不明确"),
-            ],
-        ),
-        (
-            "（五）不予处理",
-            &[
-                ("not_processed.petition", "信访举报投诉类申请"),
-                ("not_processed.repeated", "重复申请"),
-                ("not_processed.publication", "要求提供公开出版物"),
-                ("not_processed.mass_repeated", "无正当理由大量反复申请"),
-                (
-                    "not_processed.confirm_reissue",
-                    "要求行政机关确认或重新出具已获取信息",
-                ),
-            ],
-        ),
-    ];
-    let push_group =
-        |out: &mut Vec<(&'static str, Vec<GCell>)>, head: &str, rows: &[(&'static str, &str)]| {
-            for (k, (code, label)) in rows.iter().enumerate() {
-                let mut cells = vec![cont()];
-                if k == 0 {
-                    cells.push(GCell::span(head, 1, rows.len()));
+    let same_as_previous = |i: usize, depth: usize| {
+        i > 0
+            && rows[i - 1].labels.len() > depth
+            && rows[i - 1].labels[..=depth] == rows[i].labels[..=depth]
+    };
+    let mut out = Vec::with_capacity(rows.len());
+    for (i, row) in rows.iter().enumerate() {
+        let mut cells = Vec::new();
+        let last = row.labels.len() - 1;
+        for (depth, label) in row.labels.iter().enumerate() {
+            if depth == last {
+                // The innermost label takes the label columns left.
+                let text = if depth == 2 {
+                    let k = (0..i)
+                        .rev()
+                        .take_while(|&j| same_as_previous(j + 1, 1))
+                        .count();
+                    let label = if row.code == "denied.law_forbidden" && opts.law_forbidden_typo {
+                        // Printed so in real reports (法规禁 dropped, 洪泽).
+                        "其他法律行政止公开"
+                    } else {
+                        label
+                    };
+                    GCell::label(hand_break(&n(k + 1, label), opts.label_breaks))
                 } else {
-                    cells.push(cont());
-                }
-                cells.push(GCell::label(hand_break(
-                    &n(k as u32 + 1, label),
-                    opts.label_breaks,
-                )));
-                out.push((code, cells));
+                    GCell::span(hand_break(label, opts.label_breaks), 3 - depth, 1)
+                };
+                cells.push(text);
+            } else if same_as_previous(i, depth) {
+                cells.push(cont());
+            } else {
+                cells.push(GCell::span(*label, 1, run(i, depth)));
             }
-        };
-    for (head, rows) in groups {
-        push_group(&mut out, head, rows);
+        }
+        out.push((row.code, cells));
     }
-    match version {
-        Version::V2019 => out.push(("other", vec![cont(), GCell::span("（六）其他处理", 2, 1)])),
-        Version::V2021 => push_group(
-            &mut out,
-            "（六）其他处理",
-            &[
-                (
-                    "other.no_correction",
-                    "申请人无正当理由逾期不补正、行政机关不再处理其政府信息公开申请",
-                ),
-                (
-                    "other.unpaid_fee",
-                    "申请人逾期未按收费通知要求缴纳费用、行政机关不再处理其政府信息公开申请",
-                ),
-                ("other.other", "其他"),
-            ],
-        ),
-    }
-    out.push(("total", vec![cont(), GCell::span("（七）总计", 2, 1)]));
-    out.push((
-        "carried_forward",
-        vec![GCell::span("四、结转下年度继续办理", 3, 1)],
-    ));
     out
 }
 
@@ -436,39 +294,35 @@ pub fn table_b(
 ) -> Grid {
     let version = tables.b_version;
     let kb = opts.breaks.b;
+    let heads = forms::APPLICANT_COLUMNS;
     let mut rows = vec![
         GRow {
             kind: RowKind::Header,
             cells: vec![
-                GCell::span(
-                    "（本列数据的勾稽关系为：第一项加第二项之和，等于第三项加第四项之和）",
-                    3,
-                    3,
-                ),
-                GCell::span("申请人情况", 7, 1),
+                GCell::span(forms::B_NOTE, 3, 3),
+                GCell::span(forms::B_APPLICANTS_HEADING, 7, 1),
             ],
         },
         GRow {
             kind: RowKind::Header,
             cells: vec![
                 GCell::Cont { colspan: 3 },
-                GCell::span(align("自然人", opts.aligned_labels), 1, 2),
-                GCell::span("法人或其他组织", 5, 1),
-                GCell::span("总计", 1, 2),
+                GCell::span(align(heads[0].1, opts.aligned_labels), 1, 2),
+                GCell::span(forms::B_ORGANISATIONS, 5, 1),
+                GCell::span(heads[6].1, 1, 2),
             ],
         },
         GRow {
             kind: RowKind::Header,
-            cells: vec![
-                GCell::Cont { colspan: 3 },
-                GCell::Cont { colspan: 1 },
-                GCell::label(keep_break("商业\n企业", kb)),
-                GCell::label(keep_break("科研\n机构", kb)),
-                GCell::label(keep_break("社会公益\n组织", kb)),
-                GCell::label(keep_break("法律服务\n机构", kb)),
-                GCell::label("其他"),
-                GCell::Cont { colspan: 1 },
-            ],
+            cells: [GCell::Cont { colspan: 3 }, GCell::Cont { colspan: 1 }]
+                .into_iter()
+                .chain(
+                    heads[1..6]
+                        .iter()
+                        .map(|(_, t)| GCell::label(keep_break(t, kb))),
+                )
+                .chain([GCell::Cont { colspan: 1 }])
+                .collect(),
         },
     ];
     let labels = b_labels(version, opts);
@@ -499,7 +353,7 @@ pub fn table_b(
             cells,
         });
     }
-    if keep < crate::synth::numbers::b_rows(version).len() {
+    if keep < crate::numbers::b_rows(version).len() {
         truth.add_finding("table_truncated", "applications");
     }
     clip_rowspans(&mut rows);
@@ -520,16 +374,15 @@ pub fn table_c(
 ) -> Grid {
     let kc = opts.breaks.c;
     let heads = |first_total_span: usize| -> Vec<GCell> {
-        let mut v: Vec<GCell> = ["结果\n维持", "结果\n纠正", "其他\n结果", "尚未\n审结"]
+        forms::OUTCOME_COLUMNS
             .iter()
-            .map(|t| GCell::span(keep_break(t, kc), 1, first_total_span))
-            .collect();
-        v.push(GCell::span("总计", 1, first_total_span));
-        v
+            .map(|(_, t)| GCell::span(keep_break(t, kc), 1, first_total_span))
+            .collect()
     };
+    let [(_, review), (_, direct), (_, after_review)] = forms::PROCEEDING_COLUMNS;
     let mut r2 = heads(2);
-    r2.push(GCell::span("未经复议直接起诉", 5, 1));
-    r2.push(GCell::span("复议后起诉", 5, 1));
+    r2.push(GCell::span(direct, 5, 1));
+    r2.push(GCell::span(after_review, 5, 1));
     let mut r3: Vec<GCell> = (0..5).map(|_| GCell::Cont { colspan: 1 }).collect();
     r3.extend(heads(1));
     r3.extend(heads(1));
@@ -549,8 +402,8 @@ pub fn table_c(
             GRow {
                 kind: RowKind::Header,
                 cells: vec![
-                    GCell::span("行政复议", 5, 1),
-                    GCell::span("行政诉讼", 10, 1),
+                    GCell::span(review, 5, 1),
+                    GCell::span(forms::LITIGATION, 10, 1),
                 ],
             },
             GRow {
@@ -574,11 +427,10 @@ pub fn table_c(
 pub fn absent(table: TableKind, version: Version, truth: &mut Truth) {
     match table {
         TableKind::Active => {
-            for (_, _, items) in a_blocks(version) {
-                for item in items {
-                    let measures = crate::synth::numbers::a_measures(item, version);
+            for block in forms::a_blocks(version) {
+                for (item, _) in block.items {
                     let entry = truth.active.entry(item.to_string()).or_default();
-                    for m in measures {
+                    for (m, _) in block.measures {
                         entry.insert(m.to_string(), Expect::missing());
                     }
                 }
@@ -586,7 +438,7 @@ pub fn absent(table: TableKind, version: Version, truth: &mut Truth) {
             truth.add_finding("table_missing", "active_disclosure");
         }
         TableKind::Applications => {
-            for row in crate::synth::numbers::b_rows(version) {
+            for row in crate::numbers::b_rows(version) {
                 truth
                     .applications
                     .insert(row.to_string(), vec![Expect::missing(); APPLICANTS.len()]);

@@ -11,9 +11,9 @@ use anyhow::Context;
 use clap::{Parser, Subcommand};
 use std::path::PathBuf;
 use std::process::ExitCode;
-use xxgk::synth::accuracy::{self, AccuracyOptions};
-use xxgk::synth::render::Layout;
-use xxgk::synth::{write_corpus, SynthOptions};
+use xxgk_synth::accuracy::{self, AccuracyOptions};
+use xxgk_synth::render::Layout;
+use xxgk_synth::{write_corpus, SynthOptions};
 
 /// Synthetic 政府信息公开工作年度报告 with ground truth, and the accuracy check.
 #[derive(Parser, Debug)]

@@ -53,8 +53,8 @@
 
 use super::cells::NumberStyle;
 use super::doc::{Doc, GCell, Grid, Part, RowKind, TableKind};
-use crate::synth::rng::Rng;
-use crate::synth::truth::{Expect, Truth};
+use crate::rng::Rng;
+use crate::truth::{Expect, Truth};
 
 /// How the number cells of one table run together.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -949,10 +949,10 @@ fn columns_hold(grid: &[Vec<i128>], codes: &[&str]) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::synth::numbers::{self, Scale, Version};
-    use crate::synth::render::tables::{self, TableOptions};
-    use crate::synth::render::Layout;
-    use crate::synth::{generate_one, SynthOptions};
+    use crate::numbers::{self, Scale, Version};
+    use crate::render::tables::{self, TableOptions};
+    use crate::render::Layout;
+    use crate::{generate_one, SynthOptions};
 
     fn opts(joining: Joining) -> CrawledOptions {
         CrawledOptions {
@@ -1107,7 +1107,7 @@ mod tests {
             kind: TableKind::Active,
             width: 4,
             rows: vec![
-                crate::synth::render::doc::GRow {
+                crate::render::doc::GRow {
                     kind: RowKind::Data,
                     cells: vec![
                         GCell::label("行政许可"),
@@ -1116,7 +1116,7 @@ mod tests {
                         GCell::value("3", 1),
                     ],
                 },
-                crate::synth::render::doc::GRow {
+                crate::render::doc::GRow {
                     kind: RowKind::Data,
                     cells: vec![
                         GCell::label("行政处罚"),

@@ -8,7 +8,7 @@
 //! rows, letters spread out.
 
 use super::doc::{width, Doc, GCell, Grid, Part, RowKind, TableKind};
-use crate::synth::rng::Rng;
+use crate::rng::Rng;
 
 /// Options of the layout (drawn per document).
 #[derive(Debug, Clone)]

@@ -1,5 +1,9 @@
-//! Synth: a generator of realistic 政府信息公开工作年度报告 with their ground
-//! truth, and the accuracy check that compares the pipeline's output with it.
+//! xxgk-synth: a generator of realistic 政府信息公开工作年度报告 with their
+//! ground truth, and the accuracy check that compares the pipeline's output
+//! with it. A crate of its own beside the pipeline (`xxgk`), which it uses
+//! only for data it does not own (the gazetteer's province slugs); the codes
+//! and the labels it prints for them are its own ([`forms`]), so a mistake in
+//! the parser's tables is not shared by the truth it is checked against.
 //!
 //! ```text
 //! seed + index ─▶ Rng ─▶ plan (issuer, year, template, layout, encoding, noise, cuts)
@@ -20,8 +24,10 @@
 //! text of three PDFs, three HTML pages, and six pages as a crawler saved
 //! their text (`crawled`). See [`render`] for the layouts
 //! and [`render::cells`] for the number forms.
+#![warn(missing_docs)]
 
 pub mod accuracy;
+pub mod forms;
 pub mod issuers;
 pub mod numbers;
 pub mod pdf_print;
@@ -307,40 +313,152 @@ fn scale_of(rng: &mut Rng, issuer: &issuers::Issuer) -> Scale {
     }
 }
 
-/// Generate report `index` of the corpus.
-pub fn generate_one(opts: &SynthOptions, index: u64) -> Generated {
-    let root = Rng::for_report(opts.seed, index);
-    let mut rng = root.fork(1);
-    let year = draw_year(&mut rng);
-    let issuer = issuers::draw(&mut root.fork(2), year);
-    let kind = draw_kind(&mut rng, year);
-    let layout = draw_layout(&mut rng, &opts.layouts);
-    let mut encoding = draw_encoding(&mut rng, layout);
-    let mut features: Vec<String> = Vec::new();
-    let mut nrng = root.fork(3);
-    let mut rrng = root.fork(4);
+/// What is drawn first and decides the rest: who wrote the report, for which
+/// year, on which form, in which layout and encoding.
+struct Plan {
+    year: i32,
+    issuer: issuers::Issuer,
+    kind: Kind,
+    layout: Layout,
+    encoding: Encoding,
+}
 
-    let mut truth = Truth {
+/// A report as it is being drawn: its random streams and the features noted
+/// on the way. Each part of the report draws from its own stream, so a change
+/// to the prose cannot move the numbers: `plan` (the plan, style, cuts and
+/// every layout choice), `numbers` (tables and their printed cells), `prose`
+/// (sentences); `root` forks the streams of the crawled and Word layouts.
+struct Draft {
+    root: Rng,
+    plan: Rng,
+    numbers: Rng,
+    prose: Rng,
+    /// `Truth::features`, in the order they are drawn.
+    features: Vec<String>,
+}
+
+impl Draft {
+    fn new(seed: u64, index: u64) -> Self {
+        let root = Rng::for_report(seed, index);
+        Draft {
+            plan: root.fork(1),
+            numbers: root.fork(3),
+            prose: root.fork(4),
+            root,
+            features: Vec::new(),
+        }
+    }
+
+    fn note(&mut self, feature: impl Into<String>) {
+        self.features.push(feature.into());
+    }
+
+    /// Note the names whose flag is on.
+    fn note_flags(&mut self, flags: &[(bool, &str)]) {
+        for (on, name) in flags {
+            if *on {
+                self.note(*name);
+            }
+        }
+    }
+}
+
+/// Generate report `index` of the corpus.
+///
+/// The steps, in the order they draw: the plan (issuer, year, template,
+/// layout, encoding); the number style; the cuts and slips; the title and the
+/// region evidence; the numbers; the tables' label habits; the document
+/// (prose and tables, whose cells are recorded in the truth as they are
+/// printed); the layout; the encoding; the truth's last fields.
+pub fn generate_one(opts: &SynthOptions, index: u64) -> Generated {
+    let mut d = Draft::new(opts.seed, index);
+    // Who, when, which form, which layout.
+    let plan = draw_plan(&mut d, opts);
+    let mut truth = truth_skeleton(index, &plan);
+    // How it prints numbers, where it is cut short, how many identities it breaks.
+    let (style, pdf_blanks) = draw_number_style(&mut d, plan.layout);
+    let cut = draw_cut(&mut d, plan.kind);
+    let slips = draw_slip_count(&mut d, plan.kind, opts.break_rate);
+    // Its title, and what its prose says about the issuer.
+    let old = plan.kind == Kind::Pre2019;
+    let (title_lines, form) = title(
+        &mut d.plan,
+        &plan.issuer.agency,
+        plan.year,
+        plan.layout,
+        old,
+    );
+    d.note(format!("title:{form}"));
+    truth.title = title_lines.concat().split_whitespace().collect();
+    let mut ctx = prose_context(&mut d, &plan);
+    // The numbers of tables A, B and C, and how the tables label them.
+    let tables_data = draw_numbers(
+        &mut d, &plan, &style, pdf_blanks, slips, &mut ctx, &mut truth,
+    );
+    let topts = draw_table_options(&mut d, plan.layout, cut);
+    // The document (its table cells recorded in the truth as printed), in its layout, encoded.
+    let doc = compose(
+        &mut d,
+        &plan,
+        &ctx,
+        &style,
+        tables_data.as_ref(),
+        &topts,
+        cut,
+        &title_lines,
+        &mut truth,
+    );
+    let rendered = render_layout(&mut d, &plan, &doc, &title_lines, &mut truth);
+    let (bytes, encoding) = match rendered {
+        Rendered::Binary(b) => (b, Encoding::Utf8),
+        Rendered::Text(text) => plan.encoding.encode(&text),
+    };
+    // The truth's last fields and the file's path.
+    finish(d, &plan, index, bytes, encoding, truth)
+}
+
+/// The plan: year, issuer (from its own stream), template kind, layout, encoding.
+fn draw_plan(d: &mut Draft, opts: &SynthOptions) -> Plan {
+    let year = draw_year(&mut d.plan);
+    let issuer = issuers::draw(&mut d.root.fork(2), year);
+    let kind = draw_kind(&mut d.plan, year);
+    let layout = draw_layout(&mut d.plan, &opts.layouts);
+    let encoding = draw_encoding(&mut d.plan, layout);
+    Plan {
+        year,
+        issuer,
+        kind,
+        layout,
+        encoding,
+    }
+}
+
+/// The truth known from the plan alone.
+fn truth_skeleton(index: u64, plan: &Plan) -> Truth {
+    Truth {
         index,
-        layout: layout.name().into(),
-        source_format: match layout {
+        layout: plan.layout.name().into(),
+        source_format: match plan.layout {
             Layout::Html => "html",
             Layout::Docx => "docx",
             Layout::WordPdf => "pdf",
             _ => "text",
         }
         .into(),
-        agency: issuer.agency.clone(),
-        year,
-        region: region_truth(&issuer),
+        agency: plan.issuer.agency.clone(),
+        year: plan.year,
+        region: region_truth(&plan.issuer),
         ..Truth::default()
-    };
+    }
+}
 
-    // Number style: PDF-like layouts cannot show a blank cell in space-aligned text.
-    let noisy = rng.chance(0.5);
-    let mut style = NumberStyle::draw(&mut rng, noisy);
+/// How numbers are printed; and whether a `pdf_layout` report may show blank
+/// cells (most cannot: a blank in space-aligned text is only told by its position).
+fn draw_number_style(d: &mut Draft, layout: Layout) -> (NumberStyle, bool) {
+    let noisy = d.plan.chance(0.5);
+    let mut style = NumberStyle::draw(&mut d.plan, noisy);
     // (A blank cell in space-aligned columns is only told by its position; keep a few, flagged.)
-    let pdf_blanks = layout == Layout::PdfLayout && rng.chance(0.03);
+    let pdf_blanks = layout == Layout::PdfLayout && d.plan.chance(0.03);
     if layout == Layout::PdfLayout && !pdf_blanks {
         style.zero_blank = false;
         style.zero_word = None;
@@ -348,21 +466,21 @@ pub fn generate_one(opts: &SynthOptions, index: u64) -> Generated {
     if layout == Layout::Crawled {
         render::crawled::tame(&mut style);
     }
-    for (on, name) in [
+    d.note_flags(&[
         (style.zero_blank, "zero_blank"),
         (style.zero_word.is_some(), "zero_word"),
         (style.fullwidth > 0.0, "fullwidth"),
         (style.stray_space > 0.0, "stray_space"),
         (style.thousands, "thousands"),
         (style.count_unit > 0.0, "count_unit"),
-    ] {
-        if on {
-            features.push(name.into());
-        }
-    }
-    features.push(format!("money:{:?}", style.money).to_lowercase());
+    ]);
+    d.note(format!("money:{:?}", style.money).to_lowercase());
+    (style, pdf_blanks)
+}
 
-    // Table structure and cuts.
+/// Where a report with national tables is cut short, if it is.
+fn draw_cut(d: &mut Draft, kind: Kind) -> Cut {
+    let rng = &mut d.plan;
     let cut = match kind {
         Kind::Tables(a, b) if a == b => rng.weighted(&[
             (Cut::None, 900),
@@ -391,73 +509,92 @@ pub fn generate_one(opts: &SynthOptions, index: u64) -> Generated {
         (c, _) => c,
     };
     if cut != Cut::None {
-        features.push(format!("cut:{cut:?}").to_lowercase());
+        d.note(format!("cut:{cut:?}").to_lowercase());
     }
+    cut
+}
 
-    let slips = if matches!(kind, Kind::Tables(..)) && rng.chance(opts.break_rate) {
-        rng.range(1, 3) as usize
+/// How many identities the report's own numbers break (0 for most).
+fn draw_slip_count(d: &mut Draft, kind: Kind, break_rate: f64) -> usize {
+    if matches!(kind, Kind::Tables(..)) && d.plan.chance(break_rate) {
+        d.plan.range(1, 3) as usize
     } else {
         0
-    };
+    }
+}
 
-    let old = kind == Kind::Pre2019;
-    let (title_lines, form) = title(&mut rng, &issuer.agency, year, layout, old);
-    features.push(format!("title:{form}"));
-    truth.title = title_lines.concat().split_whitespace().collect();
-
-    let (ev, contact) = evidence(&mut rng, &issuer, year, &mut features);
-
-    // Tables.
-    let mut tables_data = None;
-    let mut ctx = render::prose::ProseCtx {
-        year,
+/// The prose's facts about the issuer, with the region evidence and contact
+/// sentences drawn for it (the numbers' totals are added by [`draw_numbers`]).
+fn prose_context(d: &mut Draft, plan: &Plan) -> render::prose::ProseCtx {
+    let issuer = &plan.issuer;
+    let (ev, contact) = evidence(&mut d.plan, issuer, plan.year, &mut d.features);
+    render::prose::ProseCtx {
+        year: plan.year,
         body: issuer.body.clone(),
         we: issuer.we.clone(),
         whole: issuer.whole.clone(),
         evidence: ev,
         contact,
         ..Default::default()
-    };
-    if let Kind::Tables(a, b) = kind {
-        let scale = scale_of(&mut nrng, &issuer);
-        // A crawled page prints every cell (a blank leaves no trace in a flowed row).
-        let empty_rate = if rng.chance(0.15)
-            && (layout != Layout::PdfLayout || pdf_blanks)
-            && layout != Layout::Crawled
-        {
-            0.15
-        } else {
-            0.0
-        };
-        if pdf_blanks && (empty_rate > 0.0 || style.zero_blank) {
-            features.push("pdf_blank_cells".into());
-        }
-        let active = numbers::table_a(&mut nrng, a, scale, empty_rate);
-        let (applications, review, slip_notes) = numbers::tables_bc(&mut nrng, b, scale, slips);
-        ctx.applications = applications
-            .iter()
-            .find(|(r, _)| *r == "new")
-            .map(|(_, v)| v[6])
-            .unwrap_or(0);
-        ctx.cases = (review[0][4], review[1][4] + review[2][4]);
-        ctx.cite_2021 = a == Version::V2021 || (year >= 2021 && rng.chance(0.5));
-        truth.slips = slip_notes;
-        if a != b {
-            features.push("mixed_template".into());
-        } else if a == Version::V2019 && year >= 2021 {
-            features.push("late_adopter".into());
-        }
-        tables_data = Some(numbers::Tables {
-            a_version: a,
-            b_version: b,
-            active,
-            applications,
-            review,
-            slips: truth.slips.clone(),
-        });
     }
+}
 
-    // Per-layout label habits.
+/// Tables A, B and C of a report with national tables (none otherwise): the
+/// numbers, with the slips made on purpose noted in the truth.
+fn draw_numbers(
+    d: &mut Draft,
+    plan: &Plan,
+    style: &NumberStyle,
+    pdf_blanks: bool,
+    slips: usize,
+    ctx: &mut render::prose::ProseCtx,
+    truth: &mut Truth,
+) -> Option<numbers::Tables> {
+    let Kind::Tables(a, b) = plan.kind else {
+        return None;
+    };
+    let layout = plan.layout;
+    let scale = scale_of(&mut d.numbers, &plan.issuer);
+    // A crawled page prints every cell (a blank leaves no trace in a flowed row).
+    let empty_rate = if d.plan.chance(0.15)
+        && (layout != Layout::PdfLayout || pdf_blanks)
+        && layout != Layout::Crawled
+    {
+        0.15
+    } else {
+        0.0
+    };
+    if pdf_blanks && (empty_rate > 0.0 || style.zero_blank) {
+        d.note("pdf_blank_cells");
+    }
+    let active = numbers::table_a(&mut d.numbers, a, scale, empty_rate);
+    let (applications, review, slip_notes) = numbers::tables_bc(&mut d.numbers, b, scale, slips);
+    ctx.applications = applications
+        .iter()
+        .find(|(r, _)| *r == "new")
+        .map(|(_, v)| v[6])
+        .unwrap_or(0);
+    ctx.cases = (review[0][4], review[1][4] + review[2][4]);
+    ctx.cite_2021 = a == Version::V2021 || (plan.year >= 2021 && d.plan.chance(0.5));
+    truth.slips = slip_notes;
+    if a != b {
+        d.note("mixed_template");
+    } else if a == Version::V2019 && plan.year >= 2021 {
+        d.note("late_adopter");
+    }
+    Some(numbers::Tables {
+        a_version: a,
+        b_version: b,
+        active,
+        applications,
+        review,
+        slips: truth.slips.clone(),
+    })
+}
+
+/// The tables' label habits, per layout, and the cuts they carry out.
+fn draw_table_options(d: &mut Draft, layout: Layout, cut: Cut) -> TableOptions {
+    let rng = &mut d.plan;
     let topts = TableOptions {
         breaks: match layout {
             Layout::TabCells => Breaks {
@@ -498,171 +635,250 @@ pub fn generate_one(opts: &SynthOptions, index: u64) -> Generated {
             Layout::TabCells | Layout::Html | Layout::Docx | Layout::WordPdf
         ) && rng.chance(0.2),
     };
-    for (on, name) in [
+    d.note_flags(&[
         (topts.aligned_labels, "aligned_labels"),
         (topts.label_breaks, "label_breaks"),
-    ] {
-        if on {
-            features.push(name.into());
-        }
-    }
+    ]);
+    topts
+}
 
-    // Document.
-    let mut parts = vec![Part::Title(title_lines.clone())];
-    parts.extend(render::prose::preamble(&mut rrng, &ctx, old));
-    match (kind, &tables_data) {
-        (Kind::Tables(a, b), Some(data)) => {
-            truth.template = a.code().into();
-            parts.push(Part::Heading("一、总体情况".into()));
-            parts.extend(render::prose::overview(&mut rrng, &ctx, rng.chance(0.4)));
-            parts.push(Part::Heading(
-                rrng.pick(&["二、主动公开政府信息情况", "二、主动公开政府信息情况统计"])
-                    .to_string(),
-            ));
-            parts.extend(render::prose::section_intro(&mut rrng, &ctx, 2));
-            if cut == Cut::AAbsent {
-                tables::absent(TableKind::Active, b, &mut truth);
-                parts.push(Part::Para(format!(
-                    "{}年，{}主动公开政府信息情况详见门户网站政府信息公开专栏。",
-                    year, issuer.we
-                )));
-            } else {
-                let grid = tables::table_a(&mut nrng, &style, data, &topts, &mut truth);
-                truth.template_active = Some(a.code().into());
-                parts.push(Part::Table(grid));
-            }
-            parts.push(Part::Heading(
-                rrng.pick(&[
-                    "三、收到和处理政府信息公开申请情况",
-                    "三、行政机关收到和处理政府信息公开申请情况",
-                ])
-                .to_string(),
-            ));
-            parts.extend(render::prose::section_intro(&mut rrng, &ctx, 3));
-            if cut == Cut::BAbsent {
-                tables::absent(TableKind::Applications, a, &mut truth);
-                parts.push(Part::Para(format!(
-                    "{year}年，{}未收到政府信息公开申请。",
-                    issuer.we
-                )));
-                truth.template = a.code().into();
-            } else {
-                let grid = tables::table_b(&mut nrng, &style, data, &topts, &mut truth);
-                let tells = match cut {
-                    Cut::BRows(n) | Cut::BRowsEnd(n) => n > 20,
-                    _ => true,
-                };
-                if tells {
-                    truth.template_applications = Some(b.code().into());
-                }
-                if cut == Cut::AAbsent {
-                    truth.template = b.code().into();
-                }
-                parts.push(Part::Table(grid));
-            }
-            if a != b {
-                truth.add_finding("template_mixed", "report");
-            }
-            match cut {
-                Cut::BRows(_) | Cut::BRowsEnd(_) => {
-                    tables::absent(TableKind::Review, a, &mut truth)
-                }
-                Cut::CAbsent => {
-                    parts.push(Part::Heading(
-                        "四、政府信息公开行政复议、行政诉讼情况".into(),
-                    ));
-                    parts.push(Part::Para(format!(
-                        "{year}年，{}未发生因政府信息公开引发的复议、诉讼案件。",
-                        issuer.we
-                    )));
-                    tables::absent(TableKind::Review, a, &mut truth);
-                }
-                _ => {
-                    parts.push(Part::Heading(
-                        rrng.pick(&[
-                            "四、政府信息公开行政复议、行政诉讼情况",
-                            "四、因政府信息公开工作被申请行政复议、提起行政诉讼情况",
-                        ])
-                        .to_string(),
-                    ));
-                    parts.extend(render::prose::section_intro(&mut rrng, &ctx, 4));
-                    let grid = tables::table_c(&mut nrng, &style, data, &topts, &mut truth);
-                    parts.push(Part::Table(grid));
-                }
-            }
-            if !matches!(cut, Cut::BRowsEnd(_)) {
-                parts.push(Part::Heading("五、存在的主要问题及改进情况".into()));
-                parts.extend(render::prose::problems(&mut rrng, &ctx));
-                parts.push(Part::Heading("六、其他需要报告的事项".into()));
-                parts.extend(render::prose::other_matters(&mut rrng, &ctx));
-            }
-            truth.add_identity_findings(numbers::b_rows(b));
-            truth.status = if truth.findings.iter().any(|f| f.rule.starts_with("table_")) {
-                "partial"
-            } else {
-                "ok"
-            }
-            .into();
-        }
-        _ if old => {
-            truth.template = "pre2019".into();
-            truth.status = "no_tables".into();
-            let local = rng.chance(0.4);
-            if local {
-                features.push("local_table".into());
-            }
-            for (heading, body) in render::prose::old_sections(&mut rrng, &ctx) {
-                let is_active = heading.starts_with("二、");
-                parts.push(Part::Heading(heading));
-                parts.extend(body);
-                if is_active && local {
-                    parts.push(Part::Para("附表：政府信息公开情况统计表".into()));
-                    parts.push(Part::Table(tables::local_table(&mut nrng, &style)));
-                }
-            }
-        }
-        _ => {
-            truth.template = "unknown".into();
-            truth.status = "no_tables".into();
-            features.push("no_tables".into());
-            parts.push(Part::Heading("一、总体情况".into()));
-            parts.extend(render::prose::overview(&mut rrng, &ctx, true));
-            parts.push(Part::Heading("二、存在的主要问题及改进情况".into()));
-            parts.extend(render::prose::problems(&mut rrng, &ctx));
-            parts.push(Part::Heading("三、其他需要报告的事项".into()));
-            parts.extend(render::prose::other_matters(&mut rrng, &ctx));
-        }
+/// The document: title, then the sections of its kind of report, signature,
+/// sometimes a CMS preface. Table cells are recorded in `truth` as printed.
+#[allow(clippy::too_many_arguments)]
+fn compose(
+    d: &mut Draft,
+    plan: &Plan,
+    ctx: &render::prose::ProseCtx,
+    style: &NumberStyle,
+    tables_data: Option<&numbers::Tables>,
+    topts: &TableOptions,
+    cut: Cut,
+    title_lines: &[String],
+    truth: &mut Truth,
+) -> Doc {
+    let old = plan.kind == Kind::Pre2019;
+    let mut parts = vec![Part::Title(title_lines.to_vec())];
+    parts.extend(render::prose::preamble(&mut d.prose, ctx, old));
+    match (plan.kind, tables_data) {
+        (Kind::Tables(a, b), Some(data)) => national_sections(
+            d,
+            plan,
+            ctx,
+            style,
+            data,
+            topts,
+            cut,
+            (a, b),
+            &mut parts,
+            truth,
+        ),
+        _ if old => old_sections(d, ctx, style, &mut parts, truth),
+        _ => sections_without_tables(d, ctx, &mut parts, truth),
     }
     if !matches!(cut, Cut::BRowsEnd(_)) {
-        parts.push(render::prose::signature(&mut rrng, &ctx));
+        parts.push(render::prose::signature(&mut d.prose, ctx));
     }
     // CMS exports put the article's metadata above the title.
     // (A crawled page has its crawler's header instead.)
-    if layout != Layout::Html && layout != Layout::Crawled && rng.chance(0.08) {
-        features.push("preface".into());
-        let preface = [
-            format!(
-                "索引号：{:09}/{}-{:05}",
-                rrng.range(0, 999_999_999),
-                year + 1,
-                rrng.range(1, 30_000)
-            ),
-            format!("发布机构：{}", issuer.body),
-            format!(
-                "发布日期：{}-{:02}-{:02}",
-                year + 1,
-                rrng.range(1, 3),
-                rrng.range(1, 28)
-            ),
-        ];
+    if plan.layout != Layout::Html && plan.layout != Layout::Crawled && d.plan.chance(0.08) {
+        d.note("preface");
+        let preface = preface(&mut d.prose, plan);
         for (i, line) in preface.into_iter().enumerate() {
             parts.insert(i, Part::Preface(line));
         }
     }
-    let doc = Doc { parts };
+    Doc { parts }
+}
 
-    // Layout.
-    let mut binary: Option<Vec<u8>> = None;
+/// Sections 一 to 六 of a report on the national form, with tables A, B and C
+/// (or what the cut leaves of them), and the truth's template and status.
+#[allow(clippy::too_many_arguments)]
+fn national_sections(
+    d: &mut Draft,
+    plan: &Plan,
+    ctx: &render::prose::ProseCtx,
+    style: &NumberStyle,
+    data: &numbers::Tables,
+    topts: &TableOptions,
+    cut: Cut,
+    (a, b): (Version, Version),
+    parts: &mut Vec<Part>,
+    truth: &mut Truth,
+) {
+    let (year, we) = (plan.year, &plan.issuer.we);
+    let rrng = &mut d.prose;
+    let nrng = &mut d.numbers;
+    truth.template = a.code().into();
+    parts.push(Part::Heading("一、总体情况".into()));
+    parts.extend(render::prose::overview(rrng, ctx, d.plan.chance(0.4)));
+    parts.push(Part::Heading(
+        rrng.pick(&["二、主动公开政府信息情况", "二、主动公开政府信息情况统计"])
+            .to_string(),
+    ));
+    parts.extend(render::prose::section_intro(rrng, ctx, 2));
+    if cut == Cut::AAbsent {
+        tables::absent(TableKind::Active, b, truth);
+        parts.push(Part::Para(format!(
+            "{year}年，{we}主动公开政府信息情况详见门户网站政府信息公开专栏。"
+        )));
+    } else {
+        let grid = tables::table_a(nrng, style, data, topts, truth);
+        truth.template_active = Some(a.code().into());
+        parts.push(Part::Table(grid));
+    }
+    parts.push(Part::Heading(
+        rrng.pick(&[
+            "三、收到和处理政府信息公开申请情况",
+            "三、行政机关收到和处理政府信息公开申请情况",
+        ])
+        .to_string(),
+    ));
+    parts.extend(render::prose::section_intro(rrng, ctx, 3));
+    if cut == Cut::BAbsent {
+        tables::absent(TableKind::Applications, a, truth);
+        parts.push(Part::Para(format!(
+            "{year}年，{we}未收到政府信息公开申请。"
+        )));
+        truth.template = a.code().into();
+    } else {
+        let grid = tables::table_b(nrng, style, data, topts, truth);
+        let tells = match cut {
+            Cut::BRows(n) | Cut::BRowsEnd(n) => n > 20,
+            _ => true,
+        };
+        if tells {
+            truth.template_applications = Some(b.code().into());
+        }
+        if cut == Cut::AAbsent {
+            truth.template = b.code().into();
+        }
+        parts.push(Part::Table(grid));
+    }
+    if a != b {
+        truth.add_finding("template_mixed", "report");
+    }
+    match cut {
+        Cut::BRows(_) | Cut::BRowsEnd(_) => tables::absent(TableKind::Review, a, truth),
+        Cut::CAbsent => {
+            parts.push(Part::Heading(
+                "四、政府信息公开行政复议、行政诉讼情况".into(),
+            ));
+            parts.push(Part::Para(format!(
+                "{year}年，{we}未发生因政府信息公开引发的复议、诉讼案件。"
+            )));
+            tables::absent(TableKind::Review, a, truth);
+        }
+        _ => {
+            parts.push(Part::Heading(
+                rrng.pick(&[
+                    "四、政府信息公开行政复议、行政诉讼情况",
+                    "四、因政府信息公开工作被申请行政复议、提起行政诉讼情况",
+                ])
+                .to_string(),
+            ));
+            parts.extend(render::prose::section_intro(rrng, ctx, 4));
+            let grid = tables::table_c(nrng, style, data, topts, truth);
+            parts.push(Part::Table(grid));
+        }
+    }
+    if !matches!(cut, Cut::BRowsEnd(_)) {
+        parts.push(Part::Heading("五、存在的主要问题及改进情况".into()));
+        parts.extend(render::prose::problems(rrng, ctx));
+        parts.push(Part::Heading("六、其他需要报告的事项".into()));
+        parts.extend(render::prose::other_matters(rrng, ctx));
+    }
+    truth.add_identity_findings(numbers::b_rows(b));
+    truth.status = if truth.findings.iter().any(|f| f.rule.starts_with("table_")) {
+        "partial"
+    } else {
+        "ok"
+    }
+    .into();
+}
+
+/// The narrative sections of a 2008–2018 report, sometimes with its local
+/// statistics table under section 二.
+fn old_sections(
+    d: &mut Draft,
+    ctx: &render::prose::ProseCtx,
+    style: &NumberStyle,
+    parts: &mut Vec<Part>,
+    truth: &mut Truth,
+) {
+    truth.template = "pre2019".into();
+    truth.status = "no_tables".into();
+    let local = d.plan.chance(0.4);
+    if local {
+        d.note("local_table");
+    }
+    for (heading, body) in render::prose::old_sections(&mut d.prose, ctx) {
+        let is_active = heading.starts_with("二、");
+        parts.push(Part::Heading(heading));
+        parts.extend(body);
+        if is_active && local {
+            parts.push(Part::Para("附表：政府信息公开情况统计表".into()));
+            parts.push(Part::Table(tables::local_table(&mut d.numbers, style)));
+        }
+    }
+}
+
+/// A 2019/2020 report without the tables: three narrative sections.
+fn sections_without_tables(
+    d: &mut Draft,
+    ctx: &render::prose::ProseCtx,
+    parts: &mut Vec<Part>,
+    truth: &mut Truth,
+) {
+    truth.template = "unknown".into();
+    truth.status = "no_tables".into();
+    d.note("no_tables");
+    let rrng = &mut d.prose;
+    parts.push(Part::Heading("一、总体情况".into()));
+    parts.extend(render::prose::overview(rrng, ctx, true));
+    parts.push(Part::Heading("二、存在的主要问题及改进情况".into()));
+    parts.extend(render::prose::problems(rrng, ctx));
+    parts.push(Part::Heading("三、其他需要报告的事项".into()));
+    parts.extend(render::prose::other_matters(rrng, ctx));
+}
+
+/// A CMS export's metadata lines (索引号, 发布机构, 发布日期).
+fn preface(rrng: &mut Rng, plan: &Plan) -> [String; 3] {
+    let year = plan.year;
+    [
+        format!(
+            "索引号：{:09}/{}-{:05}",
+            rrng.range(0, 999_999_999),
+            year + 1,
+            rrng.range(1, 30_000)
+        ),
+        format!("发布机构：{}", plan.issuer.body),
+        format!(
+            "发布日期：{}-{:02}-{:02}",
+            year + 1,
+            rrng.range(1, 3),
+            rrng.range(1, 28)
+        ),
+    ]
+}
+
+/// A rendered report before encoding: text, or a binary file (Word).
+enum Rendered {
+    Text(String),
+    Binary(Vec<u8>),
+}
+
+/// The document in the plan's layout, with that layout's own habits.
+fn render_layout(
+    d: &mut Draft,
+    plan: &Plan,
+    doc: &Doc,
+    title_lines: &[String],
+    truth: &mut Truth,
+) -> Rendered {
+    let (layout, issuer, year) = (plan.layout, &plan.issuer, plan.year);
+    let rng = &mut d.plan;
+    let rrng = &mut d.prose;
+    let features = &mut d.features;
     let text = match layout {
         Layout::TabCells | Layout::PipeCells => {
             let o = render::word_text::TextOptions {
@@ -670,9 +886,9 @@ pub fn generate_one(opts: &SynthOptions, index: u64) -> Generated {
                 blank_lines: rng.chance(0.3),
             };
             let t = if layout == Layout::TabCells {
-                render::word_text::tab_cells(&doc, &o)
+                render::word_text::tab_cells(doc, &o)
             } else {
-                render::word_text::pipe_cells(&doc, &o)
+                render::word_text::pipe_cells(doc, &o)
             };
             if rng.chance(0.3) {
                 features.push("crlf".into());
@@ -702,15 +918,15 @@ pub fn generate_one(opts: &SynthOptions, index: u64) -> Generated {
                     features.push(name.into());
                 }
             }
-            render::pdf_tabs::render(&mut rrng, &doc, &o)
+            render::pdf_tabs::render(rrng, doc, &o)
         }
         Layout::PdfLayout => {
-            let o = render::pdf_layout::PdfLayoutOptions::draw(&mut rng);
+            let o = render::pdf_layout::PdfLayoutOptions::draw(rng);
             features.push(format!("pdf_label_chars:{}", o.label_chars));
             features.push(format!("pdf_value_line:{}", o.value_line));
             features.push(format!("pdf_header:{}", o.header_style));
             features.push(format!("pdf_group:{}", o.group_style));
-            render::pdf_layout::render(&mut rrng, &doc, &o)
+            render::pdf_layout::render(rrng, doc, &o)
         }
         Layout::Html => {
             let site = match (&issuer.own, issuer.kind) {
@@ -722,7 +938,7 @@ pub fn generate_one(opts: &SynthOptions, index: u64) -> Generated {
             };
             let o = render::html::HtmlOptions {
                 word: rng.chance(0.35),
-                charset: match encoding {
+                charset: match plan.encoding {
                     Encoding::Gbk => rng.pick(&["gb2312", "GBK", "gbk"]).to_string(),
                     _ => "utf-8".into(),
                 },
@@ -738,7 +954,7 @@ pub fn generate_one(opts: &SynthOptions, index: u64) -> Generated {
             if o.word {
                 features.push("html_word".into());
             }
-            render::html::render(&mut rrng, &doc, &o)
+            render::html::render(rrng, doc, &o)
         }
         Layout::Markdown => {
             let o = render::markdown::MarkdownOptions {
@@ -753,59 +969,65 @@ pub fn generate_one(opts: &SynthOptions, index: u64) -> Generated {
                 }
                 .into(),
             );
-            render::markdown::render(&doc, &o)
+            render::markdown::render(doc, &o)
         }
         Layout::Crawled => {
-            let mut crng = root.fork(5);
+            let mut crng = d.root.fork(5);
             let o = render::crawled::CrawledOptions::draw(
                 &mut crng,
-                &title_lines,
+                title_lines,
                 &issuer.agency,
                 &issuer.pinyin,
                 year,
             );
-            let codes = match kind {
+            let codes = match plan.kind {
                 Kind::Tables(a, b) => render::crawled::RowCodes {
                     active: tables::a_items(a),
                     applications: tables::b_row_codes(b),
                 },
                 _ => render::crawled::RowCodes::default(),
             };
-            let page = render::crawled::render(&mut crng, &doc, &o, &codes);
-            if let Kind::Tables(_, b) = kind {
-                page.apply(&mut truth, numbers::b_rows(b));
+            let page = render::crawled::render(&mut crng, doc, &o, &codes);
+            if let Kind::Tables(_, b) = plan.kind {
+                page.apply(truth, numbers::b_rows(b));
             }
             features.extend(page.features(&o));
             page.text
         }
         Layout::Docx | Layout::WordPdf => {
-            let o = render::docx::DocxOptions::draw(&mut root.fork(6));
+            let o = render::docx::DocxOptions::draw(&mut d.root.fork(6));
             features.extend(o.features());
-            binary = Some(render::docx::render(&doc, &o));
-            String::new()
+            return Rendered::Binary(render::docx::render(doc, &o));
         }
     };
-    let (bytes, used) = match binary {
-        Some(b) => (b, Encoding::Utf8),
-        None => encoding.encode(&text),
-    };
-    encoding = used;
+    Rendered::Text(text)
+}
+
+/// The truth's last fields (encoding, features, path) and the report's file.
+fn finish(
+    mut d: Draft,
+    plan: &Plan,
+    index: u64,
+    bytes: Vec<u8>,
+    encoding: Encoding,
+    mut truth: Truth,
+) -> Generated {
     truth.encoding = encoding.name().into();
-    features.push(format!("enc:{}", encoding.name()));
-    truth.features = features;
-    let ext = match layout {
-        Layout::Html if rng.chance(0.2) => "htm",
+    d.note(format!("enc:{}", encoding.name()));
+    let ext = match plan.layout {
+        Layout::Html if d.plan.chance(0.2) => "htm",
         Layout::Html => "html",
         Layout::Docx => "docx",
         Layout::WordPdf => "pdf",
         _ => "txt",
     };
-    let rel_path = format!("{}/{}/{:07}.{ext}", issuer.slug, year, index);
+    truth.features = d.features;
+    let rel_path = format!("{}/{}/{:07}.{ext}", plan.issuer.slug, plan.year, index);
     truth.path = rel_path.clone();
     Generated {
         rel_path,
         bytes,
-        print_to_pdf: layout == Layout::WordPdf,
+        print_to_pdf: plan.layout == Layout::WordPdf,
         truth,
     }
 }

@@ -7,7 +7,7 @@
 //! markdown bold in the text.
 
 use super::doc::{Doc, GCell, Grid, Part, RowKind, TableKind};
-use crate::synth::rng::Rng;
+use crate::rng::Rng;
 
 /// Options of the layout.
 #[derive(Debug, Clone, Default)]

@@ -6,7 +6,7 @@
 //! `&nbsp;` around numbers, `<o:p></o:p>`, digits split over spans.
 
 use super::doc::{Doc, GCell, Grid, Part};
-use crate::synth::rng::Rng;
+use crate::rng::Rng;
 
 /// Options of the layout.
 #[derive(Debug, Clone, Default)]

@@ -270,7 +270,7 @@ mod tests {
 
     #[test]
     fn identities_follow_the_rules() {
-        let rows = super::super::numbers::b_rows(super::super::numbers::Version::V2019);
+        let rows = crate::numbers::b_rows(crate::numbers::Version::V2019);
         let mut t = Truth::default();
         for r in rows {
             t.applications

@@ -4,7 +4,7 @@
 //! of `我县` / `全县` / `我局` so the resolver has exactly the evidence planned.
 
 use super::doc::Part;
-use crate::synth::rng::Rng;
+use crate::rng::Rng;
 
 /// What the prose may mention.
 #[derive(Debug, Clone, Default)]

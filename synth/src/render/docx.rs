@@ -1,6 +1,6 @@
 //! The `docx` layout: a real Word document (Office Open XML), and the source
 //! of the `word_pdf` layout (the same file printed to PDF by LibreOffice, see
-//! [`crate::synth::pdf_print`]).
+//! [`crate::pdf_print`]).
 //!
 //! `word/document.xml` holds the title (centred, large), the paragraphs and
 //! the tables as Word writes them: `w:tblGrid` column widths, `w:tcW` per
@@ -13,7 +13,7 @@
 //! and 4-character header words (`商业企业`, `法律服务机构`) break over lines.
 
 use super::doc::{Doc, GCell, Grid, Part, TableKind};
-use crate::synth::rng::Rng;
+use crate::rng::Rng;
 use std::io::Write;
 
 /// East Asian fonts of the tables.
@@ -334,7 +334,7 @@ pub fn render(doc: &Doc, o: &DocxOptions) -> Vec<u8> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::synth::render::doc::{GRow, RowKind};
+    use crate::render::doc::{GRow, RowKind};
 
     #[test]
     fn merged_cells_decode_with_the_pipeline() {
@@ -375,10 +375,10 @@ mod tests {
         };
         let o = DocxOptions::draw(&mut Rng::new(3));
         let bytes = render(&doc, &o);
-        let decoded = crate::decode::decode(
+        let decoded = xxgk::decode::decode(
             std::path::Path::new("x.docx"),
             &bytes,
-            &crate::decode::PdfOptions::default(),
+            &xxgk::decode::PdfOptions::default(),
         )
         .unwrap();
         let table = decoded.tables().next().expect("a table");

@@ -3,9 +3,9 @@
 //! blank, `无`, `增5`, `减48`, `-11`, `10921个`, `3.23亿`, `3852万元`, stray
 //! spaces, full-width digits, thousands separators.
 
-use crate::synth::numbers::ANum;
-use crate::synth::rng::Rng;
-use crate::synth::truth::Expect;
+use crate::numbers::ANum;
+use crate::rng::Rng;
+use crate::truth::Expect;
 
 /// How `change` (本年增/减) is signed.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -311,7 +311,7 @@ fn money(rng: &mut Rng, style: &NumberStyle, measure: &str, v2021: bool, wan: f6
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::parse::number::{parse_number, NumberCell};
+    use xxgk::parse::number::{parse_number, NumberCell};
 
     /// Every printed form must parse back to the expected value (the pipeline's
     /// number reader is the oracle for single cells; layouts are tested by the

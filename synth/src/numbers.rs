@@ -60,27 +60,12 @@ pub type TableB = Vec<(&'static str, [i64; 7])>;
 /// Table C: 3 proceedings × 5 outcomes.
 pub type TableC = [[i64; 5]; 3];
 
-// The codes come from the one place that defines them (report-format.md's tables).
-pub use crate::parse::labels::{is_outcome_row, APPLICANTS, OUTCOMES, PROCEEDINGS};
-
-impl Version {
-    /// The template this version renders.
-    pub fn template(self) -> crate::model::Template {
-        match self {
-            Version::V2019 => crate::model::Template::V2019,
-            Version::V2021 => crate::model::Template::V2021,
-        }
-    }
-}
+// The codes are the generator's own (src/forms.rs), beside the labels it prints for them.
+pub use crate::forms::{is_outcome_row, APPLICANTS, OUTCOMES, PROCEEDINGS};
 
 /// Table B rows of a version, in printed order.
 pub fn b_rows(version: Version) -> &'static [&'static str] {
-    crate::parse::labels::application_rows(version.template())
-}
-
-/// Table A measures of an item under a version, in printed order.
-pub fn a_measures(item: &str, version: Version) -> &'static [&'static str] {
-    crate::parse::labels::active_measures(item, version.template())
+    crate::forms::b_row_codes(version)
 }
 
 /// The logical tables of one report.

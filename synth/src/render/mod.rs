@@ -41,7 +41,7 @@ pub enum Layout {
     /// The `docx` document printed to PDF by LibreOffice (`soffice
     /// --convert-to pdf`): ruled tables whose narrow cells wrap 3–4 digit
     /// numbers and header words, as Word/WPS print them. Needs LibreOffice
-    /// when generating ([`crate::synth::pdf_print`]).
+    /// when generating ([`crate::pdf_print`]).
     WordPdf,
 }
 
@@ -163,7 +163,7 @@ mod tests {
         ] {
             let (bytes, used) = enc.encode(text);
             assert_eq!(used, enc);
-            let doc = crate::decode::decode_text(&bytes).unwrap();
+            let doc = xxgk::decode::decode_text(&bytes).unwrap();
             assert_eq!(doc.plain_text().trim_end(), text.trim_end(), "{enc:?}");
         }
         assert_eq!(Layout::from_name("pdf_layout"), Some(Layout::PdfLayout));
