@@ -118,7 +118,65 @@ pub(crate) fn blocks(pages: &[PageWords], tables: &[Vec<TableBox>]) -> Vec<Block
         out.push(Block::Table(grid));
         last_xs = xs;
     }
+    for block in &mut out {
+        if let Block::Table(grid) = block {
+            return_overflowed_header_text(grid);
+        }
+    }
     out
+}
+
+/// Give back to a header cell the characters the printer drew below its
+/// bottom rule, into the value under it (LibreOffice, a vertically centred
+/// merged header cell split by a page break: `维` above, `持0` below, for
+/// 结果维持 over 0). Only in a row of values right under a row of header
+/// text, only characters that are no part of a value (`增5` / `减3`, table
+/// A's signed changes, stay as they are).
+fn return_overflowed_header_text(grid: &mut [Vec<Cell>]) {
+    let is_value_row = |row: &[Cell]| {
+        row.iter().any(|c| numeric(&c.text))
+            && row.iter().all(|c| {
+                c.text.trim().is_empty() || numeric(&c.text) || overflow(&c.text).is_some()
+            })
+    };
+    let is_header_row = |row: &[Cell]| {
+        row.iter().any(|c| !c.text.trim().is_empty())
+            && row
+                .iter()
+                .all(|c| !numeric(&c.text) && overflow(&c.text).is_none())
+    };
+    for r in 1..grid.len() {
+        if !is_value_row(&grid[r]) || !is_header_row(&grid[r - 1]) {
+            continue;
+        }
+        for c in 0..grid[r].len().min(grid[r - 1].len()) {
+            let Some((chars, value)) = overflow(&grid[r][c].text) else {
+                continue;
+            };
+            if grid[r - 1][c].spanned || grid[r - 1][c].text.trim().is_empty() {
+                continue;
+            }
+            let (chars, value) = (chars.to_string(), value.to_string());
+            grid[r - 1][c].text.push_str(&chars);
+            grid[r][c].text = value;
+        }
+    }
+}
+
+/// `持0` → (`持`, `0`): one or two CJK characters, then a number; not the
+/// signed changes `增5` / `减3`.
+fn overflow(text: &str) -> Option<(&str, &str)> {
+    let t = text.trim();
+    let split = t.find(|c: char| c.is_ascii_digit())?;
+    let (chars, value) = t.split_at(split);
+    let n = chars.chars().count();
+    ((1..=2).contains(&n)
+        && chars
+            .chars()
+            .all(|c| ('\u{4E00}'..='\u{9FFF}').contains(&c))
+        && !chars.starts_with(['增', '减'])
+        && numeric(value))
+    .then_some((chars, value))
 }
 
 fn same_columns(a: &[f64], b: &[f64]) -> bool {
@@ -769,6 +827,36 @@ mod tests {
         // Another table: other outer edges, or a boundary the first has not.
         assert!(on_columns(&[], &[5.0, 60.0], &prev_xs).is_none());
         assert!(on_columns(&[], &[0.0, 25.0, 60.0], &prev_xs).is_none());
+    }
+
+    /// LibreOffice draws the last character of a centred merged header cell
+    /// split by a page break into the value below it (`维` / `持0`).
+    #[test]
+    fn header_characters_drawn_into_the_values_are_given_back() {
+        let mut grid = vec![
+            row(&["结果", "结果", "总计"]),
+            row(&["维", "纠", "总计*"]),
+            row(&["持0", "正12", "12"]),
+        ];
+        return_overflowed_header_text(&mut grid);
+        assert_eq!(
+            rows(&grid),
+            vec!["结果|结果|总计", "维持|纠正|总计*", "0|12|12"]
+        );
+        // Table A's signed changes under their header stay whole.
+        let mut grid = vec![
+            row(&["信息内容", "上一年项目数量", "本年增/减"]),
+            row(&["行政许可", "0", "增2"]),
+        ];
+        return_overflowed_header_text(&mut grid);
+        assert_eq!(rows(&grid)[1], "行政许可|0|增2");
+        let mut grid = vec![row(&["本年增/减", "项目数量"]), row(&["减3", "5"])];
+        return_overflowed_header_text(&mut grid);
+        assert_eq!(rows(&grid), vec!["本年增/减|项目数量", "减3|5"]);
+        // A label row is not a header row over values.
+        let mut grid = vec![row(&["规章", "0"]), row(&["行政规范性文件", "持0"])];
+        return_overflowed_header_text(&mut grid);
+        assert_eq!(rows(&grid)[1], "行政规范性文件|持0");
     }
 
     /// A row of numbers with no label at the top of a page under a header
