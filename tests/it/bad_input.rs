@@ -14,6 +14,13 @@ fn by_path<'a>(rows: &'a [Row], path: &str) -> Vec<&'a Row> {
         .collect()
 }
 
+/// Make a FIFO (a named pipe) at `path`.
+fn mkfifo(path: &Path) {
+    let c = std::ffi::CString::new(path.to_str().unwrap()).unwrap();
+    // SAFETY: a valid NUL-terminated path.
+    assert_eq!(unsafe { libc::mkfifo(c.as_ptr(), 0o600) }, 0);
+}
+
 fn reject_reason(rejects: &[Row], path: &str) -> String {
     let rows = by_path(rejects, path);
     assert_eq!(
@@ -255,17 +262,7 @@ fn special_and_oversized_files_are_rejected_without_reading_them() {
     let big = vec![b'x'; limit + 1];
     let inputs = util::temp_inputs(&[("a_report.txt", &report), ("b_big.pdf", &big)]);
     std::os::unix::fs::symlink("/dev/zero", inputs.path().join("c_zero.txt")).unwrap();
-    let fifo = std::ffi::CString::new(
-        inputs
-            .path()
-            .join("d_pipe.txt")
-            .to_str()
-            .unwrap()
-            .as_bytes(),
-    )
-    .unwrap();
-    // SAFETY: a valid NUL-terminated path.
-    assert_eq!(unsafe { libc::mkfifo(fifo.as_ptr(), 0o600) }, 0);
+    mkfifo(&inputs.path().join("d_pipe.txt"));
     let config_dir = tempfile::tempdir().unwrap();
     let config = config_dir.path().join("xxgk.toml");
     std::fs::write(&config, format!("[walk]\nmax_file_bytes = {limit}\n")).unwrap();
@@ -362,9 +359,7 @@ fn a_hostile_folder_is_accounted_for_in_bounded_memory() {
         .unwrap();
     let inputs = util::temp_inputs(&[("cut.txt", &whole[..last + 2])]);
     std::os::unix::fs::symlink("/dev/zero", inputs.path().join("zero.txt")).unwrap();
-    let fifo = std::ffi::CString::new(inputs.path().join("pipe.txt").to_str().unwrap()).unwrap();
-    // SAFETY: a valid NUL-terminated path.
-    assert_eq!(unsafe { libc::mkfifo(fifo.as_ptr(), 0o600) }, 0);
+    mkfifo(&inputs.path().join("pipe.txt"));
     let big = std::fs::File::create(inputs.path().join("video.pdf")).unwrap();
     big.set_len(300_000_000).unwrap();
     drop(big);
