@@ -192,9 +192,32 @@ def make_2021():
                  [("year", "2022"), ("template", "2021"), ("status", "ok")], cells)
 
 
+def make_split_2021():
+    """distinct_2021.html as converters reshape tables: table B cut into one small table per
+    row, each under a placeholder header row (列1 列2 …), its rowspans dropped. The cells are
+    distinct_2021's; the rows must be found by their labels wherever they stand."""
+    text = (OUT / "distinct_2021.html").read_text()
+    tables = list(re.finditer(r"<table.*?</table>", text, re.S))
+    table_b = tables[1]
+    pieces = []
+    for row in re.findall(r"<tr.*?</tr>", table_b.group(0), re.S):
+        row = re.sub(r'\s*rowspan="\d+"', "", row)
+        header = "<tr>" + "".join(f"<td>列{i + 1}</td>" for i in range(row.count("<td"))) + "</tr>"
+        pieces.append(f'<table border="1"><tbody>{header}{row}</tbody></table>')
+    (OUT / "split_2021.html").write_text(text[:table_b.start()] + "\n".join(pieces) + text[table_b.end():])
+    golden = (GOLDEN / "distinct_2021.golden").read_text().splitlines()
+    header = [
+        "# split_2021 — made by scripts/make_distinct_fixtures.py; do not edit by hand.",
+        "# distinct_2021.html with table B cut into one table per row under placeholder headers",
+        "# (列1 列2 …, rowspans dropped), as converters reshape tables; the same cells.",
+    ]
+    (GOLDEN / "split_2021.golden").write_text("\n".join(header + [l for l in golden if not l.startswith("#")]) + "\n")
+
+
 if __name__ == "__main__":
     OUT.mkdir(parents=True, exist_ok=True)
     GOLDEN.mkdir(parents=True, exist_ok=True)
     make_2019()
     make_2021()
+    make_split_2021()
     print(f"wrote {OUT} and {GOLDEN}")
