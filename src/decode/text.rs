@@ -354,11 +354,27 @@ mod tests {
 
     /// A sample report (UTF-8, Chinese throughout), from the repository.
     fn sample() -> Vec<u8> {
-        std::fs::read(
-            std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
-                .join("data/samples/000_1f3be3be81006fc6.txt"),
-        )
-        .unwrap()
+        samples().swap_remove(0)
+    }
+
+    /// The five sample reports (UTF-8), from the repository.
+    fn samples() -> Vec<Vec<u8>> {
+        [
+            "000_1f3be3be81006fc6",
+            "001_29196fa5befbfdb4",
+            "002_71af202b911b497d",
+            "003_45d03742e780f514",
+            "004_49933982007c6c7a",
+        ]
+        .iter()
+        .map(|name| {
+            std::fs::read(
+                std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+                    .join(format!("data/samples/{name}.txt")),
+            )
+            .unwrap()
+        })
+        .collect()
     }
 
     #[test]
@@ -391,11 +407,11 @@ mod tests {
     }
 
     proptest::proptest! {
-        /// A download cut at any byte decodes as UTF-8: all of it before the
+        /// Any sample cut at any byte decodes as UTF-8: all of it before the
         /// cut, at most one replaced character at the end.
         #[test]
-        fn a_report_cut_anywhere_decodes_as_utf8(cut in 1usize..14_000) {
-            let bytes = sample();
+        fn a_report_cut_anywhere_decodes_as_utf8(which in 0usize..5, cut in 1usize..15_000) {
+            let bytes = samples().swap_remove(which);
             let cut = cut.min(bytes.len());
             let decoded = decode_to_string(&bytes[..cut]).unwrap();
             proptest::prop_assert_eq!(decoded.encoding, "UTF-8");
