@@ -410,11 +410,13 @@ fn read_review(text: &str, out: &mut RawTables) {
         return;
     };
     let (values_end, _) = value_run(text, from);
-    let run = RunRow::from_text(&text[from..values_end], 15);
-    let ids: Vec<Identity> = (0..3)
+    let run = RunRow::from_text(&text[from..values_end], labels::REVIEW_CELLS);
+    // Each proceeding's outcomes add up to its last (总计) column.
+    let width = labels::OUTCOMES.len();
+    let ids: Vec<Identity> = (0..labels::PROCEEDINGS.len())
         .map(|p| Identity {
-            left: (p * 5..p * 5 + 4).map(|c| (0, c)).collect(),
-            right: vec![(0, p * 5 + 4)],
+            left: (p * width..(p + 1) * width - 1).map(|c| (0, c)).collect(),
+            right: vec![(0, (p + 1) * width - 1)],
         })
         .collect();
     let reading = segment::solve(std::slice::from_ref(&run), &ids)

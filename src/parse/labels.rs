@@ -574,6 +574,10 @@ pub fn is_outcome_row(row: &str) -> bool {
 pub const PROCEEDINGS: [&str; 3] = ["review", "litigation_direct", "litigation_after_review"];
 /// Outcomes of each proceeding, in printed order.
 pub const OUTCOMES: [&str; 5] = ["upheld", "corrected", "other", "pending", "total"];
+/// Table C's cells: every outcome of every proceeding, proceeding by proceeding.
+pub const REVIEW_CELLS: usize = PROCEEDINGS.len() * OUTCOMES.len();
+/// Table B's columns: one per applicant, the last the row total.
+pub const APPLICANT_COLUMNS: usize = APPLICANTS.len();
 
 /// Whether a (normalised) cell is one of table C's outcome headers.
 pub fn is_review_outcome_header(cell: &str) -> bool {

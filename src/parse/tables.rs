@@ -184,7 +184,7 @@ fn read_active(tokens: &[Token], out: &mut RawTables) {
 }
 
 /// Header words of table B's applicant columns, in column order.
-const APPLICANT_HEADERS: [&[&str]; 7] = [
+const APPLICANT_HEADERS: [&[&str]; labels::APPLICANT_COLUMNS] = [
     &["自然人"],
     &["商业"],
     &["科研"],
@@ -202,7 +202,8 @@ fn read_applications(tokens: &[Token], out: &mut RawTables) {
     let row_anchors = full_row_anchors(tokens);
     let header_rows = applicant_header_rows(tokens);
     let mut page = 0;
-    let mut header_anchors: [Option<f32>; 7] = [None; 7];
+    let mut header_anchors: [Option<f32>; labels::APPLICANT_COLUMNS] =
+        [None; labels::APPLICANT_COLUMNS];
     let mut anchors = page_anchors(&header_anchors, &row_anchors, page);
     let mut pending: Option<PendingRow> = None;
     let mut reader = RowsReader::default();
@@ -212,7 +213,7 @@ fn read_applications(tokens: &[Token], out: &mut RawTables) {
             // (pdftotext lays each page out on its own grid).
             Token::PageBreak => {
                 page += 1;
-                header_anchors = [None; 7];
+                header_anchors = [None; labels::APPLICANT_COLUMNS];
                 anchors = page_anchors(&header_anchors, &row_anchors, page);
                 continue;
             }
@@ -376,7 +377,11 @@ struct RowsReader {
 impl RowsReader {
     /// Record a row (the first occurrence of a code wins). A short row is
     /// spread over the columns by position when every column has an anchor.
-    fn finish(&mut self, row: Option<PendingRow>, anchors: &[Option<f32>; 7]) {
+    fn finish(
+        &mut self,
+        row: Option<PendingRow>,
+        anchors: &[Option<f32>; labels::APPLICANT_COLUMNS],
+    ) {
         let Some(row) = row else { return };
         if self.rows.iter().any(|r| r.code == row.code) {
             return;
@@ -475,16 +480,16 @@ fn applicant_header_rows(tokens: &[Token]) -> Vec<bool> {
 /// Table B's column centres on one page: the applicant headers' when all
 /// seven are on it, else those of the page's first full row, else unknown.
 fn page_anchors(
-    header: &[Option<f32>; 7],
-    rows: &[Option<[f32; 7]>],
+    header: &[Option<f32>; labels::APPLICANT_COLUMNS],
+    rows: &[Option<[f32; labels::APPLICANT_COLUMNS]>],
     page: usize,
-) -> [Option<f32>; 7] {
+) -> [Option<f32>; labels::APPLICANT_COLUMNS] {
     if header.iter().all(Option::is_some) {
         return *header;
     }
     match rows.get(page).copied().flatten() {
         Some(row) => row.map(Some),
-        None => [None; 7],
+        None => [None; labels::APPLICANT_COLUMNS],
     }
 }
 
@@ -493,7 +498,7 @@ fn page_anchors(
 /// without the header these are the only trace of the columns: pdftotext
 /// lays each page out on its own grid (淮安 2024: columns 32…80 on one page,
 /// 40…93 on the next), so the previous page's header cannot be used.
-fn full_row_anchors(tokens: &[Token]) -> Vec<Option<[f32; 7]>> {
+fn full_row_anchors(tokens: &[Token]) -> Vec<Option<[f32; labels::APPLICANT_COLUMNS]>> {
     let mut pages = vec![None];
     let mut row: Vec<f32> = Vec::new();
     let mut numbers = 0;
@@ -501,7 +506,10 @@ fn full_row_anchors(tokens: &[Token]) -> Vec<Option<[f32; 7]>> {
         match token {
             Token::PageBreak | Token::RowEnd => {
                 let page = pages.last_mut().expect("one page at least");
-                if numbers == 7 && row.len() == 7 && page.is_none() {
+                if numbers == labels::APPLICANT_COLUMNS
+                    && row.len() == labels::APPLICANT_COLUMNS
+                    && page.is_none()
+                {
                     *page = row.clone().try_into().ok();
                 }
                 row.clear();
@@ -576,8 +584,8 @@ fn read_review(tokens: &[Token], out: &mut RawTables) {
     for token in &tokens[start..] {
         let (text, n, class, col) = match token {
             Token::RowEnd => {
-                row_after_headers = headers >= 15;
-                if values.is_empty() && row_centres.len() == 15 {
+                row_after_headers = headers >= labels::REVIEW_CELLS;
+                if values.is_empty() && row_centres.len() == labels::REVIEW_CELLS {
                     anchors = std::mem::take(&mut row_centres);
                 }
                 row_centres.clear();
@@ -619,18 +627,18 @@ fn read_review(tokens: &[Token], out: &mut RawTables) {
             break;
         }
         values.push((text.to_string(), col));
-        if values.len() == 15 {
+        if values.len() == labels::REVIEW_CELLS {
             break;
         }
     }
     // The header is printed but no value follows before the next section:
     // the cells are blank (space-aligned layouts leave no trace of blanks).
     if values.is_empty() && headers >= 3 {
-        values = vec![(String::new(), None); 15];
+        values = vec![(String::new(), None); labels::REVIEW_CELLS];
     }
     // A short values row in space-aligned text: place the values under the
     // fifteen outcome headers.
-    let placed = (values.len() < 15 && anchors.len() == 15)
+    let placed = (values.len() < labels::REVIEW_CELLS && anchors.len() == labels::REVIEW_CELLS)
         .then(|| place_by_column(&values, &anchors))
         .flatten();
     if placed.is_some() {
