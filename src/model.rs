@@ -335,6 +335,21 @@ impl Finding {
     }
 }
 
+/// A figure the report states in words (`召开新闻发布会十二场`).
+#[derive(Debug, Clone, PartialEq)]
+pub struct NarrativeFigure {
+    /// What it counts (`active_disclosed`, `applications_received`, …).
+    pub measure: &'static str,
+    /// The number; money in 元.
+    pub value: f64,
+    /// The counting word as printed (`条`, `件`, `场`), `元` for money.
+    pub unit: String,
+    /// The figure and its unit as printed (`十二场`, `3000余条`).
+    pub raw: String,
+    /// The sentence it stands in.
+    pub sentence: String,
+}
+
 /// What the parser reads from one document.
 #[derive(Debug, Clone, PartialEq)]
 pub struct ParsedReport {
@@ -356,6 +371,8 @@ pub struct ParsedReport {
     pub applications: Vec<ApplicationCell>,
     /// Table C cells.
     pub review: Vec<ReviewCell>,
+    /// Figures the text states in words, in measure order.
+    pub narrative: Vec<NarrativeFigure>,
     /// Findings from parsing and validation.
     pub findings: Vec<Finding>,
     /// ok / partial / no_tables.

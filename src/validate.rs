@@ -9,8 +9,13 @@
 //! * `B.row_total`: per row, the total column = the sum of the six applicant columns;
 //! * `B.outcome_total`: per column, the total row = the sum of all outcome rows;
 //! * `C.total`: per proceeding, total = upheld + corrected + other + pending.
+//!
+//! And the words against the tables: `narrative_disagrees` when a figure the
+//! text states (共收到申请70件) differs from its table cell (本年新收 总计 69).
 
-use crate::model::{ApplicationCell, CellState, Finding, ParsedReport, ReviewCell, Severity};
+use crate::model::{
+    ApplicationCell, CellState, Finding, NarrativeFigure, ParsedReport, ReviewCell, Severity,
+};
 use crate::parse::labels::{is_outcome_row, APPLICANTS, PROCEEDINGS};
 
 /// Check every identity and append the breaks to `report.findings`.
@@ -18,6 +23,12 @@ pub fn validate(report: &mut ParsedReport) {
     let mut findings = Vec::new();
     check_applications(&report.applications, &mut findings);
     check_review(&report.review, &mut findings);
+    check_narrative(
+        &report.narrative,
+        &report.applications,
+        &report.review,
+        &mut findings,
+    );
     report.findings.extend(findings);
 }
 
@@ -150,6 +161,67 @@ fn check_review(cells: &[ReviewCell], findings: &mut Vec<Finding>) {
     }
 }
 
+/// The table's value for a measure that has a counterpart in tables B or C.
+fn table_value(
+    measure: &str,
+    applications: &[ApplicationCell],
+    review: &[ReviewCell],
+) -> Option<i64> {
+    let b_total = |row: &str| {
+        applications
+            .iter()
+            .find(|c| c.row == row && c.applicant == "total")
+            .and_then(|c| term(c.state, c.count))
+    };
+    let c_total = |proceeding: &str| {
+        review
+            .iter()
+            .find(|c| c.proceeding == proceeding && c.outcome == "total")
+            .and_then(|c| term(c.state, c.count))
+    };
+    match measure {
+        "applications_received" => b_total("new"),
+        "applications_completed" => b_total("total"),
+        "carried_over" => b_total("carried_over"),
+        "carried_forward" => b_total("carried_forward"),
+        "administrative_review" => c_total("review"),
+        "administrative_litigation" => {
+            Some(c_total("litigation_direct")? + c_total("litigation_after_review")?)
+        }
+        _ => None,
+    }
+}
+
+/// A `narrative_disagrees` finding for every figure whose table counterpart
+/// (table B's total column, table C's totals) holds another number: the text
+/// says 70 件, table B says 69. A warning, not an error: the words may count
+/// something a little different (received including carried over).
+fn check_narrative(
+    figures: &[NarrativeFigure],
+    applications: &[ApplicationCell],
+    review: &[ReviewCell],
+    findings: &mut Vec<Finding>,
+) {
+    for f in figures {
+        let Some(table) = table_value(f.measure, applications, review) else {
+            continue;
+        };
+        if f.value != table as f64 {
+            findings.push(Finding {
+                rule: "narrative_disagrees".into(),
+                severity: Severity::Warning,
+                subject: format!("narrative:{}", f.measure),
+                expected: Some(table.to_string()),
+                actual: Some(f.raw.clone()),
+                message: format!(
+                    "the text says {} where the table gives {table}: “{}”",
+                    f.raw, f.sentence
+                ),
+            });
+        }
+    }
+}
+
 /// Record a break when both sides are known and differ.
 fn push_break(
     findings: &mut Vec<Finding>,
@@ -172,5 +244,38 @@ fn push_break(
                 ),
             });
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn figures_are_compared_with_their_table_cells() {
+        let b = |row: &'static str, count: Option<i64>, state| ApplicationCell {
+            row,
+            row_label: None,
+            applicant: "total",
+            count,
+            state,
+            raw: None,
+        };
+        let applications = vec![
+            b("new", Some(69), CellState::Value),
+            b("total", None, CellState::Blank),
+            b("carried_forward", None, CellState::Missing),
+        ];
+        let figures = crate::parse::narrative::read_figures(
+            "共收到政府信息公开申请70件，办结0件，结转下年度继续办理1件。召开新闻发布会3场。",
+        );
+        let mut findings = Vec::new();
+        check_narrative(&figures, &applications, &[], &mut findings);
+        // received 70 ≠ 69; completed 0 = blank; carried forward cannot be compared (missing);
+        // press conferences have no table counterpart.
+        assert_eq!(findings.len(), 1, "{findings:?}");
+        assert_eq!(findings[0].subject, "narrative:applications_received");
+        assert_eq!(findings[0].expected.as_deref(), Some("69"));
+        assert_eq!(findings[0].actual.as_deref(), Some("70件"));
     }
 }

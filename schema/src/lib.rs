@@ -18,8 +18,9 @@
 /// file carries it under [`SCHEMA_VERSION_KEY`]; a run into a dataset of
 /// another version stops (rebuild it with `--full-refresh`).
 ///
-/// History: 1 — the first versioned layout (`reports.published` included).
-pub const SCHEMA_VERSION: u32 = 1;
+/// History: 1 — the first versioned layout (`reports.published` included);
+/// 2 — `narrative_figures` added.
+pub const SCHEMA_VERSION: u32 = 2;
 
 /// The Parquet key-value metadata key holding [`SCHEMA_VERSION`].
 pub const SCHEMA_VERSION_KEY: &str = "xxgk.schema_version";
@@ -56,6 +57,8 @@ pub enum Table {
     Applications,
     /// Table C cells.
     ReviewLitigation,
+    /// Figures the text states in words.
+    NarrativeFigures,
     /// Findings.
     Findings,
     /// Inputs that are not reports (not partitioned).
@@ -115,11 +118,12 @@ const fn col(
 
 impl Table {
     /// All tables, in the order they are written.
-    pub const ALL: [Table; 7] = [
+    pub const ALL: [Table; 8] = [
         Table::Reports,
         Table::ActiveDisclosure,
         Table::Applications,
         Table::ReviewLitigation,
+        Table::NarrativeFigures,
         Table::Findings,
         Table::Rejects,
         Table::Ledger,
@@ -132,6 +136,7 @@ impl Table {
             Table::ActiveDisclosure => "active_disclosure",
             Table::Applications => "applications",
             Table::ReviewLitigation => "review_litigation",
+            Table::NarrativeFigures => "narrative_figures",
             Table::Findings => "findings",
             Table::Rejects => "rejects",
             Table::Ledger => "_ledger",
@@ -155,6 +160,7 @@ impl Table {
             Table::ActiveDisclosure => ACTIVE_DISCLOSURE,
             Table::Applications => APPLICATIONS,
             Table::ReviewLitigation => REVIEW_LITIGATION,
+            Table::NarrativeFigures => NARRATIVE_FIGURES,
             Table::Findings => FINDINGS,
             Table::Rejects => REJECTS,
             Table::Ledger => LEDGER,
@@ -219,6 +225,15 @@ const REVIEW_LITIGATION: &[Column] = &[
                 col("count", Int64, true, "the count; NULL when blank, missing or invalid"),
                 col("cell", Utf8, false, "`value`, `blank`, `missing`, `invalid`"),
                 col("raw", Utf8, true, "the cell text as printed"),
+            ];
+
+const NARRATIVE_FIGURES: &[Column] = &[
+                col("report_id", Utf8, false, "the report"),
+                col("measure", Utf8, false, "`active_disclosed` 主动公开…N条, `applications_received` 收到/受理…申请N件, `applications_completed` 办结N件, `carried_over` 上年结转N件, `carried_forward` 结转下年度N件, `administrative_review` 行政复议N件, `administrative_litigation` 行政诉讼N件, `processing_fees` 信息处理费N元, `press_conferences` 新闻发布会N场, `policy_interpretations` 政策解读N篇"),
+                col("value", Float64, false, "the number (Chinese numerals read: 十二 = 12, 三十万元 = 300000); money in 元; a figure printed with 余/多 (`3000余条`) is its lower bound"),
+                col("unit", Utf8, false, "the counting word as printed (`条`, `件`, `场`, `篇`, …), `元` for money"),
+                col("raw", Utf8, false, "the figure and its unit as printed (`十二场`, `1,601条`, `3000余条`)"),
+                col("sentence", Utf8, false, "the sentence it stands in (at most 120 characters each side of the figure)"),
             ];
 
 const FINDINGS: &[Column] = &[

@@ -10,6 +10,7 @@ pub mod flow;
 pub mod labels;
 pub mod layout;
 pub mod meta;
+pub mod narrative;
 pub mod number;
 pub mod segment;
 pub mod tables;
@@ -69,6 +70,7 @@ pub fn parse_with_text(doc: &Document, text: &str) -> Result<ParsedReport, Parse
         active: Vec::new(),
         applications: Vec::new(),
         review: Vec::new(),
+        narrative: narrative::read_figures(text),
         findings: Vec::new(),
         status: ReportStatus::NoTables,
     };
@@ -399,13 +401,15 @@ fn review_cells(
     match values {
         None if unread => {}
         None => missing_table("review_litigation", findings),
-        Some(v) if v.len() < 15 => truncated_table("review_litigation", &[], findings),
+        Some(v) if v.len() < labels::REVIEW_CELLS => {
+            truncated_table("review_litigation", &[], findings)
+        }
         Some(_) => {}
     }
-    let mut cells = Vec::with_capacity(15);
+    let mut cells = Vec::with_capacity(labels::REVIEW_CELLS);
     for (p, &proceeding) in labels::PROCEEDINGS.iter().enumerate() {
         for (o, &outcome) in labels::OUTCOMES.iter().enumerate() {
-            let raw = values.and_then(|v| v.get(p * 5 + o));
+            let raw = values.and_then(|v| v.get(p * labels::OUTCOMES.len() + o));
             let (count, state) = match raw {
                 None => (None, CellState::Missing),
                 Some(raw) => count_cell(

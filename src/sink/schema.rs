@@ -228,6 +228,19 @@ pub fn append_report(report: &Report, run_id: &str, out: &mut dyn ReportBuffers)
             ]);
         }
     }
+    if !p.narrative.is_empty() {
+        let buf = out.buffer(Table::NarrativeFigures);
+        for f in &p.narrative {
+            buf.append(&[
+                Str(id),
+                Str(Some(f.measure)),
+                Float(Some(f.value)),
+                Str(Some(&f.unit)),
+                Str(Some(&f.raw)),
+                Str(Some(&f.sentence)),
+            ]);
+        }
+    }
     if !p.findings.is_empty() {
         let buf = out.buffer(Table::Findings);
         for f in &p.findings {

@@ -39,6 +39,7 @@ fn report(i: usize, region: Option<&str>, year: Option<i32>, cells: usize) -> Re
             active: Vec::new(),
             applications,
             review: Vec::new(),
+            narrative: Vec::new(),
             findings: Vec::new(),
             status: ReportStatus::Ok,
         },

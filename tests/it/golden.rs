@@ -12,6 +12,7 @@ struct Dataset {
     applications: Vec<Row>,
     review: Vec<Row>,
     findings: Vec<Row>,
+    narrative: Vec<Row>,
 }
 
 impl Dataset {
@@ -22,6 +23,7 @@ impl Dataset {
             applications: util::read_table(out, "applications"),
             review: util::read_table(out, "review_litigation"),
             findings: util::read_table(out, "findings"),
+            narrative: util::read_table(out, "narrative_figures"),
         }
     }
 
@@ -89,6 +91,10 @@ fn check_golden(data: &Dataset, stem: &str, golden: &Path) -> Vec<String> {
     let id = report["report_id"].str().unwrap().to_string();
     let mut errors = Vec::new();
     let mut expected_findings: Vec<(String, String)> = Vec::new();
+    // `N measure value unit` lines (or `N none`): the figures the text states.
+    // A golden that lists them is checked exactly; one without N lines is not
+    // narrative-checked.
+    let mut expected_figures: Option<Vec<(String, String, String)>> = None;
     for (n, line) in text.lines().enumerate() {
         if line.starts_with('#') || line.trim().is_empty() {
             continue;
@@ -134,6 +140,13 @@ fn check_golden(data: &Dataset, stem: &str, golden: &Path) -> Vec<String> {
                 f[3],
                 None,
             ),
+            "N" => {
+                let figures = expected_figures.get_or_insert_with(Vec::new);
+                if f[1] != "none" {
+                    figures.push((f[1].to_string(), f[2].to_string(), f[3].to_string()));
+                }
+                None
+            }
             "F" => {
                 expected_findings.push((f[1].to_string(), f[2].to_string()));
                 find(&data.findings, &id, &[("rule", f[1]), ("subject", f[2])])
@@ -200,11 +213,39 @@ fn check_golden(data: &Dataset, stem: &str, golden: &Path) -> Vec<String> {
             written_listed[i], listed_order[i]
         ));
     }
-    // Identity findings are exact: nothing reported that the golden file does not list.
+    if let Some(mut want) = expected_figures.clone() {
+        let mut got: Vec<(String, String, String)> = rows_of(&data.narrative, &id)
+            .map(|r| {
+                let value = match &r["value"] {
+                    Val::Float(v) => v.to_string(),
+                    other => format!("{other:?}"),
+                };
+                (
+                    r["measure"].str().unwrap().to_string(),
+                    value,
+                    r["unit"].str().unwrap().to_string(),
+                )
+            })
+            .collect();
+        want.sort();
+        got.sort();
+        if want != got {
+            errors.push(format!(
+                "{stem}: narrative figures differ\n  golden:  {want:?}\n  written: {got:?}"
+            ));
+        }
+    }
+    // Identity findings are exact: nothing reported that the golden file does
+    // not list (narrative disagreements too, where the golden reads the text).
+    let narrative_checked = expected_figures.is_some();
     for f in rows_of(&data.findings, &id) {
         let rule = f["rule"].str().unwrap();
         let subject = f["subject"].str().unwrap();
-        if (rule.starts_with("B.") || rule.starts_with("C.") || rule.starts_with("table_"))
+        let exact = rule.starts_with("B.")
+            || rule.starts_with("C.")
+            || rule.starts_with("table_")
+            || (narrative_checked && rule == "narrative_disagrees");
+        if exact
             && !expected_findings
                 .iter()
                 .any(|(r, s)| r == rule && s == subject)
@@ -274,13 +315,16 @@ fn distinct_values_catch_swapped_codes() {
         "tests/golden/distinct",
         &["distinct_2019", "distinct_2021", "split_2021"],
     );
-    // And nothing to report: the values satisfy every identity.
+    // And nothing to report: the values satisfy every identity. (The words
+    // around the tables are the real reports' own, so they disagree with the
+    // planted cells: narrative findings are not identity breaks.)
     let out = tempfile::tempdir().unwrap();
     util::ingest(&[&dir], out.path(), &[]);
     let findings = util::read_table(out.path(), "findings");
     let breaks: Vec<_> = findings
         .iter()
         .filter(|f| f["severity"].str() != Some("info"))
+        .filter(|f| f["rule"].str() != Some("narrative_disagrees"))
         .collect();
     assert!(breaks.is_empty(), "{breaks:?}");
 }

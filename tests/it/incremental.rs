@@ -6,11 +6,12 @@ use std::collections::BTreeMap;
 use std::path::Path;
 use std::process::{Command, Output};
 
-const TABLES: [&str; 7] = [
+const TABLES: [&str; 8] = [
     "reports",
     "active_disclosure",
     "applications",
     "review_litigation",
+    "narrative_figures",
     "findings",
     "rejects",
     "_ledger",
@@ -357,7 +358,12 @@ fn a_dataset_of_another_schema_version_is_refused_until_rebuilt() {
     let files = parquet_files(out.path());
     assert!(files.len() >= 6, "{files:?}");
     for f in &files {
-        assert_eq!(version_of(f).as_deref(), Some("1"), "{}", f.display());
+        assert_eq!(
+            version_of(f).as_deref(),
+            Some(xxgk_schema::SCHEMA_VERSION.to_string().as_str()),
+            "{}",
+            f.display()
+        );
     }
 
     // Make it an unversioned dataset: the ledger rewritten without the key.
@@ -394,7 +400,12 @@ fn a_dataset_of_another_schema_version_is_refused_until_rebuilt() {
     let o = run(inputs.path(), out.path(), &["--full-refresh"], None);
     assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
     for f in parquet_files(out.path()) {
-        assert_eq!(version_of(&f).as_deref(), Some("1"), "{}", f.display());
+        assert_eq!(
+            version_of(&f).as_deref(),
+            Some(xxgk_schema::SCHEMA_VERSION.to_string().as_str()),
+            "{}",
+            f.display()
+        );
     }
     assert_eq!(count(out.path(), "reports"), 3);
 }

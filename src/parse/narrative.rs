@@ -1,0 +1,260 @@
+//! Narrative: the figures a report states in words around its tables —
+//! 主动公开政府信息1601条, 共收到政府信息公开申请70件, 召开新闻发布会十二场,
+//! 收取信息处理费三十万元 — each with the sentence it came from.
+//!
+//! Each measure is one pattern: its key phrase, the few words that may stand
+//! between the key and the figure (never punctuation: `政策解读、热点回应等方面信息
+//! 214条` is not a count of 政策解读), the figure in Arabic or Chinese numerals,
+//! and the counting words the measure takes. What the patterns leave out is
+//! not guessed: a sentence that states a figure some other way gives no row.
+//! Validation compares the figures that have a table counterpart with it.
+
+use crate::model::NarrativeFigure;
+use chinese_number::{ChineseCountMethod, ChineseToNumber};
+use regex::{Captures, Regex};
+use std::sync::LazyLock;
+
+/// A figure: Arabic digits (half or full width, thousands commas) or Chinese
+/// numerals, then `余`/`多` (a lower bound, kept in `raw`).
+const FIGURE: &str = r"(?P<num>[0-9０-９][0-9０-９,，]*(?:\.[0-9]+)?|[零〇一二两三四五六七八九十百千万亿]+)\s*(?:余|多)?\s*";
+
+/// Words that may stand between a key phrase and its figure: no punctuation.
+const FILLER: &str = r"[^，。；、：:,;！？!?（）()“”\n]";
+
+/// One measure: its code (the `measure` column), its pattern, and a check on
+/// what it matched (mostly the words between key and figure, `mid`).
+struct Measure {
+    code: &'static str,
+    pattern: Regex,
+    accept: fn(&Captures) -> bool,
+}
+
+/// The words between key and figure, as matched.
+fn mid<'t>(caps: &Captures<'t>) -> &'t str {
+    caps.name("mid").map_or("", |m| m.as_str())
+}
+
+fn any(_: &Captures) -> bool {
+    true
+}
+
+/// A count of applications: the words name an application for disclosure
+/// (`依申请公开`, `政府信息公开申请`), not letters or hotline calls.
+fn names_disclosure_application(caps: &Captures) -> bool {
+    let mid = mid(caps);
+    mid.contains("申请") && (mid.contains("公开") || mid.contains("信息"))
+}
+
+/// Active disclosure is named by 主动 or by 政府信息 (`专栏公开信息69条` counts
+/// one column's items), and qualified by a few words that are not 申请/不予.
+fn names_active_disclosure(caps: &Captures) -> bool {
+    let mid = mid(caps);
+    (caps.name("active").is_some() || caps.name("gov").is_some())
+        && !mid.contains("申请")
+        && !mid.contains("不予")
+}
+
+/// `办结率` is a rate, not a count.
+fn not_a_rate(caps: &Captures) -> bool {
+    !mid(caps).contains('率')
+}
+
+fn measure(code: &'static str, head: &str, units: &str, accept: fn(&Captures) -> bool) -> Measure {
+    let pattern = format!(
+        r"{head}(?P<mid>{FILLER}{{0,14}}?)(?:共计|合计|总计|共)?\s*{FIGURE}(?P<unit>{units})"
+    );
+    Measure {
+        code,
+        pattern: Regex::new(&pattern).expect("narrative pattern"),
+        accept,
+    }
+}
+
+/// The measures, in the order their rows are written.
+static MEASURES: LazyLock<Vec<Measure>> = LazyLock::new(|| {
+    vec![
+        // 新增主动公开政府信息1601条, 累计公开公安政府信息184条 (主动, or
+        // 政府信息, or both); not 其他应主动公开的政府信息36条 (an item of a
+        // list) nor 依申请公开信息数182条 (information released on request).
+        Measure {
+            code: "active_disclosed",
+            pattern: Regex::new(&format!(
+                r"(?P<pre>应|申请)?(?P<active>主动)?公开(?:了)?(?P<mid>{FILLER}{{0,4}}?)(?P<gov>政府)?信息(?:共计|合计|总计|总数|共)?\s*{FIGURE}(?P<unit>条)"
+            ))
+            .expect("narrative pattern"),
+            accept: names_active_disclosure,
+        },
+        measure("applications_received", "(?:收到|受理|接收)", "件|条|个|份", names_disclosure_application),
+        measure("applications_completed", "办结", "件", not_a_rate),
+        measure("carried_over", "上年度?结转", "件", any),
+        measure("carried_forward", "结转(?:至|到)?下一?年度?", "件", any),
+        measure("administrative_review", "行政复议(?:案件)?", "件|起|宗", any),
+        measure("administrative_litigation", "行政诉讼(?:案件)?", "件|起|宗", any),
+        measure("processing_fees", "信息处理费", "万元|元", any),
+        measure("press_conferences", "新闻发布会", "场|次", any),
+        measure("policy_interpretations", "政策解读(?:信息|文件|稿件|材料)?", "篇|条|件|期", any),
+    ]
+});
+
+/// Characters that end a sentence.
+fn ends_sentence(c: char) -> bool {
+    matches!(c, '。' | '！' | '？' | '；' | '!' | '?' | ';' | '\n')
+}
+
+/// Most characters kept of a sentence on each side of its figure (flowed page
+/// text can run for thousands of characters without a full stop).
+const MAX_SENTENCE_SIDE_CHARS: usize = 120;
+
+/// The sentence around `text[start..end]` (its end mark included), at most
+/// [`MAX_SENTENCE_SIDE_CHARS`] on each side, trimmed.
+fn sentence(text: &str, start: usize, end: usize) -> String {
+    let from = text[..start]
+        .char_indices()
+        .rev()
+        .take_while(|(_, c)| !ends_sentence(*c))
+        .take(MAX_SENTENCE_SIDE_CHARS)
+        .last()
+        .map_or(start, |(i, _)| i);
+    let mut to = end;
+    for c in text[end..].chars().take(MAX_SENTENCE_SIDE_CHARS) {
+        if c == '\n' {
+            break;
+        }
+        to += c.len_utf8();
+        if ends_sentence(c) {
+            break;
+        }
+    }
+    text[from..to].trim().to_string()
+}
+
+/// The value of a figure as printed: Arabic (half or full width, commas) or
+/// Chinese numerals (`十二`, `三十万`, `两百`); None when it is not a number.
+fn figure_value(num: &str) -> Option<f64> {
+    if num.starts_with(|c: char| c.is_ascii_digit() || ('０'..='９').contains(&c)) {
+        let ascii: String = num
+            .chars()
+            .filter(|c| !matches!(c, ',' | '，'))
+            .map(|c| match c {
+                '０'..='９' => char::from(b'0' + (c as u32 - '０' as u32) as u8),
+                c => c,
+            })
+            .collect();
+        return ascii.parse().ok();
+    }
+    let n: Result<u64, _> = num.to_number(ChineseCountMethod::TenThousand);
+    n.ok().map(|n| n as f64)
+}
+
+/// Every figure the text states, in measure order, then in text order.
+pub fn read_figures(text: &str) -> Vec<NarrativeFigure> {
+    let mut out = Vec::new();
+    for m in MEASURES.iter() {
+        for caps in m.pattern.captures_iter(text) {
+            if caps.name("pre").is_some() || !(m.accept)(&caps) {
+                continue;
+            }
+            let (Some(num), Some(unit)) = (caps.name("num"), caps.name("unit")) else {
+                continue;
+            };
+            let Some(mut value) = figure_value(num.as_str()) else {
+                continue;
+            };
+            // Money in 元, the unit section 六 of the 2021 format prints.
+            let unit = match unit.as_str() {
+                "万元" => {
+                    value *= 10_000.0;
+                    "元"
+                }
+                u => u,
+            };
+            out.push(NarrativeFigure {
+                measure: m.code,
+                value,
+                unit: unit.to_string(),
+                raw: text[num.start()..caps.name("unit").map_or(num.end(), |u| u.end())]
+                    .to_string(),
+                sentence: sentence(text, num.start(), num.end()),
+            });
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn read(text: &str) -> Vec<(&'static str, f64, String, String)> {
+        read_figures(text)
+            .into_iter()
+            .map(|f| (f.measure, f.value, f.unit, f.raw))
+            .collect()
+    }
+
+    #[test]
+    fn every_measure_in_arabic_and_chinese_numerals() {
+        assert_eq!(
+            read("全年累计公开公安政府信息184条，全文电子化达100%"),
+            vec![("active_disclosed", 184.0, "条".into(), "184条".into())]
+        );
+        let text = "2021年，主动公开政府信息1,601条。共收到政府信息公开申请70件，办结69件，\
+                    结转下年度继续办理1件；上年结转2件。发生行政复议案件3起，行政诉讼两件。\
+                    收取信息处理费三十万元。召开新闻发布会十二场，发布政策解读４６篇。";
+        assert_eq!(
+            read(text),
+            vec![
+                ("active_disclosed", 1601.0, "条".into(), "1,601条".into()),
+                ("applications_received", 70.0, "件".into(), "70件".into()),
+                ("applications_completed", 69.0, "件".into(), "69件".into()),
+                ("carried_over", 2.0, "件".into(), "2件".into()),
+                ("carried_forward", 1.0, "件".into(), "1件".into()),
+                ("administrative_review", 3.0, "起".into(), "3起".into()),
+                ("administrative_litigation", 2.0, "件".into(), "两件".into()),
+                ("processing_fees", 300_000.0, "元".into(), "三十万元".into()),
+                ("press_conferences", 12.0, "场".into(), "十二场".into()),
+                ("policy_interpretations", 46.0, "篇".into(), "４６篇".into()),
+            ]
+        );
+    }
+
+    #[test]
+    fn look_alikes_give_no_figure() {
+        for text in [
+            // an item of a list, not the total
+            "其他应主动公开的政府信息36条",
+            "应主动公开政府信息36条",
+            // information released on request; one column's items
+            "依申请公开信息数182条",
+            "在专题专栏公开信息69条",
+            "依申请公开政府信息3条",
+            // letters, not applications for disclosure
+            "全年受理群众来信255件",
+            // a rate
+            "网上答复办结率100%",
+            // a list: the figure counts all of it
+            "政策法规、政策解读、热点回应等方面信息 214 条",
+            // no figure
+            "通过政府网站、新闻发布会等形式",
+            "统一受理、限时办结要求",
+            // the figure is in another sentence
+            "召开新闻发布会。5场",
+        ] {
+            assert_eq!(read(text), vec![], "{text}");
+        }
+    }
+
+    #[test]
+    fn the_sentence_is_the_one_the_figure_stands_in() {
+        let f = read_figures("一、总体情况。全年共受理依申请公开8件，予以公开5件。二、其他");
+        assert_eq!(f.len(), 1);
+        assert_eq!(f[0].sentence, "全年共受理依申请公开8件，予以公开5件。");
+        // Flowed text without full stops: bounded on both sides.
+        let long = format!("{}召开新闻发布会5场{}", "字".repeat(500), "字".repeat(500));
+        let f = read_figures(&long);
+        assert_eq!(
+            f[0].sentence.chars().count(),
+            2 * MAX_SENTENCE_SIDE_CHARS + 1
+        );
+    }
+}
