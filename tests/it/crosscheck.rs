@@ -158,3 +158,49 @@ fn findings_across_reports_are_recomputed_by_each_run() {
     assert_eq!(cross(out.path()).len(), 1);
     assert_eq!(parquet_files(&out.path().join("cross_findings")), 1);
 }
+
+/// A generated corpus of series (one issuer year after year) with planted
+/// carry-over breaks, tenfold jumps and copies in another format: the checks
+/// find every planted one and nothing else, over two seeds.
+#[test]
+fn planted_breaks_across_reports_are_found_and_nothing_else() {
+    use std::collections::BTreeSet;
+    use xxgk_synth::series::{self, SeriesOptions};
+    for seed in [1, 2] {
+        let corpus = tempfile::tempdir().unwrap();
+        let opts = SeriesOptions {
+            seed,
+            issuers: 60,
+            ..SeriesOptions::default()
+        };
+        let planted = series::write(&opts, corpus.path()).unwrap();
+        let rules: BTreeSet<&str> = planted.iter().map(|p| p.rule.as_str()).collect();
+        assert_eq!(
+            rules,
+            BTreeSet::from([
+                "applications_jump",
+                "carryover_mismatch",
+                "same_report_other_file"
+            ]),
+            "seed {seed} plants every rule"
+        );
+        let out = tempfile::tempdir().unwrap();
+        util::ingest(&[&corpus.path().join("reports")], out.path(), &[]);
+        let found: BTreeSet<(String, String, String)> = cross(out.path())
+            .into_iter()
+            .map(|(rule, path, other, _, _)| (rule, path, other))
+            .collect();
+        let want: BTreeSet<(String, String, String)> = planted
+            .into_iter()
+            .map(|p| (p.rule, p.path, p.other_path))
+            .collect();
+        assert_eq!(
+            (
+                want.difference(&found).collect::<Vec<_>>(),
+                found.difference(&want).collect::<Vec<_>>()
+            ),
+            (vec![], vec![]),
+            "seed {seed}: (planted but not found, found but not planted)"
+        );
+    }
+}
