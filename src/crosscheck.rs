@@ -26,7 +26,7 @@
 //! reports is not compared (which of them is right is the question the
 //! conflict asks), copies are one report.
 
-use crate::model::{CellState, CrossFinding, Report, Severity};
+use crate::model::{CrossFinding, Report, Severity};
 use crate::sink::ledger::{CurrentReport, Ledger};
 use crate::sink::schema::ReportFacts;
 use crate::validate::term;
@@ -94,47 +94,41 @@ fn issuer(report: &Report) -> Option<String> {
 /// the raw text (spacing, full-width digits) does not enter it. None for a
 /// report without tables.
 fn cells_digest(report: &Report) -> Option<String> {
-    use std::fmt::Write;
     let p = &report.parsed;
     if p.active.is_empty() && p.applications.is_empty() && p.review.is_empty() {
         return None;
     }
-    let state = |s: CellState| s.as_str();
-    let mut canon = String::new();
+    // Fields are separated (a code never holds a NUL), values fixed-width.
+    let mut hasher = blake3::Hasher::new();
+    let mut field = |bytes: &[u8]| {
+        hasher.update(bytes);
+        hasher.update(&[0]);
+    };
+    let value = |v: Option<f64>| v.map_or([0xff; 8], f64::to_le_bytes);
+    let count = |v: Option<i64>| v.map_or([0xff; 8], i64::to_le_bytes);
     for c in &p.active {
-        let _ = writeln!(
-            canon,
-            "A\t{}\t{}\t{}\t{:?}\t{}",
-            c.item,
-            c.measure,
-            state(c.state),
-            c.value,
-            c.unit.as_deref().unwrap_or("")
-        );
+        field(b"A");
+        field(c.item.as_bytes());
+        field(c.measure.as_bytes());
+        field(c.state.as_str().as_bytes());
+        field(&value(c.value));
+        field(c.unit.as_deref().unwrap_or("").as_bytes());
     }
     for c in &p.applications {
-        let _ = writeln!(
-            canon,
-            "B\t{}\t{}\t{}\t{:?}",
-            c.row,
-            c.applicant,
-            state(c.state),
-            c.count
-        );
+        field(b"B");
+        field(c.row.as_bytes());
+        field(c.applicant.as_bytes());
+        field(c.state.as_str().as_bytes());
+        field(&count(c.count));
     }
     for c in &p.review {
-        let _ = writeln!(
-            canon,
-            "C\t{}\t{}\t{}\t{:?}",
-            c.proceeding,
-            c.outcome,
-            state(c.state),
-            c.count
-        );
+        field(b"C");
+        field(c.proceeding.as_bytes());
+        field(c.outcome.as_bytes());
+        field(c.state.as_str().as_bytes());
+        field(&count(c.count));
     }
-    Some(hex::encode(
-        &blake3::hash(canon.as_bytes()).as_bytes()[..16],
-    ))
+    Some(hex::encode(&hasher.finalize().as_bytes()[..16]))
 }
 
 /// The current reports of one issuer and year, split into groups of equal
