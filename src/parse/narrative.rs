@@ -10,6 +10,7 @@
 //! Validation compares the figures that have a table counterpart with it.
 
 use crate::model::NarrativeFigure;
+use aho_corasick::AhoCorasick;
 use chinese_number::{ChineseCountMethod, ChineseToNumber};
 use regex::{Captures, Regex};
 use std::sync::LazyLock;
@@ -146,60 +147,83 @@ fn figure_value(num: &str) -> Option<f64> {
     n.ok().map(|n| n as f64)
 }
 
-/// Counting words a figure may end in (`万元` ends in 元).
-fn is_unit(c: char) -> bool {
-    matches!(
-        c,
-        '条' | '件' | '个' | '份' | '起' | '宗' | '元' | '场' | '次' | '篇' | '期'
-    )
-}
+/// Counting words a figure may end in (`万元` ends in 元), and the marks that
+/// end a stretch of text (no pattern crosses one; line breaks do not end
+/// one: PDF text wraps `351` / `件`).
+const UNITS: [&str; 11] = [
+    "条", "件", "个", "份", "起", "宗", "元", "场", "次", "篇", "期",
+];
+const STOPS: [&str; 7] = ["。", "！", "？", "；", "!", "?", ";"];
+
+/// One searcher for both: pattern ids below `UNITS.len()` are counting words.
+static UNITS_AND_STOPS: LazyLock<AhoCorasick> = LazyLock::new(|| {
+    AhoCorasick::new(UNITS.iter().chain(STOPS.iter())).expect("unit and stop marks")
+});
 
 /// A character a figure is written with.
 fn is_numeral(c: char) -> bool {
-    c.is_ascii_digit()
-        || ('０'..='９').contains(&c)
-        || "零〇一二两三四五六七八九十百千万亿".contains(c)
+    matches!(
+        c,
+        '0'..='9'
+            | '０'..='９'
+            | '零'
+            | '〇'
+            | '一'
+            | '二'
+            | '两'
+            | '三'
+            | '四'
+            | '五'
+            | '六'
+            | '七'
+            | '八'
+            | '九'
+            | '十'
+            | '百'
+            | '千'
+            | '万'
+            | '亿'
+    )
 }
 
-/// Whether a stretch of text may state a figure: a numeral, then (after
-/// spaces, a thousands comma, 余/多) a counting word. Most of a report —
-/// its tables' labels and bare numbers, its prose without figures — does not,
-/// and the measures' patterns need not run over it.
-fn may_state_a_figure(s: &str) -> bool {
-    let mut after_numeral = false;
-    for c in s.chars() {
-        if after_numeral && is_unit(c) {
-            return true;
-        }
-        if c.is_whitespace() {
-            continue;
-        }
-        after_numeral =
-            is_numeral(c) || (after_numeral && matches!(c, ',' | '，' | '.' | '余' | '多'));
+/// Whether the counting word at `text[at..]` follows a numeral (spaces and
+/// 余/多 may stand between).
+fn follows_a_numeral(text: &str, at: usize) -> bool {
+    let mut before = text[..at].chars().rev().filter(|c| !c.is_whitespace());
+    match before.next() {
+        Some('余' | '多') => before.next().is_some_and(is_numeral),
+        Some(c) => is_numeral(c),
+        None => false,
     }
-    false
 }
 
-/// The text cut after each full stop (and ！？；): the stretches a figure and
-/// its key phrase stand in together (no pattern crosses one), with their
-/// byte offsets. Line breaks do not cut: PDF text wraps `351` / `件`.
-fn stretches(text: &str) -> impl Iterator<Item = (usize, &str)> {
-    let mut start = 0;
-    text.char_indices()
-        .filter(|(_, c)| matches!(c, '。' | '！' | '？' | '；' | '!' | '?' | ';'))
-        .map(|(i, c)| i + c.len_utf8())
-        .chain(std::iter::once(text.len()))
-        .filter_map(move |end| {
-            let s = (start < end).then(|| (start, &text[start..end]));
-            start = end;
-            s
-        })
+/// The stretches of text (cut after each stop mark) that may state a figure:
+/// a numeral before a counting word. Most of a report — its tables' labels
+/// and bare numbers, its prose without figures — does not, and the
+/// measures' patterns need not run over it. One pass over the text.
+fn stretches_with_figures(text: &str) -> Vec<(usize, &str)> {
+    let mut out = Vec::new();
+    let (mut start, mut candidate) = (0, false);
+    for m in UNITS_AND_STOPS.find_iter(text) {
+        if m.pattern().as_usize() < UNITS.len() {
+            candidate |= follows_a_numeral(text, m.start());
+        } else {
+            if candidate {
+                out.push((start, &text[start..m.end()]));
+            }
+            (start, candidate) = (m.end(), false);
+        }
+    }
+    if candidate {
+        out.push((start, &text[start..]));
+    }
+    out
 }
 
 /// Every figure the text states, in measure order, then in text order.
 pub fn read_figures(text: &str) -> Vec<NarrativeFigure> {
     let mut found: Vec<(usize, usize, NarrativeFigure)> = Vec::new();
-    for (offset, stretch) in stretches(text).filter(|(_, s)| may_state_a_figure(s)) {
+    for (offset, stretch) in stretches_with_figures(text) {
         for (order, m) in MEASURES.iter().enumerate() {
             for caps in m.pattern.captures_iter(stretch) {
                 if let Some(figure) = figure(m, &caps, text, offset) {
@@ -276,16 +300,24 @@ mod tests {
 
     #[test]
     fn only_stretches_with_a_numeral_before_a_counting_word_are_read() {
-        assert!(may_state_a_figure("主动公开政府信息1,601条"));
-        assert!(may_state_a_figure("信息处理费三十万元"));
-        assert!(may_state_a_figure("行政复议 351\n件"));
-        assert!(may_state_a_figure("3000余条"));
-        assert!(!may_state_a_figure(
-            "本年新收政府信息公开申请数量 5 3 0 0 0 0 8"
-        ));
-        assert!(!may_state_a_figure("召开新闻发布会。"));
-        let cut: Vec<_> = stretches("一。二；三").collect();
-        assert_eq!(cut, vec![(0, "一。"), (6, "二；"), (12, "三")]);
+        let read = |t: &str| -> Vec<String> {
+            stretches_with_figures(t)
+                .into_iter()
+                .map(|(at, s)| {
+                    assert_eq!(&t[at..at + s.len()], s);
+                    s.to_string()
+                })
+                .collect()
+        };
+        assert_eq!(
+            read("概述。主动公开政府信息1,601条。本年新收 5 3 0（单位：件）；收取三十万元"),
+            vec!["主动公开政府信息1,601条。", "收取三十万元"]
+        );
+        assert_eq!(
+            read("行政复议 351\n件；3000余条"),
+            vec!["行政复议 351\n件；", "3000余条"]
+        );
+        assert_eq!(read("召开新闻发布会。"), Vec::<String>::new());
     }
 
     #[test]
