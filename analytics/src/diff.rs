@@ -153,7 +153,10 @@ pub enum DiffError {
         candidates: Vec<Candidate>,
     },
     /// The issuer has no report for a year asked for.
-    #[error("{issuer} has no report for {year}; it has reports for {}", join_years(years))]
+    #[error(
+        "{issuer} has no report for {year}; it has reports for {}",
+        join_years(years)
+    )]
     NoReport {
         /// The issuer.
         issuer: String,
@@ -517,7 +520,9 @@ fn cell_change(table: CellTable, a: Option<&Cell>, b: Option<&Cell>) -> CellChan
     let units_differ = matches!((a, b), (Some(a), Some(b)) if a.unit.is_some() && b.unit.is_some() && a.unit != b.unit);
     let show = |c: Option<&Cell>| c.map_or(NOT_IN_TEMPLATE.to_owned(), |c| c.show(units_differ));
     let change = match (a, b) {
-        (Some(a), Some(b)) if !units_differ => a.value.zip(b.value).map(|(x, y)| format_change(y - x)),
+        (Some(a), Some(b)) if !units_differ => {
+            a.value.zip(b.value).map(|(x, y)| format_change(y - x))
+        }
         _ => None,
     };
     CellChange {
@@ -669,10 +674,18 @@ fn figure_change(measure: &str, a: &[&Figure], b: &[&Figure]) -> FigureChange {
 pub fn diff_figures(a: &[Figure], b: &[Figure], all: bool) -> Vec<FigureChange> {
     let mut measures: BTreeMap<(usize, String), (Vec<&Figure>, Vec<&Figure>)> = BTreeMap::new();
     for f in a {
-        measures.entry(measure_rank(&f.measure)).or_default().0.push(f);
+        measures
+            .entry(measure_rank(&f.measure))
+            .or_default()
+            .0
+            .push(f);
     }
     for f in b {
-        measures.entry(measure_rank(&f.measure)).or_default().1.push(f);
+        measures
+            .entry(measure_rank(&f.measure))
+            .or_default()
+            .1
+            .push(f);
     }
     measures
         .into_iter()
@@ -790,7 +803,14 @@ impl Diff {
 mod tests {
     use super::*;
 
-    fn report(id: &str, path: &str, issuer: &str, agency: &str, year: i64, digest: Option<&str>) -> LedgerReport {
+    fn report(
+        id: &str,
+        path: &str,
+        issuer: &str,
+        agency: &str,
+        year: i64,
+        digest: Option<&str>,
+    ) -> LedgerReport {
         LedgerReport {
             report_id: id.into(),
             source_path: path.into(),
@@ -827,13 +847,34 @@ mod tests {
     #[test]
     fn an_issuer_is_found_by_its_key_or_any_agency_its_titles_name() {
         let reports = [
-            report("a", "2023.pdf", "320813/洪泽区人民政府", "洪泽区人民政府", 2023, Some("x")),
-            report("b", "2024.pdf", "320813/洪泽区人民政府", "淮安市洪泽区人民政府", 2024, Some("y")),
+            report(
+                "a",
+                "2023.pdf",
+                "320813/洪泽区人民政府",
+                "洪泽区人民政府",
+                2023,
+                Some("x"),
+            ),
+            report(
+                "b",
+                "2024.pdf",
+                "320813/洪泽区人民政府",
+                "淮安市洪泽区人民政府",
+                2024,
+                Some("y"),
+            ),
             report("c", "f1.html", "350128/财政局", "财政局", 2022, Some("z")),
             report("d", "f2.html", "620723/财政局", "财政局", 2022, Some("w")),
         ];
-        for query in ["320813/洪泽区人民政府", "洪泽区人民政府", "淮安市洪泽区人民政府"] {
-            assert_eq!(resolve_issuer(&reports, query).unwrap(), "320813/洪泽区人民政府");
+        for query in [
+            "320813/洪泽区人民政府",
+            "洪泽区人民政府",
+            "淮安市洪泽区人民政府",
+        ] {
+            assert_eq!(
+                resolve_issuer(&reports, query).unwrap(),
+                "320813/洪泽区人民政府"
+            );
         }
         match resolve_issuer(&reports, "财政局") {
             Err(DiffError::AmbiguousIssuer { candidates, .. }) => {
@@ -886,7 +927,14 @@ mod tests {
         let d = diff_cells(CellTable::Applications, &a, &b, false);
         let lines: Vec<_> = d
             .iter()
-            .map(|c| (c.row.as_str(), c.value_a.as_str(), c.value_b.as_str(), c.change.as_deref()))
+            .map(|c| {
+                (
+                    c.row.as_str(),
+                    c.value_a.as_str(),
+                    c.value_b.as_str(),
+                    c.change.as_deref(),
+                )
+            })
             .collect();
         assert_eq!(
             lines,
@@ -908,8 +956,15 @@ mod tests {
             value,
             unit: unit.into(),
         };
-        let a = [fig("press_conferences", 10.0, "场"), fig("active_disclosed", 184.0, "条")];
-        let b = [fig("active_disclosed", 184.0, "条"), fig("press_conferences", 12.0, "场"), fig("processing_fees", 300000.0, "元")];
+        let a = [
+            fig("press_conferences", 10.0, "场"),
+            fig("active_disclosed", 184.0, "条"),
+        ];
+        let b = [
+            fig("active_disclosed", 184.0, "条"),
+            fig("press_conferences", 12.0, "场"),
+            fig("processing_fees", 300000.0, "元"),
+        ];
         let d = diff_figures(&a, &b, false);
         assert_eq!(
             d,

@@ -7,8 +7,8 @@ use std::io::Write;
 use std::path::PathBuf;
 use std::process::ExitCode;
 use xxgk_analytics::dataset::NULL_PARTITION;
-use xxgk_analytics::output::{self, Format};
 use xxgk_analytics::diff::DiffError;
+use xxgk_analytics::output::{self, Format};
 use xxgk_analytics::{continuity, diff, query, Dataset, DatasetError, Filter, Partition};
 
 /// Analytics over an xxgk dataset (Hive-partitioned Parquet), with polars.
@@ -263,7 +263,11 @@ fn run(cli: Cli) -> anyhow::Result<()> {
 /// The heading of `continuity`: how many pairs of years, and how many of them break.
 fn continuity_title(df: &DataFrame) -> anyhow::Result<String> {
     let status = df.column("continuity")?.str()?;
-    let count = |what: &str| status.into_iter().filter(|s| *s == Some(what)).count();
+    let count = |what: &str| {
+        (0..status.len())
+            .filter(|&i| status.get(i) == Some(what))
+            .count()
+    };
     Ok(format!(
         "Carry-over across consecutive years (结转下年度 of year_before → 上年结转 of year): \
          {} pair(s); {} continue, {} broken, {} unknown (a missing cell), {} conflict \
