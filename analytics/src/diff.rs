@@ -669,10 +669,13 @@ fn figure_change(measure: &str, a: &[&Figure], b: &[&Figure]) -> FigureChange {
     }
 }
 
+/// One measure's figures in year A and in year B.
+type SideBySide<'a> = (Vec<&'a Figure>, Vec<&'a Figure>);
+
 /// The measures whose figures differ (every measure either year states, with `all`), in
 /// measure order.
 pub fn diff_figures(a: &[Figure], b: &[Figure], all: bool) -> Vec<FigureChange> {
-    let mut measures: BTreeMap<(usize, String), (Vec<&Figure>, Vec<&Figure>)> = BTreeMap::new();
+    let mut measures: BTreeMap<(usize, String), SideBySide> = BTreeMap::new();
     for f in a {
         measures
             .entry(measure_rank(&f.measure))
