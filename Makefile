@@ -54,3 +54,16 @@ analytics: ## Build the polars analytics tool (separate crate, not on the hot pa
 	CARGO_PROFILE_RELEASE_DEBUG=0 $(CARGO) build --release --locked -p xxgk-analytics
 
 .PHONY: analytics
+
+# The polars tool's tests (analytics/): its end-to-end tests run the debug `xxgk` and
+# `xxgk-synth` binaries (built first; a missing one fails instead of skipping), and the crate
+# and polars are built in the dev profile without debug info (CARGO_PROFILE_DEV_DEBUG=0: a
+# fraction of the disk and link time, the same compile). Measured on the 2-core machine: see
+# analytics/README.md ("Tests and CI"); the first run is dominated by the polars build.
+test-analytics: ## Run the polars analytics tool's tests (first build of polars ~MEASURED on 2 cores)
+	$(CARGO) build --locked
+	CARGO_PROFILE_DEV_DEBUG=0 XXGK_ANALYTICS_REQUIRE_BINS=1 \
+	  XXGK_BIN=$(abspath $(TARGET_DIR))/debug/xxgk XXGK_SYNTH_BIN=$(abspath $(TARGET_DIR))/debug/xxgk-synth \
+	  $(CARGO) test --locked -p xxgk-analytics
+
+.PHONY: test-analytics

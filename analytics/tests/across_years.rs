@@ -106,6 +106,19 @@ fn ids_by_path(ds: &str) -> BTreeMap<String, String> {
 /// The header of `continuity --csv`.
 const CONTINUITY_HEADER: [&str; 15] = continuity::COLUMNS;
 
+/// `real_or_skip!(tmp)`: the dataset of the real reports ([`real_dataset`]), or return from the
+/// test without an `xxgk` binary or `pdftotext`.
+macro_rules! real_or_skip {
+    ($tmp:expr) => {{
+        let xxgk = xxgk_or_skip!();
+        if !common::has_pdftotext() {
+            common::missing("pdftotext", "apt-get install poppler-utils poppler-data");
+            return;
+        }
+        real_dataset(&xxgk, $tmp)
+    }};
+}
+
 /// The real reports: 平潭公安局 2021 (crawled page) and 2022 (HTML page, and its PDF rendering:
 /// the same report in two files), 洪泽区 2023 and 2024 (PDFs). Returns the dataset directory.
 fn real_dataset(xxgk: &Path, tmp: &Path) -> String {
@@ -128,9 +141,8 @@ fn real_dataset(xxgk: &Path, tmp: &Path) -> String {
 
 #[test]
 fn real_carry_overs_continue() {
-    let xxgk = xxgk_or_skip!();
     let tmp = tempfile::tempdir().unwrap();
-    let ds = real_dataset(&xxgk, tmp.path());
+    let ds = real_or_skip!(tmp.path());
     let ids = ids_by_path(&ds);
     let id = |path: &str| ids[path].as_str();
 
@@ -321,9 +333,8 @@ const PINGTAN_CELLS: [[&str; 6]; 16] = [
 
 #[test]
 fn real_two_year_diffs() {
-    let xxgk = xxgk_or_skip!();
     let tmp = tempfile::tempdir().unwrap();
-    let ds = real_dataset(&xxgk, tmp.path());
+    let ds = real_or_skip!(tmp.path());
     let ids = ids_by_path(&ds);
 
     // By agency name; the 2022 report is its HTML page (its PDF copy sorts after it).
@@ -489,9 +500,8 @@ fn usage_error(args: &[&str]) -> String {
 
 #[test]
 fn diff_names_the_candidates_when_it_cannot_choose() {
-    let xxgk = xxgk_or_skip!();
     let tmp = tempfile::tempdir().unwrap();
-    let ds = real_dataset(&xxgk, tmp.path());
+    let ds = real_or_skip!(tmp.path());
     let diff = |issuer: &str, a: &str, b: &str| {
         usage_error(&[
             "diff",

@@ -3,9 +3,10 @@
 //! `xxgk-analytics`.
 //!
 //! A binary is `$XXGK_BIN` / `$XXGK_SYNTH_BIN`, else the newest of
-//! `../target/{debug,release}/<name>` and the same under `$CARGO_TARGET_DIR`. Without one a
-//! test prints `SKIPPED` and passes, unless `XXGK_ANALYTICS_REQUIRE_BINS=1` (what
-//! `make test-analytics` and CI set), where a missing binary fails the test.
+//! `../target/{debug,release}/<name>` and the same under `$CARGO_TARGET_DIR`. Without one (or
+//! without `pdftotext`, for the tests on real PDFs) a test prints `SKIPPED` and passes, unless
+//! `XXGK_ANALYTICS_REQUIRE_BINS=1` (what `make test-analytics` sets) or `CI=true`, where it
+//! fails.
 
 #![allow(dead_code)] // each test file uses its own part of these helpers
 
@@ -56,13 +57,35 @@ pub fn synth_bin() -> Option<PathBuf> {
     workspace_bin("xxgk-synth", "XXGK_SYNTH_BIN")
 }
 
-/// What a test does without a binary: fail when CI requires the binaries, else skip.
-pub fn missing_bin(what: &str) {
-    let hint = "set XXGK_BIN / XXGK_SYNTH_BIN or run `cargo build` at the repository root";
-    if std::env::var_os("XXGK_ANALYTICS_REQUIRE_BINS").is_some_and(|v| v == "1") {
-        panic!("no {what} binary ({hint}), and XXGK_ANALYTICS_REQUIRE_BINS=1");
+/// Whether CI requires every tool the tests use (`XXGK_ANALYTICS_REQUIRE_BINS=1`, set by
+/// `make test-analytics`, or `CI=true`, like the main crate's tests).
+fn required() -> bool {
+    std::env::var_os("XXGK_ANALYTICS_REQUIRE_BINS").is_some_and(|v| v == "1")
+        || std::env::var_os("CI").is_some_and(|v| v == "true")
+}
+
+/// What a test does without a tool: fail when CI requires the tools, else skip.
+pub fn missing(what: &str, hint: &str) {
+    if required() {
+        panic!("no {what} ({hint}), and CI requires it");
     }
-    eprintln!("SKIPPED: no {what} binary ({hint})");
+    eprintln!("SKIPPED: no {what} ({hint})");
+}
+
+/// What a test does without a binary of the workspace (see [`missing`]).
+pub fn missing_bin(what: &str) {
+    missing(
+        &format!("{what} binary"),
+        "set XXGK_BIN / XXGK_SYNTH_BIN or run `cargo build` at the repository root",
+    );
+}
+
+/// Whether `pdftotext` (poppler) runs: `xxgk` reads PDFs with it.
+pub fn has_pdftotext() -> bool {
+    Command::new("pdftotext")
+        .arg("-v")
+        .output()
+        .is_ok_and(|o| o.status.success())
 }
 
 /// `xxgk_or_skip!()`: the `xxgk` binary, or return from the test (see [`missing_bin`]).
