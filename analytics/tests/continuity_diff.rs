@@ -152,7 +152,7 @@ fn fixture() -> tempfile::TempDir {
 /// Every cell of `df` as a string (`null` for NULL), row by row.
 fn cells(df: &DataFrame) -> Vec<Vec<String>> {
     let columns: Vec<Vec<String>> = df
-        .get_columns()
+        .columns()
         .iter()
         .map(|c| {
             let c = c.cast(&DataType::String).unwrap();
