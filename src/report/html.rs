@@ -88,6 +88,7 @@ svg .link { fill: #0b57a4; text-decoration: underline; }
 svg .axis-title { fill: #1a1a1a; font-weight: 600; }
 svg .empty { fill: #777; font-style: italic; }
 svg .cell { font-size: 11px; }
+svg .vacant { fill: #fff; stroke: #e2e2e2; stroke-width: 1; }
 svg .line { fill: none; stroke: #d55e00; stroke-width: 2; }
 svg .point { fill: #d55e00; stroke: #fff; stroke-width: 1; }
 details { margin-top: 6px; font-size: 13px; }
@@ -206,6 +207,15 @@ fn numbers_table(out: &mut String, head: &[&str], rows: &[Vec<String>]) {
     out.push_str("</tbody></table></details>\n");
 }
 
+/// `1 report`, `2,000 reports`.
+fn counted(n: u64, one: &str, many: &str) -> String {
+    format!("{} {}", number(n as f64), if n == 1 { one } else { many })
+}
+
+fn reports(n: u64) -> String {
+    counted(n, "report", "reports")
+}
+
 fn year_label(year: Option<i32>) -> String {
     year.map(|y| y.to_string()).unwrap_or_else(|| "unknown".into())
 }
@@ -233,8 +243,8 @@ fn coverage(out: &mut String, c: &Coverage) {
                         text: number(cell.reports as f64),
                         shade: cell.share(),
                         tip: format!(
-                            "{region}, {year}: {} reports, {} complete ({})",
-                            number(cell.reports as f64),
+                            "{region}, {year}: {}, {} complete ({})",
+                            reports(cell.reports),
                             number(cell.complete as f64),
                             percent(cell.share())
                         ),
@@ -275,11 +285,11 @@ fn breaks_by_rule(out: &mut String, b: &IdentityBreaks) {
         "identity-breaks-by-rule",
         "Identity breaks by rule",
         &format!(
-            "Findings of the rules that check a report's own sums ({}): {} breaks in {} reports. \
+            "Findings of the rules that check a report's own sums ({}): {} in {}. \
              A break means the report's printed numbers contradict each other.",
             IDENTITY_RULES.map(|r| format!("<code>{r}</code>")).join(", "),
-            number(b.findings as f64),
-            number(b.reports as f64)
+            counted(b.findings, "break", "breaks"),
+            reports(b.reports)
         ),
     );
     let rows = b
@@ -289,7 +299,7 @@ fn breaks_by_rule(out: &mut String, b: &IdentityBreaks) {
             label: t.label.clone(),
             href: None,
             values: vec![t.count as f64],
-            note: format!("{} in {} reports", number(t.count as f64), number(t.reports as f64)),
+            note: format!("{} in {}", number(t.count as f64), reports(t.reports)),
         })
         .collect();
     out.push_str(&svg::bars(&Bars {
@@ -394,10 +404,10 @@ fn applications(out: &mut String, years: &[YearApplications]) {
             .iter()
             .map(|y| {
                 format!(
-                    "{}: {} received in {} reports",
+                    "{}: {} received in {}",
                     y.year,
                     number(y.received as f64),
-                    number(y.reporting as f64)
+                    reports(y.reporting)
                 )
             })
             .collect(),
@@ -514,9 +524,9 @@ fn narrative(out: &mut String, n: &NarrativeDisagreements) {
         "Narrative figures that disagree with the tables",
         &format!(
             "Figures the text states (主动公开…条, 收到申请…件, …) that differ from their table cell \
-             (rule <code>narrative_disagrees</code>): {} in {} reports, by measure.",
+             (rule <code>narrative_disagrees</code>): {} in {}, by measure.",
             number(n.findings as f64),
-            number(n.reports as f64)
+            reports(n.reports)
         ),
     );
     let rows = n
@@ -526,7 +536,7 @@ fn narrative(out: &mut String, n: &NarrativeDisagreements) {
             label: t.label.clone(),
             href: None,
             values: vec![t.count as f64],
-            note: format!("{} in {} reports", number(t.count as f64), number(t.reports as f64)),
+            note: format!("{} in {}", number(t.count as f64), reports(t.reports)),
         })
         .collect();
     out.push_str(&svg::bars(&Bars {
@@ -556,9 +566,10 @@ fn worst(out: &mut String, entries: &[WorstEntry]) {
         "worst-reports",
         "The reports with the most problems",
         &format!(
-            "The {} reports with the most error findings, then warnings; each with its findings \
-             and a link to its source file.",
-            entries.len()
+            "The {} with the most error findings, then warnings (at most {}); each with its \
+             findings and a link to its source file.",
+            reports(entries.len() as u64),
+            super::aggregate::WORST_REPORTS
         ),
     );
     let rows = entries
@@ -569,9 +580,9 @@ fn worst(out: &mut String, entries: &[WorstEntry]) {
             href: Some(format!("#report-{}", i + 1)),
             values: vec![e.rank.errors as f64, e.rank.warnings as f64],
             note: format!(
-                "{} errors, {} warnings",
-                number(e.rank.errors as f64),
-                number(e.rank.warnings as f64)
+                "{}, {}",
+                counted(e.rank.errors, "error", "errors"),
+                counted(e.rank.warnings, "warning", "warnings")
             ),
         })
         .collect();

@@ -255,7 +255,7 @@ pub struct Dataset {
     /// Part files found in table folders that no committed run wrote (ignored).
     pub ignored_files: usize,
     /// The findings part files, by partition (for [`finding_details`]).
-    finding_files: BTreeMap<Partition, Vec<PathBuf>>,
+    pub(super) finding_files: BTreeMap<Partition, Vec<PathBuf>>,
 }
 
 /// The committed part files of a dataset, by table.
@@ -372,14 +372,14 @@ fn committed_runs(root: &Path) -> Result<Vec<RunInfo>, ReportError> {
 }
 
 /// The run that wrote a part file, from its name `part-<run>-<n>.parquet`.
-fn part_run(name: &str) -> Option<&str> {
+pub(super) fn part_run(name: &str) -> Option<&str> {
     let stem = name.strip_prefix("part-")?.strip_suffix(".parquet")?;
     let (run, seq) = stem.rsplit_once('-')?;
     (!seq.is_empty() && seq.bytes().all(|b| b.is_ascii_digit())).then_some(run)
 }
 
 /// A partition from a part file's path below its table folder.
-fn partition_of(relative: &Path) -> Partition {
+pub(super) fn partition_of(relative: &Path) -> Partition {
     let mut partition = Partition::default();
     for component in relative.components() {
         let Some((key, value)) = component.as_os_str().to_str().and_then(|c| c.split_once('='))
@@ -640,7 +640,7 @@ fn read_tables(root: &Path, runs: &[RunInfo], files: &Files) -> Result<Dataset, 
 /// content the ledger last recorded as a report (read again with
 /// `--retry-rejects`), and — for inputs that could not be read at all, which
 /// every run tries again — only those of the last run.
-fn current_rejects(
+pub(super) fn current_rejects(
     rows: Vec<(RejectRow, Option<String>, String)>,
     is_report: &HashMap<String, bool>,
     runs: &[RunInfo],

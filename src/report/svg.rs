@@ -172,6 +172,16 @@ impl Svg {
         self.close(tip, "rect");
     }
 
+    /// An empty rectangle with a thin grey border (a heatmap cell without data).
+    pub fn outline(&mut self, x: f64, y: f64, w: f64, h: f64) {
+        let _ = write!(
+            self.out,
+            r#"<rect x="{x:.1}" y="{y:.1}" width="{:.1}" height="{:.1}" class="vacant"/>"#,
+            w.max(0.0),
+            h.max(0.0)
+        );
+    }
+
     /// A circle of class `class`.
     pub fn circle(&mut self, cx: f64, cy: f64, r: f64, class: &str, tip: Option<&str>) {
         let _ = write!(
@@ -308,7 +318,8 @@ pub fn bars(chart: &Bars) -> String {
     let left = 24.0 + label_width + 8.0;
     let top = 8.0 + legend_height(&chart.series, left);
     let plot_w = WIDTH - left - NOTE_WIDTH;
-    let plot_h = ROW * chart.rows.len().max(1) as f64;
+    // Tall enough for the vertical axis title, however few the rows.
+    let plot_h = (ROW * chart.rows.len() as f64).max(text_width(&chart.y_label, FONT) + 16.0);
     let height = top + plot_h + 44.0;
     let max = chart
         .rows
@@ -458,7 +469,7 @@ pub fn heatmap(chart: &Heatmap) -> String {
     let cols = chart.columns.len().max(1) as f64;
     let cell_w = ((WIDTH - left - 10.0) / cols).clamp(18.0, 56.0);
     let plot_w = cell_w * cols;
-    let plot_h = ROW * chart.rows.len().max(1) as f64;
+    let plot_h = (ROW * chart.rows.len() as f64).max(text_width(&chart.y_label, FONT) + 16.0);
     let height = top + plot_h + 46.0;
     let width = WIDTH.max(left + plot_w + 10.0);
 
@@ -472,8 +483,7 @@ pub fn heatmap(chart: &Heatmap) -> String {
         svg.rect(lx + 24.0 + i as f64 * 14.0, 4.0, 14.0, 12.0, &fill, None);
     }
     svg.text(lx + 24.0 + 146.0, 14.0, Anchor::Start, "legend", "100%");
-    svg.rect(lx + 210.0, 4.0, 14.0, 12.0, "#ffffff", None);
-    svg.line(lx + 210.0, 4.0, lx + 224.0, 16.0, "grid");
+    svg.outline(lx + 210.0, 4.0, 14.0, 12.0);
     svg.text(lx + 230.0, 14.0, Anchor::Start, "legend", "no reports");
 
     for (i, label) in chart.rows.iter().enumerate() {
@@ -481,10 +491,13 @@ pub fn heatmap(chart: &Heatmap) -> String {
         svg.text(left - 6.0, y + 15.0, Anchor::End, "label", &fit(label, label_width, FONT));
         for (j, cell) in chart.cells.get(i).into_iter().flatten().enumerate() {
             let x = left + j as f64 * cell_w;
-            if let Some(cell) = cell {
-                let (fill, ink) = diverging(cell.shade);
-                svg.rect(x + 1.0, y + 1.0, cell_w - 2.0, ROW - 2.0, &fill, Some(&cell.tip));
-                svg.text_fill(x + cell_w / 2.0, y + 15.0, ink, &cell.text);
+            match cell {
+                Some(cell) => {
+                    let (fill, ink) = diverging(cell.shade);
+                    svg.rect(x + 1.0, y + 1.0, cell_w - 2.0, ROW - 2.0, &fill, Some(&cell.tip));
+                    svg.text_fill(x + cell_w / 2.0, y + 15.0, ink, &cell.text);
+                }
+                None => svg.outline(x + 1.0, y + 1.0, cell_w - 2.0, ROW - 2.0),
             }
         }
     }
