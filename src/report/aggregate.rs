@@ -157,8 +157,10 @@ pub fn coverage(d: &Dataset) -> Coverage {
         .into_iter()
         .collect();
     years.sort_by_key(none_last);
-    let row: BTreeMap<&Option<String>, usize> = regions.iter().enumerate().map(|(i, r)| (r, i)).collect();
-    let col: BTreeMap<&Option<i32>, usize> = years.iter().enumerate().map(|(j, y)| (y, j)).collect();
+    let row: BTreeMap<&Option<String>, usize> =
+        regions.iter().enumerate().map(|(i, r)| (r, i)).collect();
+    let col: BTreeMap<&Option<i32>, usize> =
+        years.iter().enumerate().map(|(j, y)| (y, j)).collect();
     let mut cells = vec![vec![CoverageCell::default(); years.len()]; regions.len()];
     for r in &d.reports {
         let Partition { region, year } = &r.partition;
@@ -224,28 +226,36 @@ pub fn identity_breaks(d: &Dataset) -> IdentityBreaks {
             }
         })
         .collect();
-    let mut per_region: BTreeMap<(bool, Option<String>), (u64, BTreeSet<usize>, u64)> =
-        BTreeMap::new();
+    #[derive(Default)]
+    struct RegionBreaks {
+        findings: u64,
+        reports: BTreeSet<usize>,
+        of: u64,
+    }
+    let mut per_region: BTreeMap<(bool, Option<String>), RegionBreaks> = BTreeMap::new();
     for r in &d.reports {
         per_region
             .entry(none_last(&r.partition.region))
             .or_default()
-            .2 += 1;
+            .of += 1;
     }
     for f in breaks() {
+        let Some(report) = d.reports.get(f.report) else {
+            continue;
+        };
         let entry = per_region
-            .entry(none_last(&d.reports[f.report].partition.region))
+            .entry(none_last(&report.partition.region))
             .or_default();
-        entry.0 += 1;
-        entry.1.insert(f.report);
+        entry.findings += 1;
+        entry.reports.insert(f.report);
     }
     let by_region = per_region
         .into_iter()
-        .map(|((_, slug), (count, reports, of))| Tally {
+        .map(|((_, slug), r)| Tally {
             label: labels.get(&slug).map(RegionLabel::text).unwrap_or_default(),
-            count,
-            reports: reports.len() as u64,
-            of,
+            count: r.findings,
+            reports: r.reports.len() as u64,
+            of: r.of,
         })
         .collect();
     IdentityBreaks {
@@ -276,7 +286,8 @@ pub struct YearApplications {
 impl YearApplications {
     /// Share granted: `granted / received_of_granted`, None without applications.
     pub fn granted_share(&self) -> Option<f64> {
-        (self.received_of_granted > 0).then(|| self.granted as f64 / self.received_of_granted as f64)
+        (self.received_of_granted > 0)
+            .then(|| self.granted as f64 / self.received_of_granted as f64)
     }
 
     /// Sum of the outcome groups.
@@ -287,43 +298,48 @@ impl YearApplications {
 
 /// Sum table B's total column per year (reports of unknown year left out).
 pub fn applications_by_year(d: &Dataset) -> Vec<YearApplications> {
-    // Per report: new, granted (None when not a value), outcome sums.
-    let mut per_report: Vec<Option<(Option<i64>, Option<i64>, [i64; 6])>> = vec![None; d.reports.len()];
+    /// One report's table B: new and granted (None when not a value), outcome sums.
+    #[derive(Default, Clone)]
+    struct TableB {
+        new: Option<i64>,
+        granted: Option<i64>,
+        outcomes: [i64; 6],
+    }
+    let mut per_report: Vec<Option<TableB>> = vec![None; d.reports.len()];
     for cell in &d.applications {
         let Some(slot) = per_report.get_mut(cell.report) else {
             continue;
         };
-        let entry = slot.get_or_insert_default();
+        let b = slot.get_or_insert_default();
         match cell.row {
-            BRow::New => entry.0 = cell.count.or(entry.0),
+            BRow::New => b.new = cell.count.or(b.new),
             BRow::Outcome(outcome) => {
                 if outcome == Outcome::Granted {
-                    entry.1 = cell.count.or(entry.1);
+                    b.granted = cell.count.or(b.granted);
                 }
                 let group = Outcome::ALL.iter().position(|o| *o == outcome).unwrap_or(0);
-                entry.2[group] += cell.count.unwrap_or(0);
+                b.outcomes[group] += cell.count.unwrap_or(0);
             }
         }
     }
     let mut years: BTreeMap<i32, YearApplications> = BTreeMap::new();
-    for (report, sums) in per_report.into_iter().enumerate() {
-        let (Some((new, granted, outcomes)), Some(year)) = (sums, d.reports[report].partition.year)
-        else {
+    for (report, b) in per_report.into_iter().enumerate() {
+        let (Some(b), Some(year)) = (b, d.reports[report].partition.year) else {
             continue;
         };
         let y = years.entry(year).or_insert_with(|| YearApplications {
             year,
             ..YearApplications::default()
         });
-        if let Some(new) = new {
+        if let Some(new) = b.new {
             y.received += new;
             y.reporting += 1;
-            if let Some(granted) = granted {
+            if let Some(granted) = b.granted {
                 y.granted += granted;
                 y.received_of_granted += new;
             }
         }
-        for (sum, n) in y.outcomes.iter_mut().zip(outcomes) {
+        for (sum, n) in y.outcomes.iter_mut().zip(b.outcomes) {
             *sum += n;
         }
     }
@@ -419,7 +435,10 @@ pub fn worst_reports(d: &Dataset, n: usize) -> Vec<Ranked> {
     ranked.sort_by(|a, b| {
         (b.errors, b.warnings)
             .cmp(&(a.errors, a.warnings))
-            .then_with(|| d.reports[a.report].report_id.cmp(&d.reports[b.report].report_id))
+            .then_with(|| {
+                let id = |r: &Ranked| d.reports.get(r.report).map(|r| r.report_id.as_str());
+                id(a).cmp(&id(b))
+            })
     });
     ranked.truncate(n);
     ranked

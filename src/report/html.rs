@@ -170,7 +170,10 @@ fn header(out: &mut String, page: &Page) {
         ("n-rejects", "rejected inputs", number(t.rejects as f64)),
     ];
     for (id, label, value) in items {
-        let _ = writeln!(out, "<div><dt>{label}</dt><dd id=\"{id}\">{value}</dd></div>");
+        let _ = writeln!(
+            out,
+            "<div><dt>{label}</dt><dd id=\"{id}\">{value}</dd></div>"
+        );
     }
     out.push_str("</dl>\n<nav>");
     for id in FIGURE_IDS {
@@ -217,7 +220,8 @@ fn reports(n: u64) -> String {
 }
 
 fn year_label(year: Option<i32>) -> String {
-    year.map(|y| y.to_string()).unwrap_or_else(|| "unknown".into())
+    year.map(|y| y.to_string())
+        .unwrap_or_else(|| "unknown".into())
 }
 
 fn coverage(out: &mut String, c: &Coverage) {
@@ -275,7 +279,11 @@ fn coverage(out: &mut String, c: &Coverage) {
             }
         }
     }
-    numbers_table(out, &["region, year", "reports", "complete", "share complete"], &table);
+    numbers_table(
+        out,
+        &["region, year", "reports", "complete", "share complete"],
+        &table,
+    );
     out.push_str("</figure>\n");
 }
 
@@ -287,7 +295,9 @@ fn breaks_by_rule(out: &mut String, b: &IdentityBreaks) {
         &format!(
             "Findings of the rules that check a report's own sums ({}): {} in {}. \
              A break means the report's printed numbers contradict each other.",
-            IDENTITY_RULES.map(|r| format!("<code>{r}</code>")).join(", "),
+            IDENTITY_RULES
+                .map(|r| format!("<code>{r}</code>"))
+                .join(", "),
             counted(b.findings, "break", "breaks"),
             reports(b.reports)
         ),
@@ -315,7 +325,13 @@ fn breaks_by_rule(out: &mut String, b: &IdentityBreaks) {
     let table: Vec<Vec<String>> = b
         .by_rule
         .iter()
-        .map(|t| vec![t.label.clone(), number(t.count as f64), number(t.reports as f64)])
+        .map(|t| {
+            vec![
+                t.label.clone(),
+                number(t.count as f64),
+                number(t.reports as f64),
+            ]
+        })
         .collect();
     numbers_table(out, &["rule", "findings", "reports"], &table);
     out.push_str("</figure>\n");
@@ -340,7 +356,11 @@ fn breaks_by_region(out: &mut String, b: &IdentityBreaks) {
                 "{} of {} ({})",
                 number(t.reports as f64),
                 number(t.of as f64),
-                percent(if t.of == 0 { 0.0 } else { t.reports as f64 / t.of as f64 })
+                percent(if t.of == 0 {
+                    0.0
+                } else {
+                    t.reports as f64 / t.of as f64
+                })
             ),
         })
         .collect();
@@ -633,7 +653,10 @@ fn worst_entry(out: &mut String, rank: usize, e: &WorstEntry) {
             escape(href),
             escape(&r.source_path)
         ),
-        None => format!("source <code>{}</code> (not found here)", escape(&r.source_path)),
+        None => format!(
+            "source <code>{}</code> (not found here)",
+            escape(&r.source_path)
+        ),
     };
     meta.push(source);
     out.push_str(&meta.join(" · "));

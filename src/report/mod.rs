@@ -90,7 +90,9 @@ pub enum ReportError {
         message: String,
     },
     /// A run committed while the report was reading.
-    #[error("dataset {dir} changed while it was being read (a run committed); run the report again")]
+    #[error(
+        "dataset {dir} changed while it was being read (a run committed); run the report again"
+    )]
     Changed {
         /// The directory.
         dir: PathBuf,

@@ -22,9 +22,7 @@ use crate::sink::refresh::SWAP_MANIFEST;
 use arrow_array::cast::AsArray;
 use arrow_array::types::Int64Type;
 use arrow_array::{Array, BooleanArray, Int64Array, RecordBatch, StringArray};
-use parquet::arrow::arrow_reader::{
-    ArrowPredicateFn, ParquetRecordBatchReaderBuilder, RowFilter,
-};
+use parquet::arrow::arrow_reader::{ArrowPredicateFn, ParquetRecordBatchReaderBuilder, RowFilter};
 use parquet::arrow::ProjectionMask;
 use rayon::prelude::*;
 use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
@@ -382,7 +380,10 @@ pub(super) fn part_run(name: &str) -> Option<&str> {
 pub(super) fn partition_of(relative: &Path) -> Partition {
     let mut partition = Partition::default();
     for component in relative.components() {
-        let Some((key, value)) = component.as_os_str().to_str().and_then(|c| c.split_once('='))
+        let Some((key, value)) = component
+            .as_os_str()
+            .to_str()
+            .and_then(|c| c.split_once('='))
         else {
             continue;
         };
@@ -573,7 +574,8 @@ fn read_tables(root: &Path, runs: &[RunInfo], files: &Files) -> Result<Dataset, 
         .map(|(partition, path)| read_reports(partition, path))
         .collect::<Result<_, _>>()?;
     let raw: Vec<RawReport> = per_file.into_iter().flatten().collect();
-    let superseded_ids: HashSet<&str> = raw.iter().filter_map(|r| r.supersedes.as_deref()).collect();
+    let superseded_ids: HashSet<&str> =
+        raw.iter().filter_map(|r| r.supersedes.as_deref()).collect();
     let superseded = raw
         .iter()
         .filter(|r| superseded_ids.contains(r.row.report_id.as_str()))
@@ -740,7 +742,8 @@ fn read_applications(
     Part::open(path)?.read(&columns, Some(("applicant", "total")), |b| {
         let (ids, rows, counts) = (b.strings("report_id")?, b.strings("row")?, b.ints("count")?);
         for i in 0..b.rows() {
-            let (Some(report), Some(row)) = (lookup.get(ids.value(i)), BRow::from_code(rows.value(i)))
+            let (Some(report), Some(row)) =
+                (lookup.get(ids.value(i)), BRow::from_code(rows.value(i)))
             else {
                 continue;
             };
@@ -858,8 +861,11 @@ pub fn finding_details(
             let mut out = Vec::new();
             Part::open(path)?.read(&columns, None, |b| {
                 let ids = b.strings("report_id")?;
-                let (rules, severities, subjects) =
-                    (b.strings("rule")?, b.strings("severity")?, b.strings("subject")?);
+                let (rules, severities, subjects) = (
+                    b.strings("rule")?,
+                    b.strings("severity")?,
+                    b.strings("subject")?,
+                );
                 let (expected, actual, messages) = (
                     b.strings("expected")?,
                     b.strings("actual")?,

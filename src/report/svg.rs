@@ -81,7 +81,11 @@ pub fn fit(text: &str, width: f64, size: f64) -> String {
 /// Tick values from 0 to at least `max`: about `target` steps of 1, 2 or 5
 /// × 10^k (at least 1 when `integer`).
 pub fn ticks(max: f64, target: usize, integer: bool) -> Vec<f64> {
-    let max = if max.is_finite() && max > 0.0 { max } else { 1.0 };
+    let max = if max.is_finite() && max > 0.0 {
+        max
+    } else {
+        1.0
+    };
     let raw = max / target.max(1) as f64;
     let magnitude = 10f64.powf(raw.log10().floor());
     let mut step = [1.0, 2.0, 5.0, 10.0]
@@ -334,7 +338,13 @@ pub fn bars(chart: &Bars) -> String {
     legend_row(&mut svg, &chart.series, left, 14.0);
     for t in &ticks {
         svg.line(x(*t), top, x(*t), top + plot_h, "grid");
-        svg.text(x(*t), top + plot_h + 14.0, Anchor::Middle, "tick", &number(*t));
+        svg.text(
+            x(*t),
+            top + plot_h + 14.0,
+            Anchor::Middle,
+            "tick",
+            &number(*t),
+        );
     }
     svg.line(left, top, left, top + plot_h, "axis");
     svg.line(left, top + plot_h, left + plot_w, top + plot_h, "axis");
@@ -352,13 +362,26 @@ pub fn bars(chart: &Bars) -> String {
         for (value, series) in row.values.iter().zip(&chart.series) {
             if *value > 0.0 {
                 let tip = format!("{}: {} — {}", row.label, series.name, number(*value));
-                svg.rect(x(at), y + 3.0, x(at + value) - x(at), ROW - 6.0, series.colour, Some(&tip));
+                svg.rect(
+                    x(at),
+                    y + 3.0,
+                    x(at + value) - x(at),
+                    ROW - 6.0,
+                    series.colour,
+                    Some(&tip),
+                );
             }
             at += value;
         }
         svg.text(x(at) + 6.0, y + 15.0, Anchor::Start, "note", &row.note);
     }
-    svg.text(left + plot_w / 2.0, height - 6.0, Anchor::Middle, "axis-title", &chart.x_label);
+    svg.text(
+        left + plot_w / 2.0,
+        height - 6.0,
+        Anchor::Middle,
+        "axis-title",
+        &chart.x_label,
+    );
     svg.vertical_text(12.0, top + plot_h / 2.0, "axis-title", &chart.y_label);
     svg.finish()
 }
@@ -438,7 +461,11 @@ pub fn diverging(t: f64) -> (String, &'static str) {
         (0.5, [247.0, 247.0, 247.0]),
         (1.0, [33.0, 102.0, 172.0]),
     ];
-    let t = if t.is_finite() { t.clamp(0.0, 1.0) } else { 0.0 };
+    let t = if t.is_finite() {
+        t.clamp(0.0, 1.0)
+    } else {
+        0.0
+    };
     let (a, b) = if t <= 0.5 {
         (STOPS[0], STOPS[1])
     } else {
@@ -488,13 +515,26 @@ pub fn heatmap(chart: &Heatmap) -> String {
 
     for (i, label) in chart.rows.iter().enumerate() {
         let y = top + i as f64 * ROW;
-        svg.text(left - 6.0, y + 15.0, Anchor::End, "label", &fit(label, label_width, FONT));
+        svg.text(
+            left - 6.0,
+            y + 15.0,
+            Anchor::End,
+            "label",
+            &fit(label, label_width, FONT),
+        );
         for (j, cell) in chart.cells.get(i).into_iter().flatten().enumerate() {
             let x = left + j as f64 * cell_w;
             match cell {
                 Some(cell) => {
                     let (fill, ink) = diverging(cell.shade);
-                    svg.rect(x + 1.0, y + 1.0, cell_w - 2.0, ROW - 2.0, &fill, Some(&cell.tip));
+                    svg.rect(
+                        x + 1.0,
+                        y + 1.0,
+                        cell_w - 2.0,
+                        ROW - 2.0,
+                        &fill,
+                        Some(&cell.tip),
+                    );
                     svg.text_fill(x + cell_w / 2.0, y + 15.0, ink, &cell.text);
                 }
                 None => svg.outline(x + 1.0, y + 1.0, cell_w - 2.0, ROW - 2.0),
@@ -507,7 +547,13 @@ pub fn heatmap(chart: &Heatmap) -> String {
         let x = left + (j as f64 + 0.5) * cell_w;
         svg.text(x, top + plot_h + 14.0, Anchor::Middle, "tick", label);
     }
-    svg.text(left + plot_w / 2.0, height - 6.0, Anchor::Middle, "axis-title", &chart.x_label);
+    svg.text(
+        left + plot_w / 2.0,
+        height - 6.0,
+        Anchor::Middle,
+        "axis-title",
+        &chart.x_label,
+    );
     svg.vertical_text(12.0, top + plot_h / 2.0, "axis-title", &chart.y_label);
     svg.finish()
 }
@@ -561,7 +607,13 @@ pub fn columns_line(chart: &ColumnsLine) -> String {
         svg.text(left - 6.0, y(*t) + 4.0, Anchor::End, "tick", &number(*t));
     }
     for share in [0.0, 0.25, 0.5, 0.75, 1.0] {
-        svg.text(left + plot_w + 6.0, y2(share) + 4.0, Anchor::Start, "tick", &format!("{:.0}%", share * 100.0));
+        svg.text(
+            left + plot_w + 6.0,
+            y2(share) + 4.0,
+            Anchor::Start,
+            "tick",
+            &format!("{:.0}%", share * 100.0),
+        );
     }
     svg.line(left, top, left, top + PLOT_H, "axis");
     svg.line(left + plot_w, top, left + plot_w, top + PLOT_H, "axis");
@@ -575,7 +627,14 @@ pub fn columns_line(chart: &ColumnsLine) -> String {
         let v = chart.columns.get(i).copied().unwrap_or(0.0);
         let tip = chart.tips.get(i).map(String::as_str);
         let w = (slot * 0.6).min(48.0);
-        svg.rect(cx - w / 2.0, y(v), w, top + PLOT_H - y(v), chart.columns_series.colour, tip);
+        svg.rect(
+            cx - w / 2.0,
+            y(v),
+            w,
+            top + PLOT_H - y(v),
+            chart.columns_series.colour,
+            tip,
+        );
         svg.text(cx, top + PLOT_H + 14.0, Anchor::Middle, "tick", label);
         match chart.line.get(i).copied().flatten() {
             Some(share) => points.push((cx, y2(share))),
@@ -598,9 +657,20 @@ pub fn columns_line(chart: &ColumnsLine) -> String {
             svg.circle(cx, y2(*share), 3.5, "point", Some(&tip));
         }
     }
-    svg.text(left + plot_w / 2.0, height - 6.0, Anchor::Middle, "axis-title", &chart.x_label);
+    svg.text(
+        left + plot_w / 2.0,
+        height - 6.0,
+        Anchor::Middle,
+        "axis-title",
+        &chart.x_label,
+    );
     svg.vertical_text(14.0, top + PLOT_H / 2.0, "axis-title", &chart.y_label);
-    svg.vertical_text(WIDTH - 10.0, top + PLOT_H / 2.0, "axis-title", &chart.y2_label);
+    svg.vertical_text(
+        WIDTH - 10.0,
+        top + PLOT_H / 2.0,
+        "axis-title",
+        &chart.y2_label,
+    );
     svg.finish()
 }
 
@@ -634,7 +704,13 @@ pub fn stacked(chart: &Stacked) -> String {
     legend_row(&mut svg, &chart.series, left, 14.0);
     for share in [0.0, 0.25, 0.5, 0.75, 1.0] {
         svg.line(left, y(share), left + plot_w, y(share), "grid");
-        svg.text(left - 6.0, y(share) + 4.0, Anchor::End, "tick", &format!("{:.0}%", share * 100.0));
+        svg.text(
+            left - 6.0,
+            y(share) + 4.0,
+            Anchor::End,
+            "tick",
+            &format!("{:.0}%", share * 100.0),
+        );
     }
     svg.line(left, top, left, top + PLOT_H, "axis");
     svg.line(left, top + PLOT_H, left + plot_w, top + PLOT_H, "axis");
@@ -652,7 +728,14 @@ pub fn stacked(chart: &Stacked) -> String {
                 let share = v / total;
                 if share > 0.0 {
                     let tip = format!("{label}: {} {} ({})", s.name, number(*v), percent(share));
-                    svg.rect(cx - w / 2.0, y(at + share), w, y(at) - y(at + share), s.colour, Some(&tip));
+                    svg.rect(
+                        cx - w / 2.0,
+                        y(at + share),
+                        w,
+                        y(at) - y(at + share),
+                        s.colour,
+                        Some(&tip),
+                    );
                 }
                 at += share;
             }
@@ -661,7 +744,13 @@ pub fn stacked(chart: &Stacked) -> String {
         }
         svg.text(cx, top + PLOT_H + 14.0, Anchor::Middle, "tick", label);
     }
-    svg.text(left + plot_w / 2.0, height - 6.0, Anchor::Middle, "axis-title", &chart.x_label);
+    svg.text(
+        left + plot_w / 2.0,
+        height - 6.0,
+        Anchor::Middle,
+        "axis-title",
+        &chart.x_label,
+    );
     svg.vertical_text(14.0, top + PLOT_H / 2.0, "axis-title", &chart.y_label);
     svg.finish()
 }

@@ -16,7 +16,13 @@ use std::path::Path;
 // ---------------------------------------------------------------------------
 // A hand-made dataset for the aggregation.
 
-fn report(id: &str, region: Option<&str>, year: Option<i32>, status: &str, province: Option<&str>) -> ReportRow {
+fn report(
+    id: &str,
+    region: Option<&str>,
+    year: Option<i32>,
+    status: &str,
+    province: Option<&str>,
+) -> ReportRow {
     ReportRow {
         report_id: id.into(),
         source_path: format!("{id}.txt"),
@@ -89,13 +95,28 @@ fn fixture() -> Dataset {
         findings: vec![
             finding(0, "B.row_total", Error, "applications:new"),
             finding(0, "B.row_total", Error, "applications:granted"),
-            finding(0, "narrative_disagrees", Warning, "narrative:applications_received"),
+            finding(
+                0,
+                "narrative_disagrees",
+                Warning,
+                "narrative:applications_received",
+            ),
             finding(0, "cells_segmented", Info, "applications:new"),
             finding(1, "B.column_balance", Error, "applications:total"),
             finding(1, "table_truncated", Warning, "review_litigation"),
             finding(2, "C.total", Error, "review_litigation:review"),
-            finding(3, "narrative_disagrees", Warning, "narrative:applications_received"),
-            finding(3, "narrative_disagrees", Warning, "narrative:administrative_review"),
+            finding(
+                3,
+                "narrative_disagrees",
+                Warning,
+                "narrative:applications_received",
+            ),
+            finding(
+                3,
+                "narrative_disagrees",
+                Warning,
+                "narrative:administrative_review",
+            ),
             finding(4, "B.row_total", Error, "applications:total"),
         ],
         rejects: ["binary", "not_a_report", "binary"]
@@ -216,7 +237,9 @@ fn a_year_without_applications_has_no_share() {
     let mut d = fixture();
     d.applications.retain(|c| c.row != BRow::New);
     let years = aggregate::applications_by_year(&d);
-    assert!(years.iter().all(|y| y.granted_share().is_none() && y.received == 0));
+    assert!(years
+        .iter()
+        .all(|y| y.granted_share().is_none() && y.received == 0));
 }
 
 #[test]
@@ -237,7 +260,10 @@ fn narrative_disagreements_per_measure() {
         .collect();
     assert_eq!(
         by,
-        vec![("applications_received", 2, 2), ("administrative_review", 1, 1)]
+        vec![
+            ("applications_received", 2, 2),
+            ("administrative_review", 1, 1)
+        ]
     );
 }
 
@@ -269,7 +295,10 @@ fn table_b_codes_map_to_outcome_groups() {
         BRow::from_code("other.no_correction"),
         Some(BRow::Outcome(Outcome::Other))
     );
-    assert_eq!(BRow::from_code("other"), Some(BRow::Outcome(Outcome::Other)));
+    assert_eq!(
+        BRow::from_code("other"),
+        Some(BRow::Outcome(Outcome::Other))
+    );
     for skipped in ["carried_over", "total", "carried_forward", "bogus"] {
         assert_eq!(BRow::from_code(skipped), None, "{skipped}");
     }
@@ -280,8 +309,14 @@ fn table_b_codes_map_to_outcome_groups() {
 
 #[test]
 fn part_files_name_their_run() {
-    assert_eq!(read::part_run("part-run-00001-00000.parquet"), Some("run-00001"));
-    assert_eq!(read::part_run("part-run-00012-00003.parquet"), Some("run-00012"));
+    assert_eq!(
+        read::part_run("part-run-00001-00000.parquet"),
+        Some("run-00001")
+    );
+    assert_eq!(
+        read::part_run("part-run-00012-00003.parquet"),
+        Some("run-00012")
+    );
     assert_eq!(read::part_run("part-run-00001-x.parquet"), None);
     assert_eq!(read::part_run("000001.parquet"), None);
     assert_eq!(read::part_run("part-run-00001-00000.parquet.tmp"), None);
@@ -289,7 +324,9 @@ fn part_files_name_their_run() {
 
 #[test]
 fn partitions_come_from_the_path() {
-    let p = read::partition_of(Path::new("region=gansu/year=2019/part-run-00001-00000.parquet"));
+    let p = read::partition_of(Path::new(
+        "region=gansu/year=2019/part-run-00001-00000.parquet",
+    ));
     assert_eq!(
         p,
         Partition {
@@ -350,14 +387,16 @@ mod written {
         let applications = ["new", "granted"]
             .iter()
             .flat_map(|row| {
-                crate::parse::labels::APPLICANTS.iter().map(move |applicant| ApplicationCell {
-                    row,
-                    row_label: Some(Arc::from(*row)),
-                    applicant,
-                    count: Some(if *row == "new" { new } else { 1 }),
-                    state: CellState::Value,
-                    raw: Some(new.to_string()),
-                })
+                crate::parse::labels::APPLICANTS
+                    .iter()
+                    .map(move |applicant| ApplicationCell {
+                        row,
+                        row_label: Some(Arc::from(*row)),
+                        applicant,
+                        count: Some(if *row == "new" { new } else { 1 }),
+                        state: CellState::Value,
+                        raw: Some(new.to_string()),
+                    })
             })
             .collect();
         Report {
@@ -403,7 +442,8 @@ mod written {
             writer.add_report(r).unwrap();
         }
         writer.finish().unwrap();
-        let record = serde_json::json!({"run_id": run_id, "inputs_args": [inputs.display().to_string()]});
+        let record =
+            serde_json::json!({"run_id": run_id, "inputs_args": [inputs.display().to_string()]});
         writer.commit(record, &|_| {}).unwrap();
     }
 
@@ -419,9 +459,17 @@ mod written {
             dir.path(),
             "run-00001",
             inputs.path(),
-            &[model_report(A, "a.txt", 2019, 10, None), model_report(B, "b.txt", 2019, 5, None)],
+            &[
+                model_report(A, "a.txt", 2019, 10, None),
+                model_report(B, "b.txt", 2019, 5, None),
+            ],
         );
-        run(dir.path(), "run-00002", inputs.path(), &[model_report(C, "a.txt", 2019, 12, Some(A))]);
+        run(
+            dir.path(),
+            "run-00002",
+            inputs.path(),
+            &[model_report(C, "a.txt", 2019, 12, Some(A))],
+        );
         (dir, inputs)
     }
 
@@ -448,7 +496,10 @@ mod written {
         assert_eq!(details[&1][0].message, format!("break in {C}"));
         // C's source is found below the run's input; B's is not there.
         let found = read::source_location(&d, &d.reports[1]).unwrap();
-        assert_eq!(found, std::path::absolute(inputs.path().join("a.txt")).unwrap());
+        assert_eq!(
+            found,
+            std::path::absolute(inputs.path().join("a.txt")).unwrap()
+        );
         assert_eq!(read::source_location(&d, &d.reports[0]), None);
     }
 
@@ -456,10 +507,17 @@ mod written {
     fn parts_of_runs_never_committed_are_ignored() {
         let (dir, _inputs) = dataset();
         let root = dir.path();
-        std::fs::copy(part(root, "reports", "run-00001"), part(root, "reports", "run-00003")).unwrap();
+        std::fs::copy(
+            part(root, "reports", "run-00001"),
+            part(root, "reports", "run-00003"),
+        )
+        .unwrap();
         std::fs::create_dir_all(root.join("_staging/run-00003")).unwrap();
-        std::fs::copy(part(root, "reports", "run-00001"), root.join("_staging/run-00003/000000.parquet"))
-            .unwrap();
+        std::fs::copy(
+            part(root, "reports", "run-00001"),
+            root.join("_staging/run-00003/000000.parquet"),
+        )
+        .unwrap();
         let d = read::read_dataset(root).unwrap();
         assert_eq!(d.reports.len(), 2, "no row read twice");
         assert_eq!(d.ignored_files, 1);
@@ -520,7 +578,10 @@ mod written {
             other => panic!("{other}"),
         }
         let message = e.to_string();
-        assert!(message.contains("schema version 1") && message.contains("--full-refresh"), "{message}");
+        assert!(
+            message.contains("schema version 1") && message.contains("--full-refresh"),
+            "{message}"
+        );
     }
 
     #[test]
@@ -532,7 +593,11 @@ mod written {
             b"not parquet at all".to_vec(),
             bytes[..bytes.len() / 2].to_vec(),
             // Valid footer, garbage pages.
-            [vec![0u8; bytes.len() - 200], bytes[bytes.len() - 200..].to_vec()].concat(),
+            [
+                vec![0u8; bytes.len() - 200],
+                bytes[bytes.len() - 200..].to_vec(),
+            ]
+            .concat(),
         ] {
             std::fs::write(&path, &broken).unwrap();
             let e = read::read_dataset(dir.path()).unwrap_err();
@@ -569,7 +634,10 @@ fn escape_covers_markup_and_quotes() {
 #[test]
 fn ticks_are_round_and_cover_the_maximum() {
     assert_eq!(svg::ticks(7.0, 5, true), vec![0.0, 2.0, 4.0, 6.0, 8.0]);
-    assert_eq!(svg::ticks(3250.0, 5, true), vec![0.0, 1000.0, 2000.0, 3000.0, 4000.0]);
+    assert_eq!(
+        svg::ticks(3250.0, 5, true),
+        vec![0.0, 1000.0, 2000.0, 3000.0, 4000.0]
+    );
     assert_eq!(svg::ticks(0.0, 5, true), vec![0.0, 1.0]);
     assert_eq!(svg::ticks(f64::NAN, 5, true), vec![0.0, 1.0]);
     assert_eq!(svg::ticks(1.0, 4, false), vec![0.0, 0.5, 1.0]);
@@ -584,7 +652,10 @@ fn numbers_and_labels_print_stably() {
     assert_eq!(svg::percent(0.4166), "41.7%");
     assert_eq!(svg::fit("abc", 100.0, 12.0), "abc");
     let cut = svg::fit("平潭综合实验区自然资源与生态环境局", 60.0, 12.0);
-    assert!(cut.ends_with('…') && svg::text_width(&cut, 12.0) <= 60.0, "{cut}");
+    assert!(
+        cut.ends_with('…') && svg::text_width(&cut, 12.0) <= 60.0,
+        "{cut}"
+    );
 }
 
 #[test]
@@ -601,7 +672,10 @@ fn file_urls_are_percent_encoded() {
         html::file_url(Path::new("/tmp/a b/报告#1.txt")),
         "file:///tmp/a%20b/%E6%8A%A5%E5%91%8A%231.txt"
     );
-    assert_eq!(html::file_url(Path::new("/x/\"><y")), "file:///x/%22%3E%3Cy");
+    assert_eq!(
+        html::file_url(Path::new("/x/\"><y")),
+        "file:///x/%22%3E%3Cy"
+    );
 }
 
 // ---------------------------------------------------------------------------
@@ -638,21 +712,62 @@ fn text_from_the_data_cannot_inject_markup() {
     let page = html::render(&hostile_page());
     assert!(!page.contains("<script"), "no script element at all");
     assert!(!page.contains("<img"));
-    assert!(page.contains("&lt;script&gt;alert(1)&lt;/script&gt;&lt;img src=x onerror=alert(2)&gt;&quot;&#39;&amp;"));
+    assert!(page.contains(
+        "&lt;script&gt;alert(1)&lt;/script&gt;&lt;img src=x onerror=alert(2)&gt;&quot;&#39;&amp;"
+    ));
     // Every element the page has is one the renderer writes.
     let mut tags: Vec<&str> = page
         .split('<')
         .skip(1)
-        .map(|t| t.split(|c: char| c.is_whitespace() || c == '>' || c == '/').next().unwrap_or(""))
+        .map(|t| {
+            t.split(|c: char| c.is_whitespace() || c == '>' || c == '/')
+                .next()
+                .unwrap_or("")
+        })
         .filter(|t| !t.is_empty())
         .collect();
     tags.sort();
     tags.dedup();
     let allowed = [
-        "!DOCTYPE", "a", "body", "circle", "code", "dd", "details", "div", "dl", "dt", "figcaption",
-        "figure", "footer", "h1", "h2", "h3", "head", "header", "html", "li", "line", "meta", "nav",
-        "ol", "p", "polyline", "rect", "small", "style", "summary", "svg", "table", "tbody", "td",
-        "text", "th", "thead", "title", "tr",
+        "!DOCTYPE",
+        "a",
+        "body",
+        "circle",
+        "code",
+        "dd",
+        "details",
+        "div",
+        "dl",
+        "dt",
+        "figcaption",
+        "figure",
+        "footer",
+        "h1",
+        "h2",
+        "h3",
+        "head",
+        "header",
+        "html",
+        "li",
+        "line",
+        "meta",
+        "nav",
+        "ol",
+        "p",
+        "polyline",
+        "rect",
+        "small",
+        "style",
+        "summary",
+        "svg",
+        "table",
+        "tbody",
+        "td",
+        "text",
+        "th",
+        "thead",
+        "title",
+        "tr",
     ];
     for tag in tags {
         assert!(allowed.contains(&tag), "unexpected element <{tag}>");
@@ -663,16 +778,27 @@ fn text_from_the_data_cannot_inject_markup() {
 fn the_page_is_self_contained_with_every_figure() {
     let page = html::render(&super::build_page(&fixture()).unwrap());
     for id in FIGURE_IDS {
-        assert_eq!(page.matches(&format!("<figure id=\"{id}\">")).count(), 1, "{id}");
+        assert_eq!(
+            page.matches(&format!("<figure id=\"{id}\">")).count(),
+            1,
+            "{id}"
+        );
     }
-    assert_eq!(page.matches("<svg ").count(), FIGURE_IDS.len(), "one chart per figure");
+    assert_eq!(
+        page.matches("<svg ").count(),
+        FIGURE_IDS.len(),
+        "one chart per figure"
+    );
     // The SVG namespace is an identifier, not a fetch; nothing else names a URL.
     let without_ns = page.replace("xmlns=\"http://www.w3.org/2000/svg\"", "");
     assert!(!without_ns.contains("http://") && !without_ns.contains("https://"));
     for attr in ["src=", "@import", "url("] {
         assert!(!page.contains(attr), "{attr}");
     }
-    assert!(page.contains("default-src 'none'"), "a CSP forbids every fetch");
+    assert!(
+        page.contains("default-src 'none'"),
+        "a CSP forbids every fetch"
+    );
     assert!(page.contains("<dd id=\"n-reports\">6</dd>"));
 }
 
@@ -720,7 +846,13 @@ fn worst_entries_list_their_findings_and_link_their_source() {
     });
     assert!(page.contains("<a href=\"file:///data/r0.txt\"><code>r0.txt</code></a>"));
     assert!(page.contains("<li id=\"report-1\">"));
-    assert!(page.contains("href=\"#report-1\""), "the bar label links to the listing");
+    assert!(
+        page.contains("href=\"#report-1\""),
+        "the bar label links to the listing"
+    );
     assert!(page.contains("… and 3 more"));
-    assert_eq!(page.matches("<td class=\"sev-error\">").count(), html::FINDINGS_LISTED);
+    assert_eq!(
+        page.matches("<td class=\"sev-error\">").count(),
+        html::FINDINGS_LISTED
+    );
 }

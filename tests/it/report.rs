@@ -28,10 +28,12 @@ const FIGURES: [&str; 8] = [
 /// Inputs of our own: sample 003 (the one with six broken identities) under a
 /// title carrying markup, a binary file and an empty file.
 fn hostile_inputs() -> tempfile::TempDir {
-    let sample = std::fs::read_to_string(util::root().join("data/samples/003_45d03742e780f514.txt"))
-        .unwrap();
+    let sample =
+        std::fs::read_to_string(util::root().join("data/samples/003_45d03742e780f514.txt"))
+            .unwrap();
     let (_, body) = sample.split_once('\n').unwrap();
-    let title = "八公山区<img src=x onerror=alert(1)><script>alert(2)</script>2019年政府信息公开年度报告";
+    let title =
+        "八公山区<img src=x onerror=alert(1)><script>alert(2)</script>2019年政府信息公开年度报告";
     let junk: Vec<u8> = (0..=255u8).cycle().take(1024).collect();
     util::temp_inputs(&[
         ("injected.txt", format!("{title}\n{body}").as_bytes()),
@@ -125,14 +127,16 @@ fn report_on_samples_and_real_documents() {
     // Self-contained: no script, no fetched resource, no URL but links to sources.
     let bare = without_links(&page);
     // (` src=` with its space: the injected title prints as text `&lt;imgsrc=x…`.)
-    for needle in ["http://", "https://", "<script", "<link", "<img", " src=", "url(", "@import"] {
+    for needle in [
+        "http://", "https://", "<script", "<link", "<img", " src=", "url(", "@import",
+    ] {
         assert!(!bare.contains(needle), "the page holds {needle:?}");
     }
     // The injected title is text, everywhere it is shown.
     assert!(page.contains("&lt;script&gt;alert(2)&lt;/script&gt;"));
     // The worst reports link to their sources on disk.
-    let sample_003 = std::path::absolute(util::root().join("data/samples/003_45d03742e780f514.txt"))
-        .unwrap();
+    let sample_003 =
+        std::path::absolute(util::root().join("data/samples/003_45d03742e780f514.txt")).unwrap();
     assert!(
         page.contains(&format!("<a href=\"file://{}\">", sample_003.display())),
         "a file:// link to sample 003"
@@ -142,7 +146,11 @@ fn report_on_samples_and_real_documents() {
     assert_eq!(headline(&page, "n-reports"), 18);
     assert!(page.contains("(6 earlier versions superseded"));
     assert_eq!(headline(&page, "n-rejects"), 2);
-    assert!(page.contains("<text x=") && page.contains(">binary</text>") && page.contains(">empty</text>"));
+    assert!(
+        page.contains("<text x=")
+            && page.contains(">binary</text>")
+            && page.contains(">empty</text>")
+    );
 
     // Deterministic: the same dataset gives the same bytes.
     let again = report_ok(out.path(), &html_dir.path().join("again.html"));
@@ -194,7 +202,11 @@ print(json.dumps({"reports": reports, "complete": complete, "errors": errors, "w
         ("n-warnings", "warnings"),
         ("n-rejects", "rejects"),
     ] {
-        assert_eq!(headline(&page, id), v[key].as_u64().unwrap(), "{id} vs DuckDB");
+        assert_eq!(
+            headline(&page, id),
+            v[key].as_u64().unwrap(),
+            "{id} vs DuckDB"
+        );
     }
 }
 
@@ -222,9 +234,17 @@ fn report_refuses_what_it_cannot_read() {
         .join("applications/region=gansu/year=2019/part-run-00001-00000.parquet");
     let good = std::fs::read(&part).unwrap();
 
-    std::fs::rename(out.path().join("_SUCCESS"), out.path().join("_SUCCESS.aside")).unwrap();
+    std::fs::rename(
+        out.path().join("_SUCCESS"),
+        out.path().join("_SUCCESS.aside"),
+    )
+    .unwrap();
     expect_refusal(out.path(), "_SUCCESS is missing");
-    std::fs::rename(out.path().join("_SUCCESS.aside"), out.path().join("_SUCCESS")).unwrap();
+    std::fs::rename(
+        out.path().join("_SUCCESS.aside"),
+        out.path().join("_SUCCESS"),
+    )
+    .unwrap();
 
     std::fs::write(out.path().join("_SWAP.json"), "{}").unwrap();
     expect_refusal(out.path(), "full-refresh swap");
@@ -372,17 +392,30 @@ fn chromium_renders_the_report_from_disk() {
 
     let (dom, stderr) = headless(&browser, &dir.path().join("profile"), &url, &["--dump-dom"]);
     let console = console_lines(&stderr);
-    assert!(console.is_empty(), "console messages:\n{}", console.join("\n"));
+    assert!(
+        console.is_empty(),
+        "console messages:\n{}",
+        console.join("\n")
+    );
     for id in FIGURES {
         let at = dom
             .find(&format!("<figure id=\"{id}\">"))
             .unwrap_or_else(|| panic!("figure {id} is not in the rendered DOM"));
         let figure = &dom[at..at + dom[at..].find("</figure>").unwrap()];
         assert!(figure.contains("<svg"), "figure {id} has no SVG");
-        assert!(figure.contains("<rect") || figure.contains("<text"), "figure {id} draws nothing");
+        assert!(
+            figure.contains("<rect") || figure.contains("<text"),
+            "figure {id} draws nothing"
+        );
     }
-    assert!(!dom.contains("<script"), "no script element, injected or not");
-    assert!(dom.contains("&lt;script&gt;alert(2)&lt;/script&gt;"), "the title stays text");
+    assert!(
+        !dom.contains("<script"),
+        "no script element, injected or not"
+    );
+    assert!(
+        dom.contains("&lt;script&gt;alert(2)&lt;/script&gt;"),
+        "the title stays text"
+    );
 
     let shot = dir.path().join("report.png");
     headless(
@@ -397,5 +430,9 @@ fn chromium_renders_the_report_from_disk() {
     );
     let png = std::fs::read(&shot).expect("a screenshot");
     assert!(png.starts_with(b"\x89PNG"), "a PNG");
-    assert!(png.len() > 20_000, "a screenshot with something on it ({} bytes)", png.len());
+    assert!(
+        png.len() > 20_000,
+        "a screenshot with something on it ({} bytes)",
+        png.len()
+    );
 }
