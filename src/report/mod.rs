@@ -45,8 +45,8 @@ pub enum ReportError {
     /// `_SUCCESS` is missing: a commit is under way or was interrupted.
     #[error(
         "dataset {dir} has no committed state right now (_SUCCESS is missing): a run is \
-         committing or was killed during its commit; the next `xxgk ingest` into it finishes the \
-         commit — run the report after that"
+         committing, or was killed before it finished; the next `xxgk ingest` into it completes \
+         or discards that run — run the report after that"
     )]
     Uncommitted {
         /// The directory.

@@ -265,22 +265,28 @@ struct Files {
 
 /// Read the committed dataset in `root`.
 pub fn read_dataset(root: &Path) -> Result<Dataset, ReportError> {
-    let runs = committed_runs(root)?;
-    let files = list_files(root, &runs)?;
-    let mut dataset = read_tables(root, &runs, &files)?;
-    // A run committed while we read: the rows may mix two states.
-    if committed_runs(root)? != runs {
-        return Err(ReportError::Changed {
-            dir: root.to_path_buf(),
-        });
+    let (runs, before) = committed_runs(root)?;
+    let read = list_files(root, &runs)
+        .and_then(|files| Ok((read_tables(root, &runs, &files)?, files.ignored)));
+    // A run committed or a refresh swapped in while we read: the rows may mix
+    // two states (or a file vanished). The run records say so.
+    match committed_runs(root) {
+        Ok((_, after)) if after == before => {}
+        _ => {
+            return Err(ReportError::Changed {
+                dir: root.to_path_buf(),
+            })
+        }
     }
+    let (mut dataset, ignored) = read?;
     dataset.runs = runs;
-    dataset.ignored_files = files.ignored;
+    dataset.ignored_files = ignored;
     Ok(dataset)
 }
 
-/// The committed runs, after checking that the dataset is in a committed state.
-fn committed_runs(root: &Path) -> Result<Vec<RunInfo>, ReportError> {
+/// The committed runs, after checking that the dataset is in a committed
+/// state, and the run records' bytes (they change with every commit and swap).
+fn committed_runs(root: &Path) -> Result<(Vec<RunInfo>, Vec<Vec<u8>>), ReportError> {
     let io = |path: &Path| {
         let path = path.to_path_buf();
         move |source| ReportError::Io { path, source }
@@ -321,6 +327,9 @@ fn committed_runs(root: &Path) -> Result<Vec<RunInfo>, ReportError> {
     };
     records.sort();
     if !root.join("_SUCCESS").exists() {
+        // Without _SUCCESS: never committed (nothing at all), else a run is
+        // committing, or was killed before it finished (rolled forward or
+        // back by the next run).
         return Err(if records.is_empty() && !root.join(STAGING).exists() {
             ReportError::NotADataset {
                 dir: root.to_path_buf(),
@@ -336,7 +345,8 @@ fn committed_runs(root: &Path) -> Result<Vec<RunInfo>, ReportError> {
             dir: root.to_path_buf(),
         });
     }
-    records
+    let mut fingerprint = Vec::new();
+    let runs = records
         .iter()
         .map(|path| {
             let bytes = fs::read(path).map_err(io(path))?;
@@ -361,12 +371,14 @@ fn committed_runs(root: &Path) -> Result<Vec<RunInfo>, ReportError> {
                         .collect()
                 })
                 .unwrap_or_default();
+            fingerprint.push(bytes);
             Ok(RunInfo {
                 run_id: run_id.to_string(),
                 inputs,
             })
         })
-        .collect()
+        .collect::<Result<_, ReportError>>()?;
+    Ok((runs, fingerprint))
 }
 
 /// The run that wrote a part file, from its name `part-<run>-<n>.parquet`.
