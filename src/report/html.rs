@@ -139,15 +139,17 @@ fn header(out: &mut String, page: &Page) {
     out.push_str("<header>\n<h1>政府信息公开工作年度报告 — data quality report</h1>\n");
     let _ = writeln!(
         out,
-        "<p class=\"lead\">The latest version of every report in the dataset ({} earlier versions superseded by a correction are left out), {} committed runs.</p>",
-        number(t.superseded as f64),
-        number(t.runs as f64)
+        "<p class=\"lead\">The latest version of every report in the dataset ({} superseded by a \
+         correction left out), from {} (the last: {}).</p>",
+        counted(t.superseded, "earlier version", "earlier versions"),
+        counted(t.runs, "committed run", "committed runs"),
+        escape(&t.last_run)
     );
     if page.ignored_files > 0 {
         let _ = writeln!(
             out,
-            "<p class=\"lead\">{} part files no committed run wrote were ignored.</p>",
-            number(page.ignored_files as f64)
+            "<p class=\"lead\">Ignored: {} that no committed run wrote.</p>",
+            counted(page.ignored_files as u64, "part file", "part files")
         );
     }
     out.push_str("</header>\n<dl class=\"totals\">\n");
