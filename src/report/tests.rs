@@ -789,6 +789,19 @@ fn the_page_is_self_contained_with_every_figure() {
         FIGURE_IDS.len(),
         "one chart per figure"
     );
+    // Every chart has a title, a heading and its two axis titles.
+    for id in FIGURE_IDS {
+        let at = page.find(&format!("<figure id=\"{id}\">")).unwrap();
+        let figure = &page[at..at + page[at..].find("</figure>").unwrap()];
+        assert!(
+            figure.contains("<h2>") && figure.contains("<title>"),
+            "{id}"
+        );
+        assert!(
+            figure.matches("class=\"axis-title\"").count() >= 2,
+            "{id}: axis titles"
+        );
+    }
     // The SVG namespace is an identifier, not a fetch; nothing else names a URL.
     let without_ns = page.replace("xmlns=\"http://www.w3.org/2000/svg\"", "");
     assert!(!without_ns.contains("http://") && !without_ns.contains("https://"));

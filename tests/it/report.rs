@@ -111,6 +111,11 @@ fn without_links(page: &str) -> String {
 }
 
 #[test]
+fn the_figure_list_is_the_renderers() {
+    assert_eq!(FIGURES, xxgk::report::html::FIGURE_IDS);
+}
+
+#[test]
 fn report_on_samples_and_real_documents() {
     let (out, _hostile) = dataset();
     let html_dir = tempfile::tempdir().unwrap();
