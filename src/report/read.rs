@@ -450,6 +450,30 @@ struct Part {
     builder: ParquetRecordBatchReaderBuilder<fs::File>,
 }
 
+/// Read one part file (see [`Part::read`]), version checked, never panicking.
+fn read_file(
+    path: &Path,
+    columns: &[&str],
+    filter: Option<(&str, &'static str)>,
+    each: impl FnMut(&Batch) -> Result<(), String>,
+) -> Result<(), ReportError> {
+    guarded(path, || Part::open(path)?.read(columns, filter, each))
+}
+
+/// Run `read` on one file, turning a panic of the Parquet decoder (a bug
+/// there, on a malformed file) into the file's error.
+fn guarded<T>(
+    path: &Path,
+    read: impl FnOnce() -> Result<T, ReportError>,
+) -> Result<T, ReportError> {
+    std::panic::catch_unwind(std::panic::AssertUnwindSafe(read)).unwrap_or_else(|_| {
+        Err(corrupt(
+            path,
+            "the Parquet decoder panicked on this file (malformed data)".into(),
+        ))
+    })
+}
+
 impl Part {
     fn open(path: &Path) -> Result<Part, ReportError> {
         let file = fs::File::open(path).map_err(|source| ReportError::Io {
@@ -487,8 +511,9 @@ impl Part {
         Ok(ProjectionMask::columns(schema, columns.iter().copied()))
     }
 
-    /// Call `each` on every batch of the named columns, keeping only rows
-    /// whose `filter_column` equals `filter_value` when a filter is given.
+    /// Call `each` on every batch of the named columns; with a filter
+    /// `(column, value)`, only on the rows whose string `column` is `value`
+    /// (the other columns are then decoded for those rows only).
     fn read(
         self,
         columns: &[&str],
@@ -496,6 +521,9 @@ impl Part {
         mut each: impl FnMut(&Batch) -> Result<(), String>,
     ) -> Result<(), ReportError> {
         let mask = self.mask(columns)?;
+        if let Some((column, _)) = filter {
+            self.mask(&[column])?; // it must exist: the predicate reads its first column
+        }
         let mut builder = self.builder.with_batch_size(BATCH_ROWS);
         let path = self.path;
         if let Some((column, wanted)) = filter {
@@ -688,7 +716,7 @@ fn read_reports(partition: &Partition, path: &Path) -> Result<Vec<RawReport>, Re
         "supersedes",
         "run_id",
     ];
-    Part::open(path)?.read(&columns, None, |b| {
+    read_file(path, &columns, None, |b| {
         let (ids, paths, titles, agencies) = (
             b.strings("report_id")?,
             b.strings("source_path")?,
@@ -751,7 +779,7 @@ fn read_applications(
     let mut out = Vec::new();
     let mut lookup = Lookup::new(index);
     let columns = ["report_id", "row", "count"];
-    Part::open(path)?.read(&columns, Some(("applicant", "total")), |b| {
+    read_file(path, &columns, Some(("applicant", "total")), |b| {
         let (ids, rows, counts) = (b.strings("report_id")?, b.strings("row")?, b.ints("count")?);
         for i in 0..b.rows() {
             let (Some(report), Some(row)) =
@@ -777,7 +805,7 @@ fn read_findings(
     let mut out = Vec::new();
     let mut lookup = Lookup::new(index);
     let columns = ["report_id", "rule", "severity", "subject"];
-    Part::open(path)?.read(&columns, None, |b| {
+    read_file(path, &columns, None, |b| {
         let (ids, rules, severities, subjects) = (
             b.strings("report_id")?,
             b.strings("rule")?,
@@ -805,7 +833,7 @@ type RejectRead = (RejectRow, Option<String>, String);
 fn read_rejects(path: &Path) -> Result<Vec<RejectRead>, ReportError> {
     let mut out = Vec::new();
     let columns = ["source_path", "reason", "content_id", "run_id"];
-    Part::open(path)?.read(&columns, None, |b| {
+    read_file(path, &columns, None, |b| {
         let (paths, reasons, ids, runs) = (
             b.strings("source_path")?,
             b.strings("reason")?,
@@ -829,7 +857,7 @@ fn read_rejects(path: &Path) -> Result<Vec<RejectRead>, ReportError> {
 
 fn read_ledger(path: &Path) -> Result<Vec<(String, bool)>, ReportError> {
     let mut out = Vec::new();
-    Part::open(path)?.read(&["content_id", "outcome"], None, |b| {
+    read_file(path, &["content_id", "outcome"], None, |b| {
         let (ids, outcomes) = (b.strings("content_id")?, b.strings("outcome")?);
         for i in 0..b.rows() {
             out.push((ids.value(i).to_string(), outcomes.value(i) == "report"));
@@ -871,7 +899,7 @@ pub fn finding_details(
         .par_iter()
         .map(|path| {
             let mut out = Vec::new();
-            Part::open(path)?.read(&columns, None, |b| {
+            read_file(path, &columns, None, |b| {
                 let ids = b.strings("report_id")?;
                 let (rules, severities, subjects) = (
                     b.strings("rule")?,

@@ -607,6 +607,40 @@ mod written {
     }
 
     #[test]
+    fn a_part_file_without_the_columns_read_is_an_error_not_a_panic() {
+        use arrow_array::{ArrayRef, Int64Array, RecordBatch, StringArray};
+        use parquet::arrow::ArrowWriter;
+        use parquet::file::metadata::KeyValue;
+        use parquet::file::properties::WriterProperties;
+        let (dir, _inputs) = dataset();
+        let path = part(dir.path(), "applications", "run-00001");
+        // Another table's file in its place.
+        std::fs::copy(part(dir.path(), "reports", "run-00001"), &path).unwrap();
+        let e = read::read_dataset(dir.path()).unwrap_err();
+        assert!(e.to_string().contains("no column row"), "{e}");
+        // Table B's columns but the one the row filter reads (`applicant`).
+        let columns: Vec<(&str, ArrayRef)> = vec![
+            ("report_id", std::sync::Arc::new(StringArray::from(vec![C]))),
+            ("row", std::sync::Arc::new(StringArray::from(vec!["new"]))),
+            ("count", std::sync::Arc::new(Int64Array::from(vec![3]))),
+        ];
+        let batch = RecordBatch::try_from_iter(columns).unwrap();
+        let props = WriterProperties::builder()
+            .set_key_value_metadata(Some(vec![KeyValue::new(
+                xxgk_schema::SCHEMA_VERSION_KEY.into(),
+                xxgk_schema::SCHEMA_VERSION.to_string(),
+            )]))
+            .build();
+        let mut out = Vec::new();
+        let mut writer = ArrowWriter::try_new(&mut out, batch.schema(), Some(props)).unwrap();
+        writer.write(&batch).unwrap();
+        writer.close().unwrap();
+        std::fs::write(&path, out).unwrap();
+        let e = read::read_dataset(dir.path()).unwrap_err();
+        assert!(e.to_string().contains("no column applicant"), "{e}");
+    }
+
+    #[test]
     fn the_page_of_a_written_dataset_escapes_titles_and_is_deterministic() {
         let (dir, _inputs) = dataset();
         let (first, summary) = super::super::render(dir.path()).unwrap();
