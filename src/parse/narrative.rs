@@ -146,39 +146,95 @@ fn figure_value(num: &str) -> Option<f64> {
     n.ok().map(|n| n as f64)
 }
 
+/// Counting words a figure may end in (`万元` ends in 元).
+fn is_unit(c: char) -> bool {
+    matches!(
+        c,
+        '条' | '件' | '个' | '份' | '起' | '宗' | '元' | '场' | '次' | '篇' | '期'
+    )
+}
+
+/// A character a figure is written with.
+fn is_numeral(c: char) -> bool {
+    c.is_ascii_digit()
+        || ('０'..='９').contains(&c)
+        || "零〇一二两三四五六七八九十百千万亿".contains(c)
+}
+
+/// Whether a stretch of text may state a figure: a numeral, then (after
+/// spaces, a thousands comma, 余/多) a counting word. Most of a report —
+/// its tables' labels and bare numbers, its prose without figures — does not,
+/// and the measures' patterns need not run over it.
+fn may_state_a_figure(s: &str) -> bool {
+    let mut after_numeral = false;
+    for c in s.chars() {
+        if after_numeral && is_unit(c) {
+            return true;
+        }
+        if c.is_whitespace() {
+            continue;
+        }
+        after_numeral =
+            is_numeral(c) || (after_numeral && matches!(c, ',' | '，' | '.' | '余' | '多'));
+    }
+    false
+}
+
+/// The text cut after each full stop (and ！？；): the stretches a figure and
+/// its key phrase stand in together (no pattern crosses one), with their
+/// byte offsets. Line breaks do not cut: PDF text wraps `351` / `件`.
+fn stretches(text: &str) -> impl Iterator<Item = (usize, &str)> {
+    let mut start = 0;
+    text.char_indices()
+        .filter(|(_, c)| matches!(c, '。' | '！' | '？' | '；' | '!' | '?' | ';'))
+        .map(|(i, c)| i + c.len_utf8())
+        .chain(std::iter::once(text.len()))
+        .filter_map(move |end| {
+            let s = (start < end).then(|| (start, &text[start..end]));
+            start = end;
+            s
+        })
+}
+
 /// Every figure the text states, in measure order, then in text order.
 pub fn read_figures(text: &str) -> Vec<NarrativeFigure> {
-    let mut out = Vec::new();
-    for m in MEASURES.iter() {
-        for caps in m.pattern.captures_iter(text) {
-            if caps.name("pre").is_some() || !(m.accept)(&caps) {
-                continue;
-            }
-            let (Some(num), Some(unit)) = (caps.name("num"), caps.name("unit")) else {
-                continue;
-            };
-            let Some(mut value) = figure_value(num.as_str()) else {
-                continue;
-            };
-            // Money in 元, the unit section 六 of the 2021 format prints.
-            let unit = match unit.as_str() {
-                "万元" => {
-                    value *= 10_000.0;
-                    "元"
+    let mut found: Vec<(usize, usize, NarrativeFigure)> = Vec::new();
+    for (offset, stretch) in stretches(text).filter(|(_, s)| may_state_a_figure(s)) {
+        for (order, m) in MEASURES.iter().enumerate() {
+            for caps in m.pattern.captures_iter(stretch) {
+                if let Some(figure) = figure(m, &caps, text, offset) {
+                    found.push((order, offset + caps.get(0).map_or(0, |x| x.start()), figure));
                 }
-                u => u,
-            };
-            out.push(NarrativeFigure {
-                measure: m.code,
-                value,
-                unit: unit.to_string(),
-                raw: text[num.start()..caps.name("unit").map_or(num.end(), |u| u.end())]
-                    .to_string(),
-                sentence: sentence(text, num.start(), num.end()),
-            });
+            }
         }
     }
-    out
+    found.sort_by_key(|(order, at, _)| (*order, *at));
+    found.into_iter().map(|(_, _, f)| f).collect()
+}
+
+/// The figure one match states, unless the match is a look-alike.
+fn figure(m: &Measure, caps: &Captures, text: &str, offset: usize) -> Option<NarrativeFigure> {
+    if caps.name("pre").is_some() || !(m.accept)(caps) {
+        return None;
+    }
+    let (num, unit) = (caps.name("num")?, caps.name("unit")?);
+    let mut value = figure_value(num.as_str())?;
+    // Money in 元, the unit section 六 of the 2021 format prints.
+    let unit_code = match unit.as_str() {
+        "万元" => {
+            value *= 10_000.0;
+            "元"
+        }
+        u => u,
+    };
+    let (start, end) = (offset + num.start(), offset + num.end());
+    Some(NarrativeFigure {
+        measure: m.code,
+        value,
+        unit: unit_code.to_string(),
+        raw: text[start..offset + unit.end()].to_string(),
+        sentence: sentence(text, start, end),
+    })
 }
 
 #[cfg(test)]
@@ -216,6 +272,20 @@ mod tests {
                 ("policy_interpretations", 46.0, "篇".into(), "４６篇".into()),
             ]
         );
+    }
+
+    #[test]
+    fn only_stretches_with_a_numeral_before_a_counting_word_are_read() {
+        assert!(may_state_a_figure("主动公开政府信息1,601条"));
+        assert!(may_state_a_figure("信息处理费三十万元"));
+        assert!(may_state_a_figure("行政复议 351\n件"));
+        assert!(may_state_a_figure("3000余条"));
+        assert!(!may_state_a_figure(
+            "本年新收政府信息公开申请数量 5 3 0 0 0 0 8"
+        ));
+        assert!(!may_state_a_figure("召开新闻发布会。"));
+        let cut: Vec<_> = stretches("一。二；三").collect();
+        assert_eq!(cut, vec![(0, "一。"), (6, "二；"), (12, "三")]);
     }
 
     #[test]

@@ -3,7 +3,8 @@
 //!
 //! ```text
 //! stage parts ─▶ write _staging/<run>/_COMMIT.json ─▶ remove _SUCCESS ─▶ move parts
-//!   (phase 1)        (the commit point)                                  into place ─▶ _runs/<run>.json ─▶ _SUCCESS ─▶ drop staging
+//!   (phase 1)        (the commit point)                                  into place ─▶ delete replaced
+//!                                                                        files ─▶ _runs/<run>.json ─▶ _SUCCESS ─▶ drop staging
 //! ```
 //!
 //! This is Hadoop's FileOutputCommitter (task output staged, then moved into
@@ -31,6 +32,10 @@ pub struct Manifest {
     pub run_id: String,
     /// (staged key, final key) pairs.
     pub moves: Vec<(String, String)>,
+    /// Files of earlier runs that this run replaces (a derived table
+    /// recomputed every run: `cross_findings`), deleted after the moves.
+    #[serde(default)]
+    pub deletes: Vec<String>,
     /// The `_runs/<run_id>.json` content.
     pub run_record: serde_json::Value,
 }
@@ -77,6 +82,10 @@ fn apply(store: &dyn Store, manifest: &Manifest, hook: &dyn Fn(CommitStep)) -> i
         // Moves are independent (and idempotent for recovery): in parallel,
         // as creating thousands of partition folders costs kernel time.
         rest.par_iter().try_for_each(move_one)?;
+    }
+    // Replaced files go with the same commit (deleting twice is harmless).
+    for key in &manifest.deletes {
+        store.delete(key)?;
     }
     // The moves must be durable before the manifest that could redo them goes.
     let finals: Vec<String> = manifest.moves.iter().map(|(_, f)| f.clone()).collect();
@@ -151,6 +160,7 @@ mod tests {
                     "t/b.parquet".into(),
                 ),
             ],
+            deletes: vec![],
             run_record: serde_json::json!({"run_id": "run-00001"}),
         }
     }

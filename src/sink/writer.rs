@@ -19,7 +19,7 @@ use super::schema::{
     SCHEMA_VERSION, SCHEMA_VERSION_KEY,
 };
 use super::store::Store;
-use crate::model::{Reject, Report};
+use crate::model::{CrossFinding, Reject, Report};
 use parquet::arrow::ArrowWriter;
 use parquet::basic::{Compression, ZstdLevel};
 use parquet::file::metadata::KeyValue;
@@ -208,6 +208,8 @@ pub struct DatasetWriter<'s> {
     parts_taken: u32,
     buffered_rows: usize,
     staged: Vec<(String, String)>,
+    /// Files of earlier runs this run's commit deletes.
+    deletes: Vec<String>,
     stats: WriteStats,
 }
 
@@ -243,6 +245,7 @@ impl<'s> DatasetWriter<'s> {
             parts_taken: 0,
             buffered_rows: 0,
             staged: Vec::new(),
+            deletes: Vec::new(),
             stats: WriteStats::default(),
         })
     }
@@ -283,6 +286,34 @@ impl<'s> DatasetWriter<'s> {
         };
         let run_id = self.run_id.clone();
         schema::append_reject(reject, &run_id, |_, values| self.append(&key, values));
+        self.after_append(&[key])
+    }
+
+    /// Replace the dataset's findings across reports with `findings`: they
+    /// are written as this run's part, and the earlier runs' parts are
+    /// deleted by the same commit (see [`Manifest::deletes`]).
+    pub fn replace_cross_findings(&mut self, findings: &[CrossFinding]) -> Result<(), SinkError> {
+        let prefix = Table::CrossFindings.name();
+        self.deletes = self
+            .store
+            .list(prefix)
+            .map_err(|source| SinkError::Io {
+                op: "list",
+                key: prefix.to_string(),
+                source,
+            })?
+            .into_iter()
+            .filter(|k| k.ends_with(".parquet"))
+            .collect();
+        let key = PartitionKey {
+            table: Table::CrossFindings,
+            region: None,
+            year: None,
+        };
+        for f in findings {
+            schema::append_cross_finding(f, |_, values| self.append(&key, values));
+        }
+        *self.stats.rows.entry(prefix).or_default() += findings.len() as u64;
         self.after_append(&[key])
     }
 
@@ -448,6 +479,7 @@ impl<'s> DatasetWriter<'s> {
         let manifest = Manifest {
             run_id: self.run_id.clone(),
             moves: self.staged.clone(),
+            deletes: self.deletes.clone(),
             run_record,
         };
         commit::commit(self.store, &manifest, hook).map_err(|source| SinkError::Io {
