@@ -5,7 +5,7 @@
 //! the page is the same for the same dataset. How each number is computed is
 //! documented in `docs/quality-report.md`.
 
-use super::read::{BRow, Dataset, Outcome, Partition, Severity};
+use super::read::{BRow, Dataset, Outcome, Partition, Severity, COPY_RULE};
 use std::collections::{BTreeMap, BTreeSet};
 
 /// The rules that check a report's own accounting identities (data dictionary).
@@ -18,6 +18,14 @@ pub const IDENTITY_RULES: [&str; 4] = [
 
 /// The rule of a narrative figure that disagrees with its table cell.
 pub const NARRATIVE_RULE: &str = "narrative_disagrees";
+
+/// The rules of the checks across reports (`cross_findings`), in page order.
+pub const CROSS_RULES: [&str; 4] = [
+    "carryover_mismatch",
+    "applications_jump",
+    "conflicting_reports",
+    COPY_RULE,
+];
 
 /// How many reports the worst-reports chart lists.
 pub const WORST_REPORTS: usize = 20;
@@ -35,6 +43,8 @@ pub struct Totals {
     pub no_tables: u64,
     /// Earlier versions left out.
     pub superseded: u64,
+    /// Copies of a report in another file, left out (counted once).
+    pub copies: u64,
     /// Current rejects.
     pub rejects: u64,
     /// Error findings of the latest reports.
@@ -57,6 +67,7 @@ pub fn totals(d: &Dataset) -> Totals {
         partial: status("partial"),
         no_tables: status("no_tables"),
         superseded: d.superseded as u64,
+        copies: d.copies as u64,
         rejects: d.rejects.len() as u64,
         errors: severity(Severity::Error),
         warnings: severity(Severity::Warning),
@@ -400,6 +411,57 @@ pub fn narrative_disagreements(d: &Dataset) -> NarrativeDisagreements {
         findings,
         reports: reports.len() as u64,
     }
+}
+
+/// Findings across reports of one rule.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CrossTally {
+    /// The rule.
+    pub rule: String,
+    /// Its warning findings.
+    pub warnings: u64,
+    /// Its other findings (info).
+    pub infos: u64,
+    /// The distinct reports they are about.
+    pub reports: u64,
+}
+
+/// Count the findings across reports per rule: the [`CROSS_RULES`] first
+/// (listed even without findings), then any other rule by name.
+pub fn cross_checks(d: &Dataset) -> Vec<CrossTally> {
+    let mut per: BTreeMap<&str, (u64, u64, BTreeSet<&str>)> = BTreeMap::new();
+    for rule in CROSS_RULES {
+        per.entry(rule).or_default();
+    }
+    for c in &d.cross {
+        let entry = per.entry(c.rule.as_str()).or_default();
+        match c.severity {
+            Severity::Info => entry.1 += 1,
+            _ => entry.0 += 1,
+        }
+        entry.2.insert(c.report_id.as_str());
+    }
+    let rank = |rule: &str| {
+        CROSS_RULES
+            .iter()
+            .position(|r| *r == rule)
+            .unwrap_or(CROSS_RULES.len())
+    };
+    let mut out: Vec<CrossTally> = per
+        .into_iter()
+        .map(|(rule, (warnings, infos, reports))| CrossTally {
+            rule: rule.to_string(),
+            warnings,
+            infos,
+            reports: reports.len() as u64,
+        })
+        .collect();
+    out.sort_by(|a, b| {
+        rank(&a.rule)
+            .cmp(&rank(&b.rule))
+            .then_with(|| a.rule.cmp(&b.rule))
+    });
+    out
 }
 
 /// A report ranked by its findings.

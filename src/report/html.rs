@@ -7,18 +7,19 @@
 //! page holds no timestamp: the same dataset gives the same bytes.
 
 use super::aggregate::{
-    Coverage, IdentityBreaks, NarrativeDisagreements, Ranked, Tally, Totals, YearApplications,
-    IDENTITY_RULES,
+    Coverage, CrossTally, IdentityBreaks, NarrativeDisagreements, Ranked, Tally, Totals,
+    YearApplications, IDENTITY_RULES,
 };
 use super::read::{FindingDetail, Outcome, ReportRow};
 use super::svg::{self, colour, escape, number, percent, BarRow, Bars, Series};
 use std::fmt::Write as _;
 
 /// The ids of the page's figures, in page order (tests look them up).
-pub const FIGURE_IDS: [&str; 8] = [
+pub const FIGURE_IDS: [&str; 9] = [
     "coverage",
     "identity-breaks-by-rule",
     "identity-breaks-by-province",
+    "cross-report-checks",
     "applications",
     "outcome-mix",
     "rejects",
@@ -51,6 +52,8 @@ pub struct Page {
     pub coverage: Coverage,
     /// Identity breaks per rule and region.
     pub breaks: IdentityBreaks,
+    /// Findings across reports per rule.
+    pub cross: Vec<CrossTally>,
     /// Table B per year.
     pub applications: Vec<YearApplications>,
     /// Rejects per reason.
@@ -118,6 +121,7 @@ pub fn render(page: &Page) -> String {
     coverage(&mut out, &page.coverage);
     breaks_by_rule(&mut out, &page.breaks);
     breaks_by_region(&mut out, &page.breaks);
+    cross_checks(&mut out, &page.cross);
     applications(&mut out, &page.applications);
     outcome_mix(&mut out, &page.applications);
     rejects(&mut out, &page.rejects, page.totals.rejects);
@@ -139,9 +143,10 @@ fn header(out: &mut String, page: &Page) {
     out.push_str("<header>\n<h1>政府信息公开工作年度报告 — data quality report</h1>\n");
     let _ = writeln!(
         out,
-        "<p class=\"lead\">The latest version of every report in the dataset ({} superseded by a \
-         correction left out), from {} (the last: {}).</p>",
+        "<p class=\"lead\">The latest version of every report in the dataset, once ({} superseded \
+         by a correction and {} of a report in another file left out), from {} (the last: {}).</p>",
         counted(t.superseded, "earlier version", "earlier versions"),
+        counted(t.copies, "copy", "copies"),
         counted(t.runs, "committed run", "committed runs"),
         escape(&t.last_run)
     );
@@ -393,6 +398,61 @@ fn breaks_by_region(out: &mut String, b: &IdentityBreaks) {
         &["region", "breaks", "reports with a break", "reports"],
         &table,
     );
+    out.push_str("</figure>\n");
+}
+
+fn cross_checks(out: &mut String, tallies: &[CrossTally]) {
+    figure(
+        out,
+        "cross-report-checks",
+        "Checks across reports",
+        "Findings that compare a report with another of the same issuer (<code>cross_findings</code>): \
+         <code>carryover_mismatch</code> (上年结转 of year N is not 结转下年度 of year N−1), \
+         <code>applications_jump</code> (本年新收 tenfold up or down), <code>conflicting_reports</code> \
+         (two files of one issuer and year with different cells), <code>same_report_other_file</code> \
+         (a copy in another file: counted once everywhere on this page).",
+    );
+    let rows = tallies
+        .iter()
+        .map(|t| BarRow {
+            label: t.rule.clone(),
+            href: None,
+            values: vec![t.warnings as f64, t.infos as f64],
+            note: format!(
+                "{} in {}",
+                number((t.warnings + t.infos) as f64),
+                reports(t.reports)
+            ),
+        })
+        .collect();
+    out.push_str(&svg::bars(&Bars {
+        title: "Findings across reports by rule".into(),
+        x_label: "findings (cross_findings)".into(),
+        y_label: "rule".into(),
+        series: vec![
+            Series {
+                name: "warning".into(),
+                colour: colour::ORANGE,
+            },
+            Series {
+                name: "info".into(),
+                colour: colour::GREY,
+            },
+        ],
+        rows,
+    }));
+    let table: Vec<Vec<String>> = tallies
+        .iter()
+        .map(|t| {
+            vec![
+                t.rule.clone(),
+                number(t.warnings as f64),
+                number(t.infos as f64),
+                number(t.reports as f64),
+            ]
+        })
+        .collect();
+    numbers_table(out, &["rule", "warnings", "info", "reports"], &table);
     out.push_str("</figure>\n");
 }
 

@@ -164,6 +164,7 @@ pub fn build_page(data: &read::Dataset) -> Result<html::Page, ReportError> {
         totals: aggregate::totals(data),
         coverage: aggregate::coverage(data),
         breaks: aggregate::identity_breaks(data),
+        cross: aggregate::cross_checks(data),
         applications: aggregate::applications_by_year(data),
         rejects: aggregate::rejects_by_reason(data),
         narrative: aggregate::narrative_disagreements(data),

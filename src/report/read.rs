@@ -12,9 +12,11 @@
 //!
 //! Every file read must carry [`SCHEMA_VERSION`] in its key-value metadata.
 //! Reports that a later version supersedes (`reports.supersedes`) are left out
-//! with all their rows, as are rejects whose content was later read as a
-//! report (`_ledger`). The `_runs` listing and `_SUCCESS` are checked again
-//! after reading: a run that committed meanwhile is an error, not a mixed read.
+//! with all their rows, and so are copies — the same report in another file,
+//! marked by a [`COPY_RULE`] finding across reports — so that each report
+//! counts once; rejects whose content was later read as a report (`_ledger`)
+//! are left out too. The run records are read again after reading: a run that
+//! committed meanwhile is an error, not a mixed read.
 
 use super::ReportError;
 use crate::sink::commit::STAGING;
@@ -233,6 +235,22 @@ pub struct RejectRow {
     pub reason: String,
 }
 
+/// The rule of `cross_findings` that marks a copy: the same report in another
+/// file (an HTML page and its PDF attachment). Copies count once.
+pub const COPY_RULE: &str = "same_report_other_file";
+
+/// A finding across reports (`cross_findings`), about a current report.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CrossRow {
+    /// `cross_findings.report_id`: the report it is about (may be a copy,
+    /// which is not in [`Dataset::reports`]).
+    pub report_id: String,
+    /// `cross_findings.rule`.
+    pub rule: String,
+    /// `cross_findings.severity`.
+    pub severity: Severity,
+}
+
 /// The committed dataset, as the report reads it.
 #[derive(Debug, Clone, Default)]
 pub struct Dataset {
@@ -244,6 +262,10 @@ pub struct Dataset {
     pub reports: Vec<ReportRow>,
     /// Report versions left out because a later one supersedes them.
     pub superseded: usize,
+    /// Current reports left out as copies of another file's report ([`COPY_RULE`]).
+    pub copies: usize,
+    /// Findings across reports, about current reports (copies included).
+    pub cross: Vec<CrossRow>,
     /// Table B cells of the latest reports: the `total` column, rows of [`BRow`].
     pub applications: Vec<AppCell>,
     /// Findings of the latest reports.
@@ -620,11 +642,28 @@ fn read_tables(root: &Path, runs: &[RunInfo], files: &Files) -> Result<Dataset, 
         .iter()
         .filter(|r| superseded_ids.contains(r.row.report_id.as_str()))
         .count();
-    let reports: Vec<ReportRow> = raw
+    let current: Vec<&ReportRow> = raw
         .iter()
         .filter(|r| !superseded_ids.contains(r.row.report_id.as_str()))
-        .map(|r| r.row.clone())
+        .map(|r| &r.row)
         .collect();
+    // Findings across reports next: they name the copies, which count once.
+    let current_ids: HashSet<&str> = current.iter().map(|r| r.report_id.as_str()).collect();
+    let cross: Vec<CrossRow> = read_cross_findings(table_files(Table::CrossFindings))?
+        .into_iter()
+        .filter(|c| current_ids.contains(c.report_id.as_str()))
+        .collect();
+    let copy_ids: HashSet<&str> = cross
+        .iter()
+        .filter(|c| c.rule == COPY_RULE)
+        .map(|c| c.report_id.as_str())
+        .collect();
+    let reports: Vec<ReportRow> = current
+        .iter()
+        .filter(|r| !copy_ids.contains(r.report_id.as_str()))
+        .map(|r| (*r).clone())
+        .collect();
+    let copies = current.len() - reports.len();
     let index: HashMap<&str, usize> = reports
         .iter()
         .enumerate()
@@ -653,6 +692,7 @@ fn read_tables(root: &Path, runs: &[RunInfo], files: &Files) -> Result<Dataset, 
     let mut dataset = Dataset {
         root: root.to_path_buf(),
         superseded,
+        copies,
         ..Dataset::default()
     };
     let mut rejects = Vec::new();
@@ -675,6 +715,7 @@ fn read_tables(root: &Path, runs: &[RunInfo], files: &Files) -> Result<Dataset, 
             .push(path.clone());
     }
     dataset.reports = reports;
+    dataset.cross = cross;
     Ok(dataset)
 }
 
@@ -825,6 +866,38 @@ fn read_findings(
         }
         Ok(())
     })?;
+    Ok(out)
+}
+
+/// The findings across reports. Every run that adds a report replaces the
+/// table (its commit deletes the earlier runs' parts), so only the parts of
+/// the newest run that wrote it are read, whatever else is there.
+fn read_cross_findings(files: &[(Partition, PathBuf)]) -> Result<Vec<CrossRow>, ReportError> {
+    let run_of = |path: &PathBuf| {
+        path.file_name()
+            .and_then(|n| n.to_str())
+            .and_then(part_run)
+            .map(str::to_string)
+    };
+    let newest = files.iter().filter_map(|(_, p)| run_of(p)).max();
+    let mut out = Vec::new();
+    for (_, path) in files.iter().filter(|(_, p)| run_of(p) == newest) {
+        read_file(path, &["report_id", "rule", "severity"], None, |b| {
+            let (ids, rules, severities) = (
+                b.strings("report_id")?,
+                b.strings("rule")?,
+                b.strings("severity")?,
+            );
+            for i in 0..b.rows() {
+                out.push(CrossRow {
+                    report_id: ids.value(i).to_string(),
+                    rule: rules.value(i).to_string(),
+                    severity: Severity::parse(severities.value(i)),
+                });
+            }
+            Ok(())
+        })?;
+    }
     Ok(out)
 }
 

@@ -6,8 +6,8 @@
 use super::aggregate::{self, CoverageCell, Ranked, RegionLabel, Tally};
 use super::html::{self, Page, WorstEntry, FIGURE_IDS};
 use super::read::{
-    self, AppCell, BRow, Dataset, FindingDetail, FindingRow, Outcome, Partition, RejectRow,
-    ReportRow, RunInfo, Severity,
+    self, AppCell, BRow, CrossRow, Dataset, FindingDetail, FindingRow, Outcome, Partition,
+    RejectRow, ReportRow, RunInfo, Severity,
 };
 use super::svg;
 use super::ReportError;
@@ -52,6 +52,14 @@ fn finding(report: usize, rule: &str, severity: Severity, subject: &str) -> Find
         rule: rule.into(),
         severity,
         subject: subject.into(),
+    }
+}
+
+fn cross(report_id: &str, rule: &str, severity: Severity) -> CrossRow {
+    CrossRow {
+        report_id: report_id.into(),
+        rule: rule.into(),
+        severity,
     }
 }
 
@@ -119,6 +127,14 @@ fn fixture() -> Dataset {
             ),
             finding(4, "B.row_total", Error, "applications:total"),
         ],
+        copies: 1,
+        cross: vec![
+            cross("r3", "carryover_mismatch", Warning),
+            cross("r3", "applications_jump", Warning),
+            cross("r2", "carryover_mismatch", Warning),
+            cross("copy-of-r0", "same_report_other_file", Info),
+            cross("r2", "a_future_rule", Info),
+        ],
         rejects: ["binary", "not_a_report", "binary"]
             .iter()
             .map(|reason| RejectRow {
@@ -141,6 +157,7 @@ fn totals_count_statuses_severities_and_rejects() {
             partial: 1,
             no_tables: 1,
             superseded: 2,
+            copies: 1,
             rejects: 3,
             errors: 5,
             warnings: 4,
@@ -263,6 +280,25 @@ fn narrative_disagreements_per_measure() {
         vec![
             ("applications_received", 2, 2),
             ("administrative_review", 1, 1)
+        ]
+    );
+}
+
+#[test]
+fn checks_across_reports_per_rule() {
+    let c = aggregate::cross_checks(&fixture());
+    let got: Vec<(&str, u64, u64, u64)> = c
+        .iter()
+        .map(|t| (t.rule.as_str(), t.warnings, t.infos, t.reports))
+        .collect();
+    assert_eq!(
+        got,
+        vec![
+            ("carryover_mismatch", 2, 0, 2),
+            ("applications_jump", 1, 0, 1),
+            ("conflicting_reports", 0, 0, 0),
+            ("same_report_other_file", 0, 1, 1),
+            ("a_future_rule", 0, 1, 1),
         ]
     );
 }
@@ -501,6 +537,52 @@ mod written {
             std::path::absolute(inputs.path().join("a.txt")).unwrap()
         );
         assert_eq!(read::source_location(&d, &d.reports[0]), None);
+    }
+
+    #[test]
+    fn copies_count_once_and_only_the_newest_cross_findings_are_read() {
+        use crate::model::CrossFinding;
+        let (dir, inputs) = dataset();
+        let copy = |report: &str, other: &str| CrossFinding {
+            report_id: report.into(),
+            other_report_id: other.into(),
+            rule: read::COPY_RULE,
+            severity: ModelSeverity::Info,
+            issuer: "620723/临泽县".into(),
+            agency: "临泽县".into(),
+            region: Some("gansu".into()),
+            year: 2019,
+            expected: None,
+            actual: None,
+            message: "copy".into(),
+        };
+        // Run 3 says B is a copy of C; a stale part under run 2's name, with
+        // the same rows, is left beside it (as a killed cleanup could).
+        let store = LocalStore::open(dir.path()).unwrap();
+        let mut writer = DatasetWriter::new(&store, "run-00003", WriterOptions::default()).unwrap();
+        writer.replace_cross_findings(&[copy(B, C)]).unwrap();
+        writer.finish().unwrap();
+        let record = serde_json::json!({"run_id": "run-00003", "inputs_args": [inputs.path().display().to_string()]});
+        writer.commit(record, &|_| {}).unwrap();
+        let stale = dir
+            .path()
+            .join("cross_findings/part-run-00002-00000.parquet");
+        std::fs::copy(
+            dir.path()
+                .join("cross_findings/part-run-00003-00000.parquet"),
+            &stale,
+        )
+        .unwrap();
+        let d = read::read_dataset(dir.path()).unwrap();
+        let ids: Vec<&str> = d.reports.iter().map(|r| r.report_id.as_str()).collect();
+        assert_eq!(ids, vec![C], "B is a copy: counted once, as C");
+        assert_eq!((d.copies, d.superseded), (1, 1));
+        assert_eq!(d.cross.len(), 1, "the stale part is not read twice");
+        assert_eq!(aggregate::applications_by_year(&d)[0].received, 12);
+        assert!(d
+            .findings
+            .iter()
+            .all(|f| d.reports[f.report].report_id == C));
     }
 
     #[test]
