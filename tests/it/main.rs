@@ -6,6 +6,7 @@ mod dataset;
 mod golden;
 mod incremental;
 mod pdf_geometry;
+mod report;
 mod synth;
 mod util;
 mod word;
