@@ -12,6 +12,7 @@
 //! [`run`] is the only module that knows their order.
 #![warn(missing_docs)]
 
+pub mod cloud;
 pub mod config;
 pub mod decode;
 pub mod model;

@@ -8,8 +8,10 @@
 //!
 //! This is Hadoop's FileOutputCommitter (task output staged, then moved into
 //! place by the job commit) with one addition borrowed from Delta Lake's log:
-//! the commit point is a single atomic write of a manifest that lists every
-//! move. A run killed before the manifest exists is rolled back (its staging
+//! the commit point is a single atomic, create-if-absent write of a manifest
+//! that lists every move. Every step goes through [`Store`], so the same
+//! protocol runs on a local disk (moves are renames) and on an object store
+//! (moves are server-side copies, then deletes of the staged objects). A run killed before the manifest exists is rolled back (its staging
 //! folder is deleted and its inputs, absent from the ledger, are read again by
 //! the next run); a run killed after it is rolled forward (the remaining moves,
 //! the run record and `_SUCCESS` are completed from the manifest). Either way
@@ -51,32 +53,30 @@ pub enum CommitStep {
 pub fn commit(store: &dyn Store, manifest: &Manifest, hook: &dyn Fn(CommitStep)) -> io::Result<()> {
     let key = format!("{STAGING}/{}/{MANIFEST}", manifest.run_id);
     let bytes = serde_json::to_vec_pretty(manifest).map_err(io::Error::other)?;
-    store.put(&key, &bytes)?;
+    // Create-if-absent (`If-None-Match: *` on an object store): a run that
+    // lost its lock can never commit over another's manifest.
+    if !store.put_if_absent(&key, &bytes)? {
+        return Err(io::Error::new(
+            io::ErrorKind::AlreadyExists,
+            format!(
+                "commit manifest {} already exists: another run committed {} (was the lock taken over?)",
+                store.describe(&key),
+                manifest.run_id
+            ),
+        ));
+    }
     hook(CommitStep::ManifestWritten);
     apply(store, manifest, hook)
 }
 
 /// Apply a manifest; safe to repeat (moves already done are skipped).
 fn apply(store: &dyn Store, manifest: &Manifest, hook: &dyn Fn(CommitStep)) -> io::Result<()> {
-    use rayon::prelude::*;
     store.delete("_SUCCESS")?;
-    let move_one = |(staged, final_key): &(String, String)| -> io::Result<()> {
-        if store.exists(staged)? {
-            store.promote(staged, final_key)
-        } else if !store.exists(final_key)? {
-            Err(io::Error::other(format!(
-                "staged file {staged} vanished before it was moved to {final_key}"
-            )))
-        } else {
-            Ok(()) // moved by an earlier, interrupted commit
-        }
-    };
+    // Moves already done (by an interrupted commit) are skipped.
     if let Some((first, rest)) = manifest.moves.split_first() {
-        move_one(first)?;
+        store.promote_all(std::slice::from_ref(first))?;
         hook(CommitStep::FirstMove);
-        // Moves are independent (and idempotent for recovery): in parallel,
-        // as creating thousands of partition folders costs kernel time.
-        rest.par_iter().try_for_each(move_one)?;
+        store.promote_all(rest)?;
     }
     // The moves must be durable before the manifest that could redo them goes.
     let finals: Vec<String> = manifest.moves.iter().map(|(_, f)| f.clone()).collect();

@@ -1,8 +1,10 @@
 //! Sink: write reports and rejects as Hive-partitioned Parquet tables.
 //!
 //! [`schema`] owns every table's columns, [`store`] is the storage interface
-//! (local directory today, object storage later), [`writer`] buffers rows per
-//! partition, stages part files and commits them at the end of a run.
+//! (a local directory, or an object store through `crate::cloud`), [`writer`]
+//! buffers rows per partition, stages part files and commits them at the end
+//! of a run; [`commit`], [`lock`] and [`refresh`] are the dataset's protocols,
+//! all through [`Store`].
 
 pub mod commit;
 pub mod ledger;
@@ -12,7 +14,7 @@ pub mod schema;
 pub mod store;
 pub mod writer;
 
-pub use store::{FailingStore, LocalStore, Store};
+pub use store::{FailingStore, LocalStore, Store, Versioned};
 pub use writer::{DatasetWriter, SinkError, WriteStats, WriterOptions};
 
 #[cfg(test)]
