@@ -11,6 +11,8 @@
 //! one job there are no workers: the calling thread parses each file and
 //! writes it.
 
+use crate::cloud::inputs::Prefetch;
+use crate::cloud::{CloudError, Location, ObjectStoreStore};
 use crate::config::Config;
 use crate::decode::{self, PdfOptions};
 use crate::model::{Outcome, Reject, RejectReason, Report, ReportStatus, SourceFile};
@@ -21,8 +23,6 @@ use crate::sink::ledger::{self, Ledger, LedgerError};
 use crate::sink::lock::{DatasetLock, LockError};
 use crate::sink::refresh::{self, SwapStep};
 use crate::sink::schema::LedgerEntry;
-use crate::cloud::inputs::Prefetch;
-use crate::cloud::{CloudError, Location, ObjectStoreStore};
 use crate::sink::{DatasetWriter, FailingStore, LocalStore, SinkError, Store};
 use crate::validate;
 use crate::walk::{self, ReadError, WalkError};
@@ -305,12 +305,12 @@ fn output_err(store: &dyn Store) -> impl FnOnce(std::io::Error) -> RunError {
 /// Open the dataset at a location: a local directory (created) or an object-store prefix.
 fn open_store(location: &Location) -> Result<Arc<dyn Store>, RunError> {
     Ok(match location {
-        Location::Local(path) => Arc::new(LocalStore::open(path).map_err(|source| {
-            RunError::Output {
+        Location::Local(path) => {
+            Arc::new(LocalStore::open(path).map_err(|source| RunError::Output {
                 path: path.display().to_string(),
                 source,
-            }
-        })?),
+            })?)
+        }
         Location::Object(object) => Arc::new(ObjectStoreStore::open(object.clone())?),
     })
 }

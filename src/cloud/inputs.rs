@@ -86,7 +86,11 @@ pub fn list(input: &ObjectLocation, skip: &GlobSet) -> Result<Vec<RemoteFile>, L
         }
     }
     let base = if single {
-        input.url.rsplit_once('/').map_or("", |(b, _)| b).to_string()
+        input
+            .url
+            .rsplit_once('/')
+            .map_or("", |(b, _)| b)
+            .to_string()
     } else {
         input.url.clone()
     };
@@ -98,7 +102,10 @@ pub fn list(input: &ObjectLocation, skip: &GlobSet) -> Result<Vec<RemoteFile>, L
                 meta.location.filename().unwrap_or(full).to_string()
             } else {
                 match prefix {
-                    Some(p) => full.strip_prefix(p.as_ref())?.strip_prefix('/')?.to_string(),
+                    Some(p) => full
+                        .strip_prefix(p.as_ref())?
+                        .strip_prefix('/')?
+                        .to_string(),
                     None => full.to_string(),
                 }
             };

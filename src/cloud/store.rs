@@ -11,9 +11,7 @@ use super::{runtime, CloudError, ObjectLocation};
 use crate::sink::store::{vanished, Store, Versioned};
 use futures::{StreamExt, TryStreamExt};
 use object_store::path::Path as ObjectPath;
-use object_store::{
-    ObjectStore, ObjectStoreExt, PutMode, PutOptions, PutPayload, UpdateVersion,
-};
+use object_store::{ObjectStore, ObjectStoreExt, PutMode, PutOptions, PutPayload, UpdateVersion};
 use std::future::Future;
 use std::io;
 use std::sync::Arc;

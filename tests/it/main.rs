@@ -5,6 +5,7 @@ mod dataset;
 mod golden;
 mod incremental;
 mod pdf_geometry;
+mod s3;
 mod synth;
 mod util;
 mod word;
