@@ -23,7 +23,7 @@ use crate::sink::ledger::{self, Ledger, LedgerError};
 use crate::sink::lock::{DatasetLock, LockError};
 use crate::sink::refresh::{self, SwapStep};
 use crate::sink::schema::LedgerEntry;
-use crate::sink::{DatasetWriter, FailingStore, LocalStore, SinkError, Store};
+use crate::sink::{DatasetWriter, FailingStore, LocalStore, OutputFormat, SinkError, Store};
 use crate::validate;
 use crate::walk::{self, ReadError, WalkError};
 use std::collections::BTreeMap;
@@ -59,6 +59,8 @@ pub struct IngestOptions {
     pub retry_rejects: bool,
     /// Fault injection for tests: abort the process at a named point.
     pub failpoint: Option<Failpoint>,
+    /// How the tables are written: Hive-style Parquet, or Delta Lake tables.
+    pub format: OutputFormat,
 }
 
 /// Named points where tests make the process die (as `kill -9` would) or fail.
@@ -153,6 +155,9 @@ pub enum RunError {
     /// The worker pool could not be built.
     #[error("cannot start worker threads: {0}")]
     Threads(String),
+    /// The output format is not built in, or differs from the dataset's.
+    #[error("{0}")]
+    Format(String),
 }
 
 /// What a run did, for the summary and `_runs/<run_id>.json`.
@@ -242,12 +247,18 @@ pub fn ingest(options: &IngestOptions, config: &Config) -> Result<RunSummary, Ru
         .build()
         .map_err(|e| RunError::Threads(e.to_string()))?;
 
+    if !options.format.available() {
+        return Err(RunError::Format(
+            "--format delta needs a build with the `delta` feature (cargo build --release --features delta)".into(),
+        ));
+    }
     let mut dataset = OpenDataset::open(options)?;
     let mut writer = DatasetWriter::new(
         dataset.store.as_ref(),
         &dataset.run_id,
         config.writer_options(),
     )?;
+    writer.set_format(options.format);
     let mut summary = RunSummary {
         run_id: dataset.run_id.clone(),
         inputs: (walked.files.len() + walked.problems.len()) as u64,
@@ -367,6 +378,7 @@ impl OpenDataset {
         recovery.refresh = swap_recovery;
         let ledger = ledger::read_ledger(store.as_ref())?;
         let run_id = next_run_id(store.as_ref()).map_err(output_err(&*store))?;
+        check_format(store.as_ref(), options.format)?;
         Ok(OpenDataset {
             target,
             refreshing: options.full_refresh,
@@ -703,6 +715,7 @@ struct RunRecord<'a> {
     tool: &'static str,
     version: &'static str,
     inputs_args: Vec<String>,
+    format: OutputFormat,
     #[serde(flatten)]
     summary: &'a RunSummary,
 }
@@ -717,6 +730,7 @@ impl<'a> RunRecord<'a> {
                 .iter()
                 .map(|p| p.display().to_string())
                 .collect(),
+            format: options.format,
             summary,
         }
     }
@@ -842,6 +856,38 @@ fn process_bytes(
 /// ```
 pub fn content_id(bytes: &[u8]) -> String {
     hex::encode(&blake3::hash(bytes).as_bytes()[..16])
+}
+
+/// A dataset keeps the format of its runs: the last run's record says which
+/// (records without one are Parquet). Changing it takes a full refresh.
+fn check_format(store: &dyn Store, format: OutputFormat) -> Result<(), RunError> {
+    let runs = store.list("_runs").map_err(output_err(store))?;
+    let Some(last) = runs.iter().rfind(|k| k.ends_with(".json")) else {
+        return Ok(());
+    };
+    let record: serde_json::Value = store
+        .get(last)
+        .map_err(output_err(store))?
+        .and_then(|bytes| serde_json::from_slice(&bytes).ok())
+        .unwrap_or_default();
+    let found: OutputFormat = record
+        .get("format")
+        .and_then(|f| serde_json::from_value(f.clone()).ok())
+        .unwrap_or_default();
+    if found == format {
+        return Ok(());
+    }
+    let name = |f: OutputFormat| match f {
+        OutputFormat::Parquet => "parquet",
+        OutputFormat::Delta => "delta",
+    };
+    Err(RunError::Format(format!(
+        "the dataset {} is written as {}, not {}: keep --format {} or rebuild it with --full-refresh",
+        store.describe(""),
+        name(found),
+        name(format),
+        name(found)
+    )))
 }
 
 /// `run-NNNNN`, one more than the runs already committed to the dataset.

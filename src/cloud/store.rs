@@ -277,6 +277,19 @@ impl Store for ObjectStoreStore {
         }
     }
 
+    fn object_store_root(
+        &self,
+        key: &str,
+    ) -> io::Result<(crate::sink::store::ObjectStoreRef, url::Url)> {
+        let url = url::Url::parse(&self.describe(key)).map_err(|e| {
+            io::Error::new(
+                io::ErrorKind::InvalidInput,
+                format!("{}: {e}", self.describe(key)),
+            )
+        })?;
+        Ok((Arc::clone(self.store()), url))
+    }
+
     fn describe(&self, key: &str) -> String {
         if key.is_empty() {
             self.location.url.clone()

@@ -35,6 +35,22 @@ pub struct Manifest {
     pub moves: Vec<(String, String)>,
     /// The `_runs/<run_id>.json` content.
     pub run_record: serde_json::Value,
+    /// Under `--format delta`: the files to add to each table's Delta log
+    /// once they are in place (absent for Hive-style Parquet).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub delta: Option<DeltaCommit>,
+}
+
+/// The Delta transactions a run makes after its moves: one per table.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+pub struct DeltaCommit {
+    /// The run's number (`run-00003` → 3): the version of its Delta
+    /// application transaction, by which a repeated commit is recognised.
+    pub run_number: i64,
+    /// The files' modification time in the log, milliseconds since the epoch.
+    pub modification_time_ms: i64,
+    /// Final keys (`reports/region=…/year=…/part-….parquet`) and sizes.
+    pub files: Vec<(String, u64)>,
 }
 
 /// Where a commit stopped, for fault-injection tests (`XXGK_FAILPOINT`).
@@ -81,11 +97,54 @@ fn apply(store: &dyn Store, manifest: &Manifest, hook: &dyn Fn(CommitStep)) -> i
     // The moves must be durable before the manifest that could redo them goes.
     let finals: Vec<String> = manifest.moves.iter().map(|(_, f)| f.clone()).collect();
     store.sync_moves(&finals)?;
-    let record = serde_json::to_vec_pretty(&manifest.run_record).map_err(io::Error::other)?;
+    // Delta tables: one transaction per table, then the versions go into the
+    // run record, written only when every table holds the run.
+    let mut run_record = manifest.run_record.clone();
+    if let Some(delta) = &manifest.delta {
+        let versions = commit_delta(store, delta)?;
+        if let Some(record) = run_record.as_object_mut() {
+            record.insert(
+                "delta_versions".into(),
+                serde_json::to_value(versions).map_err(io::Error::other)?,
+            );
+        }
+    }
+    let record = serde_json::to_vec_pretty(&run_record).map_err(io::Error::other)?;
     store.put(&format!("_runs/{}.json", manifest.run_id), &record)?;
     hook(CommitStep::BeforeSuccess);
     store.put("_SUCCESS", b"")?;
     store.delete_prefix(&format!("{STAGING}/{}", manifest.run_id))
+}
+
+/// Add a run's files to its Delta tables; the version each table reached.
+#[cfg(feature = "delta")]
+fn commit_delta(
+    store: &dyn Store,
+    delta: &DeltaCommit,
+) -> io::Result<std::collections::BTreeMap<String, u64>> {
+    super::delta::commit_run(
+        store,
+        delta.run_number,
+        delta.modification_time_ms,
+        &delta.files,
+    )
+    .map_err(io::Error::other)
+}
+
+/// Without the `delta` feature, a manifest with Delta tables cannot be applied.
+#[cfg(not(feature = "delta"))]
+fn commit_delta(
+    _store: &dyn Store,
+    delta: &DeltaCommit,
+) -> io::Result<std::collections::BTreeMap<String, u64>> {
+    Err(io::Error::new(
+        io::ErrorKind::Unsupported,
+        format!(
+            "run {} writes Delta tables, and this xxgk was built without the `delta` feature \
+             (cargo build --release --features delta)",
+            delta.run_number
+        ),
+    ))
 }
 
 /// What recovery did.
@@ -152,6 +211,7 @@ mod tests {
                 ),
             ],
             run_record: serde_json::json!({"run_id": "run-00001"}),
+            delta: None,
         }
     }
 

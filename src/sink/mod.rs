@@ -7,6 +7,8 @@
 //! all through [`Store`].
 
 pub mod commit;
+#[cfg(feature = "delta")]
+pub mod delta;
 pub mod ledger;
 pub mod lock;
 pub mod refresh;
@@ -15,7 +17,7 @@ pub mod store;
 pub mod writer;
 
 pub use store::{FailingStore, LocalStore, Store, Versioned};
-pub use writer::{DatasetWriter, SinkError, WriteStats, WriterOptions};
+pub use writer::{DatasetWriter, OutputFormat, SinkError, WriteStats, WriterOptions};
 
 #[cfg(test)]
 mod tests;

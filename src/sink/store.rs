@@ -82,7 +82,19 @@ pub trait Store: Send + Sync {
     }
     /// Where a key lives, for messages (`out/_lock`, `s3://bucket/prefix/_lock`).
     fn describe(&self, key: &str) -> String;
+    /// The `object_store` holding the dataset (rooted at its bucket, or at
+    /// `/` for a local directory) and the URL of `key` in it, for libraries
+    /// that write through `object_store` themselves (`deltalake`).
+    fn object_store_root(&self, key: &str) -> io::Result<(ObjectStoreRef, url::Url)> {
+        Err(io::Error::new(
+            io::ErrorKind::Unsupported,
+            format!("{}: no object_store behind this store", self.describe(key)),
+        ))
+    }
 }
+
+/// A shared `object_store` handle.
+pub type ObjectStoreRef = std::sync::Arc<dyn object_store::ObjectStore>;
 
 /// The error for a move whose source and destination are both gone.
 pub fn vanished(from: &str, to: &str) -> io::Error {
@@ -142,6 +154,9 @@ impl<S: Store + ?Sized> Store for std::sync::Arc<S> {
     }
     fn describe(&self, key: &str) -> String {
         (**self).describe(key)
+    }
+    fn object_store_root(&self, key: &str) -> io::Result<(ObjectStoreRef, url::Url)> {
+        (**self).object_store_root(key)
     }
 }
 
@@ -345,6 +360,20 @@ impl Store for LocalStore {
         self.path(key).display().to_string()
     }
 
+    fn object_store_root(&self, key: &str) -> io::Result<(ObjectStoreRef, url::Url)> {
+        let dir = std::path::absolute(self.path(key))?;
+        let url = url::Url::from_directory_path(&dir).map_err(|_| {
+            io::Error::new(
+                io::ErrorKind::InvalidInput,
+                format!("{} is not an absolute path", dir.display()),
+            )
+        })?;
+        Ok((
+            std::sync::Arc::new(object_store::local::LocalFileSystem::new()),
+            url,
+        ))
+    }
+
     fn get(&self, key: &str) -> io::Result<Option<Vec<u8>>> {
         match fs::read(self.path(key)) {
             Ok(bytes) => Ok(Some(bytes)),
@@ -447,6 +476,9 @@ impl<S: Store> Store for FailingStore<S> {
     }
     fn describe(&self, key: &str) -> String {
         self.inner.describe(key)
+    }
+    fn object_store_root(&self, key: &str) -> io::Result<(ObjectStoreRef, url::Url)> {
+        self.inner.object_store_root(key)
     }
     fn put_staged(&self, key: &str, bytes: &[u8]) -> io::Result<()> {
         self.put(key, bytes)

@@ -2,6 +2,8 @@
 
 mod bad_input;
 mod dataset;
+#[cfg(feature = "delta")]
+mod delta;
 mod golden;
 mod incremental;
 mod pdf_geometry;
