@@ -25,6 +25,9 @@ use super::store::Store;
 use deltalake_core::kernel::engine::arrow_conversion::TryIntoKernel;
 use deltalake_core::kernel::transaction::{CommitBuilder, CommitProperties};
 use deltalake_core::kernel::{Action, Add, DataType, PrimitiveType, StructField, StructType, Transaction};
+use deltalake_core::logstore::{
+    default_logstore, logstore_factories, LogStore, LogStoreFactory, ObjectStoreRef, StorageConfig,
+};
 use deltalake_core::operations::create::CreateBuilder;
 use deltalake_core::protocol::{DeltaOperation, SaveMode};
 use deltalake_core::{DeltaTableBuilder, DeltaTableError};
@@ -77,6 +80,7 @@ pub fn commit_run(
         by_table.entry(table).or_default().push((rel, *size));
     }
     let rt = crate::cloud::runtime()?;
+    register_log_stores();
     let mut versions = BTreeMap::new();
     for (name, files) in by_table {
         let table = Table::ALL
@@ -103,6 +107,46 @@ pub fn commit_run(
         versions.insert(name.to_string(), version);
     }
     Ok(versions)
+}
+
+/// The log store of every scheme xxgk writes to. `deltalake-core` alone
+/// knows only `file://` and `memory://` (its cloud crates register the
+/// others); xxgk hands it an object store of its own, so any scheme gets
+/// `deltalake`'s default log store, which creates each commit file with a
+/// conditional put — which every store xxgk supports has.
+struct OwnStoreLogStores;
+
+impl LogStoreFactory for OwnStoreLogStores {
+    fn with_options(
+        &self,
+        prefixed_store: ObjectStoreRef,
+        root_store: ObjectStoreRef,
+        location: &url::Url,
+        options: &StorageConfig,
+    ) -> deltalake_core::DeltaResult<std::sync::Arc<dyn LogStore>> {
+        Ok(default_logstore(
+            prefixed_store,
+            root_store,
+            location,
+            options,
+        ))
+    }
+}
+
+/// Register [`OwnStoreLogStores`] for the object-store schemes (once, and
+/// never over a factory already registered).
+fn register_log_stores() {
+    static ONCE: std::sync::Once = std::sync::Once::new();
+    ONCE.call_once(|| {
+        let registry = logstore_factories();
+        for scheme in ["s3://", "s3a://", "gs://", "az://", "azure://", "abfs://", "abfss://"] {
+            if let Ok(url) = url::Url::parse(scheme) {
+                registry
+                    .entry(url)
+                    .or_insert_with(|| std::sync::Arc::new(OwnStoreLogStores));
+            }
+        }
+    });
 }
 
 /// The partition columns of a table.
@@ -232,7 +276,14 @@ mod tests {
     fn a_run_is_one_commit_per_table_and_a_repeated_run_is_skipped() {
         let dir = tempfile::tempdir().unwrap();
         let store = LocalStore::open(dir.path()).unwrap();
-        // Empty part files do not matter to the log.
+        // The part files are in place before their Delta commit (empty ones do for the log).
+        for key in [
+            "reports/region=gansu/year=2019/part-run-00001-00000.parquet",
+            "reports/region=gansu/year=2020/part-run-00002-00000.parquet",
+            "rejects/part-run-00001-00000.parquet",
+        ] {
+            store.put(key, b"").unwrap();
+        }
         let files = vec![
             ("reports/region=gansu/year=2019/part-run-00001-00000.parquet".to_string(), 1),
             ("rejects/part-run-00001-00000.parquet".to_string(), 1),

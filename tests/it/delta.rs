@@ -107,7 +107,11 @@ fn delta_tables_read_back_like_the_parquet_output() {
     assert!(!delta.path().join("_ledger/_delta_log").exists(), "the ledger stays Parquet");
 
     // A second run with one new report: one more version of the tables it touches.
-    let more = util::temp_inputs(&[("new/d.txt", &sample("003_45d03742e780f514.txt"))]);
+    // A corrected report: one number changed.
+    let corrected = String::from_utf8(sample("001_29196fa5befbfdb4.txt"))
+        .unwrap()
+        .replacen("102 |", "103 |", 1);
+    let more = util::temp_inputs(&[("new/d.txt", corrected.as_bytes())]);
     util::ingest(&[&samples, more.path()], parquet.path(), &[]);
     util::ingest(&[&samples, more.path()], delta.path(), &["--format", "delta"]);
     compare(parquet.path(), delta.path().to_str().unwrap(), "{}", &[]);
