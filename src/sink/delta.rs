@@ -24,7 +24,9 @@ use super::schema::{arrow_schema, Table, NULL_PARTITION, PARTITION_REGION, PARTI
 use super::store::Store;
 use deltalake_core::kernel::engine::arrow_conversion::TryIntoKernel;
 use deltalake_core::kernel::transaction::{CommitBuilder, CommitProperties};
-use deltalake_core::kernel::{Action, Add, DataType, PrimitiveType, StructField, StructType, Transaction};
+use deltalake_core::kernel::{
+    Action, Add, DataType, PrimitiveType, StructField, StructType, Transaction,
+};
 use deltalake_core::logstore::{
     default_logstore, logstore_factories, LogStore, LogStoreFactory, ObjectStoreRef, StorageConfig,
 };
@@ -139,7 +141,9 @@ fn register_log_stores() {
     static ONCE: std::sync::Once = std::sync::Once::new();
     ONCE.call_once(|| {
         let registry = logstore_factories();
-        for scheme in ["s3://", "s3a://", "gs://", "az://", "azure://", "abfs://", "abfss://"] {
+        for scheme in [
+            "s3://", "s3a://", "gs://", "az://", "azure://", "abfs://", "abfss://",
+        ] {
             if let Ok(url) = url::Url::parse(scheme) {
                 registry
                     .entry(url)
@@ -285,15 +289,27 @@ mod tests {
             store.put(key, b"").unwrap();
         }
         let files = vec![
-            ("reports/region=gansu/year=2019/part-run-00001-00000.parquet".to_string(), 1),
+            (
+                "reports/region=gansu/year=2019/part-run-00001-00000.parquet".to_string(),
+                1,
+            ),
             ("rejects/part-run-00001-00000.parquet".to_string(), 1),
         ];
         let v = commit_run(&store, 1, 0, &files).unwrap();
-        assert_eq!(v, BTreeMap::from([("rejects".into(), 0), ("reports".into(), 0)]));
-        assert!(dir.path().join("reports/_delta_log/00000000000000000000.json").exists());
+        assert_eq!(
+            v,
+            BTreeMap::from([("rejects".into(), 0), ("reports".into(), 0)])
+        );
+        assert!(dir
+            .path()
+            .join("reports/_delta_log/00000000000000000000.json")
+            .exists());
         // Recovery of the same run: nothing new.
         assert_eq!(commit_run(&store, 1, 0, &files).unwrap(), v);
-        let next = vec![("reports/region=gansu/year=2020/part-run-00002-00000.parquet".to_string(), 1)];
+        let next = vec![(
+            "reports/region=gansu/year=2020/part-run-00002-00000.parquet".to_string(),
+            1,
+        )];
         assert_eq!(
             commit_run(&store, 2, 0, &next).unwrap(),
             BTreeMap::from([("reports".into(), 1)])

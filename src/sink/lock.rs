@@ -203,6 +203,42 @@ mod tests {
     }
 
     #[test]
+    fn of_two_runs_taking_over_a_stale_lock_one_wins() {
+        for _ in 0..20 {
+            let dir = tempfile::tempdir().unwrap();
+            let dead = Holder {
+                pid: u32::MAX - 1,
+                host: host_name(),
+                started_unix: 1,
+                run: "run-00001".into(),
+            };
+            fs::write(
+                dir.path().join(LOCK_FILE),
+                serde_json::to_vec(&dead).unwrap(),
+            )
+            .unwrap();
+            let barrier = std::sync::Barrier::new(2);
+            let results: Vec<Result<DatasetLock, LockError>> = std::thread::scope(|s| {
+                let contenders: Vec<_> = (0..2)
+                    .map(|i| {
+                        let (store, barrier) = (store(dir.path()), &barrier);
+                        s.spawn(move || {
+                            barrier.wait();
+                            DatasetLock::acquire(store, &format!("run-0000{}", i + 2))
+                        })
+                    })
+                    .collect();
+                contenders.into_iter().map(|c| c.join().unwrap()).collect()
+            });
+            let won = results.iter().filter(|r| r.is_ok()).count();
+            assert_eq!(won, 1, "{results:?}");
+            assert!(results
+                .iter()
+                .any(|r| matches!(r, Err(LockError::Held { .. }))));
+        }
+    }
+
+    #[test]
     fn foreign_host_lock_is_respected() {
         let dir = tempfile::tempdir().unwrap();
         let other = Holder {
