@@ -5,7 +5,7 @@
 //! Hive-partitioned Parquet out.
 //!
 //! ```text
-//! walk → decode → parse → validate → region → sink
+//! walk → decode → parse → validate → region → sink → crosscheck
 //! ```
 //!
 //! Each stage is a module; [`model`] holds the types passed between them and
@@ -14,6 +14,7 @@
 
 pub mod cloud;
 pub mod config;
+pub mod crosscheck;
 pub mod decode;
 pub mod model;
 pub mod parse;

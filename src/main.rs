@@ -151,7 +151,7 @@ fn print_summary(s: &run::RunSummary) {
         eprintln!("recovered: discarded the uncommitted output of {run}, which was interrupted");
     }
     eprintln!(
-        "{}: {} inputs: {} new, {} unchanged; {} reports ({} partial, {} without tables, {} new versions), {} rejects, {} findings; {} files written; {:.2} s, {:.1} MB/s",
+        "{}: {} inputs: {} new, {} unchanged; {} reports ({} partial, {} without tables, {} new versions), {} rejects, {} findings; {} findings across reports; {} files written; {:.2} s, {:.1} MB/s",
         s.run_id,
         s.inputs,
         s.new_inputs(),
@@ -162,6 +162,7 @@ fn print_summary(s: &run::RunSummary) {
         s.superseding,
         s.rejects,
         s.findings,
+        s.cross_findings,
         s.files,
         s.seconds,
         s.mb_per_second()

@@ -276,6 +276,33 @@ pub struct ReviewCell {
     pub raw: Option<String>,
 }
 
+/// One finding across reports.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CrossFinding {
+    /// The report the finding is about.
+    pub report_id: String,
+    /// The report it was compared with.
+    pub other_report_id: String,
+    /// Rule code (see `crosscheck`).
+    pub rule: &'static str,
+    /// How serious.
+    pub severity: Severity,
+    /// The issuer both reports are of (`region code/agency`).
+    pub issuer: String,
+    /// The agency as this report's title names it.
+    pub agency: String,
+    /// Its province-level slug.
+    pub region: Option<String>,
+    /// The year `report_id` covers.
+    pub year: i32,
+    /// The other report's value.
+    pub expected: Option<String>,
+    /// This report's value.
+    pub actual: Option<String>,
+    /// For humans.
+    pub message: String,
+}
+
 /// How serious a finding is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
 pub enum Severity {

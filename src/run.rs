@@ -14,6 +14,7 @@
 use crate::cloud::inputs::Prefetch;
 use crate::cloud::{CloudError, Location, ObjectStoreStore};
 use crate::config::Config;
+use crate::crosscheck;
 use crate::decode::{self, PdfOptions};
 use crate::model::{Outcome, Reject, RejectReason, Report, ReportStatus, SourceFile};
 use crate::parse;
@@ -185,6 +186,9 @@ pub struct RunSummary {
     pub rejects_by_reason: BTreeMap<String, u64>,
     /// Findings written.
     pub findings: u64,
+    /// Findings across reports after the run (the dataset's, recomputed);
+    /// 0 when the run added no report and left them as they were.
+    pub cross_findings: u64,
     /// Rows written per table.
     pub rows: BTreeMap<String, u64>,
     /// Part files written.
@@ -280,7 +284,18 @@ pub fn ingest(options: &IngestOptions, config: &Config) -> Result<RunSummary, Ru
         summary: &mut summary,
         ledger: &mut dataset.ledger,
     };
-    let read = work.read_and_parse(&walked, &mut sink);
+    let read = work.read_and_parse(&walked, &mut sink).and_then(|_| {
+        // The checks across reports see every current report, this run's
+        // included; with nothing new, the last run's findings still hold.
+        if summary.reports == 0 {
+            return Ok(());
+        }
+        let cross = crosscheck::check(&dataset.ledger);
+        summary.cross_findings = cross.len() as u64;
+        writer
+            .replace_cross_findings(&cross)
+            .map_err(RunError::from)
+    });
     let writing = Instant::now();
     // The end-of-run encoding and the commit's moves run in the pool too: `--jobs` bounds them.
     let written =
@@ -640,11 +655,7 @@ impl Sink<'_, '_> {
                 }
                 report.supersedes = self
                     .ledger
-                    .superseded(
-                        &report.source_path,
-                        report.parsed.agency.as_deref(),
-                        report.parsed.year,
-                    )
+                    .superseded(&report.source_path)
                     .filter(|id| *id != report.report_id);
                 if report.supersedes.is_some() {
                     s.superseding += 1;
@@ -657,6 +668,7 @@ impl Sink<'_, '_> {
                     reason: None,
                     agency: report.parsed.agency.clone(),
                     year: report.parsed.year,
+                    facts: crosscheck::facts(&report),
                     run_id,
                 };
                 self.ledger.note(&entry);
@@ -683,6 +695,7 @@ impl Sink<'_, '_> {
                     reason: Some(reject.reason.as_str().to_string()),
                     agency: None,
                     year: None,
+                    facts: Default::default(),
                     run_id,
                 };
                 self.ledger.note(&entry);

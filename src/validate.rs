@@ -33,7 +33,7 @@ pub fn validate(report: &mut ParsedReport) {
 }
 
 /// A cell's value for an identity: blank → 0; missing/invalid → cannot check.
-fn term(state: CellState, count: Option<i64>) -> Option<i64> {
+pub(crate) fn term(state: CellState, count: Option<i64>) -> Option<i64> {
     match state {
         CellState::Value => count,
         CellState::Blank => Some(0),

@@ -52,10 +52,17 @@ pub enum Table {
     Applications,
     /// Table C cells.
     ReviewLitigation,
+    /// Figures the report states in words around its tables.
+    NarrativeFigures,
     /// What the pipeline noticed about a report.
     Findings,
+    /// What one report says about another of the same issuer (not partitioned).
+    CrossFindings,
     /// Inputs that are not reports (not partitioned).
     Rejects,
+    /// Every input the dataset has ingested, with the facts the checks across reports
+    /// compare (not partitioned; under `_ledger/`).
+    Ledger,
 }
 
 impl Table {
@@ -76,8 +83,11 @@ impl Table {
             Table::ActiveDisclosure => xxgk_schema::Table::ActiveDisclosure,
             Table::Applications => xxgk_schema::Table::Applications,
             Table::ReviewLitigation => xxgk_schema::Table::ReviewLitigation,
+            Table::NarrativeFigures => xxgk_schema::Table::NarrativeFigures,
             Table::Findings => xxgk_schema::Table::Findings,
+            Table::CrossFindings => xxgk_schema::Table::CrossFindings,
             Table::Rejects => xxgk_schema::Table::Rejects,
+            Table::Ledger => xxgk_schema::Table::Ledger,
         }
     }
 

@@ -7,8 +7,9 @@ use std::io::Write;
 use std::path::PathBuf;
 use std::process::ExitCode;
 use xxgk_analytics::dataset::NULL_PARTITION;
+use xxgk_analytics::diff::DiffError;
 use xxgk_analytics::output::{self, Format};
-use xxgk_analytics::{query, Dataset, DatasetError, Filter, Partition};
+use xxgk_analytics::{continuity, diff, query, Dataset, DatasetError, Filter, Partition};
 
 /// Analytics over an xxgk dataset (Hive-partitioned Parquet), with polars.
 #[derive(Parser, Debug)]
@@ -63,6 +64,35 @@ enum Command {
         #[command(flatten)]
         common: Common,
     },
+    /// Table B across consecutive years, per issuer: year N−1's 结转下年度 (carried_forward)
+    /// beside year N's 上年结转 (carried_over), whether they continue, and 本年新收 (new) of
+    /// both years with their ratio. Latest versions only, copies once; a year with conflicting
+    /// reports is shown but marked `conflict`, not compared (as the pipeline does).
+    Continuity {
+        #[command(flatten)]
+        common: Common,
+        /// Only the issuers of this region (slug such as `fujian`; `__HIVE_DEFAULT_PARTITION__`
+        /// for unresolved).
+        #[arg(long, value_name = "SLUG")]
+        region: Option<String>,
+    },
+    /// Two years of one issuer: every cell of tables A, B and C that differs, then the
+    /// figures the text states (新闻发布会 10 → 12 场). Blank and missing cells are shown as
+    /// such, never as 0.
+    Diff {
+        #[command(flatten)]
+        common: Common,
+        /// The issuer: `_ledger.issuer` (`320813/洪泽区人民政府`) or an agency as a title names
+        /// it (`淮安市洪泽区人民政府`).
+        #[arg(long, value_name = "X")]
+        issuer: String,
+        /// The two years to compare, A then B (changes are B − A).
+        #[arg(long, num_args = 2, value_names = ["A", "B"], required = true)]
+        years: Vec<i64>,
+        /// Also list the cells and figures that are the same in both years.
+        #[arg(long)]
+        all: bool,
+    },
 }
 
 /// Parses `--year`: an integer, or the NULL partition marker.
@@ -85,8 +115,12 @@ fn region_partition(s: String) -> Partition<String> {
     }
 }
 
-/// How a failed run ends: unusable arguments (no dataset there) exit 2, anything else 1.
+/// How a failed run ends: unusable arguments (no dataset there, no such issuer or year)
+/// exit 2, anything else 1.
 fn exit_code(e: &anyhow::Error) -> u8 {
+    if let Some(diff) = e.downcast_ref::<DiffError>() {
+        return if diff.is_usage() { 2 } else { 1 };
+    }
     match e.downcast_ref::<DatasetError>() {
         Some(
             DatasetError::NotFound(_)
@@ -204,7 +238,83 @@ fn run(cli: Cli) -> anyhow::Result<()> {
             let title = format!("Latest versions: {} report(s)", df.height());
             output::write_frame(&mut out, &mut df, format, &title)?;
         }
+        Command::Continuity { common, region } => {
+            let (ds, format) = open(&common)?;
+            let region = region.map(region_partition);
+            let mut df = collect(continuity::continuity(&ds, region.as_ref())?, "continuity")?;
+            let title = continuity_title(&df)?;
+            output::write_frame(&mut out, &mut df, format, &title)?;
+        }
+        Command::Diff {
+            common,
+            issuer,
+            years,
+            all,
+        } => {
+            let (ds, format) = open(&common)?;
+            let diff = diff::diff(&ds, &issuer, (years[0], years[1]), all)?;
+            write_diff(&mut out, &diff, format, all)?;
+        }
     }
     out.flush()?;
+    Ok(())
+}
+
+/// The heading of `continuity`: how many pairs of years, and how many of them break.
+fn continuity_title(df: &DataFrame) -> anyhow::Result<String> {
+    let status = df.column("continuity")?.str()?;
+    let count = |what: &str| {
+        (0..status.len())
+            .filter(|&i| status.get(i) == Some(what))
+            .count()
+    };
+    Ok(format!(
+        "Carry-over across consecutive years (结转下年度 of year_before → 上年结转 of year): \
+         {} pair(s); {} continue, {} broken, {} unknown (a missing cell), {} conflict \
+         (a year with conflicting reports, not compared)",
+        df.height(),
+        count(continuity::CONTINUES),
+        count(continuity::BROKEN),
+        count(continuity::UNKNOWN),
+        count(continuity::CONFLICT),
+    ))
+}
+
+/// Prints a diff: the two reports, the cells, the narrative figures (with `--csv`, three
+/// CSV tables, an empty line between).
+fn write_diff(
+    out: &mut dyn Write,
+    diff: &diff::Diff,
+    format: Format,
+    all: bool,
+) -> anyhow::Result<()> {
+    let (year_a, year_b) = (
+        diff.a.year.unwrap_or_default(),
+        diff.b.year.unwrap_or_default(),
+    );
+    let which = if all { "compared" } else { "that differ" };
+    let mut reports = diff.reports_frame()?;
+    output::write_frame(
+        out,
+        &mut reports,
+        format,
+        &format!("{}: {year_a} (A) → {year_b} (B)", diff.issuer),
+    )?;
+    writeln!(out)?;
+    let mut cells = diff.cells_frame()?;
+    let title = format!(
+        "Tables A, B, C: {} cell(s) {which}, of {} (change = B − A)",
+        diff.cells.len(),
+        diff.cells_compared
+    );
+    output::write_frame(out, &mut cells, format, &title)?;
+    writeln!(out)?;
+    let mut figures = diff.figures_frame()?;
+    let title = format!(
+        "Figures the text states: {} measure(s) {which}, of {} stated in either year",
+        diff.figures.len(),
+        diff.measures_compared
+    );
+    output::write_frame(out, &mut figures, format, &title)?;
     Ok(())
 }

@@ -20,7 +20,7 @@ pub enum Partition<T> {
 
 impl<T: Literal + Clone> Partition<T> {
     /// The predicate selecting this partition in column `name`.
-    fn predicate(&self, name: &str) -> Expr {
+    pub(crate) fn predicate(&self, name: &str) -> Expr {
         match self {
             Partition::Value(v) => col(name).eq(lit(v.clone())),
             Partition::Null => col(name).is_null(),
@@ -52,7 +52,7 @@ impl Filter {
 }
 
 /// Sort options for `region, year, …` keys: ascending, NULLs (unresolved) last.
-fn nulls_last(keys: usize) -> SortMultipleOptions {
+pub(crate) fn nulls_last(keys: usize) -> SortMultipleOptions {
     SortMultipleOptions::default()
         .with_nulls_last(true)
         .with_maintain_order(true)
@@ -101,7 +101,7 @@ pub fn reject_counts(ds: &Dataset) -> Result<LazyFrame, DatasetError> {
 }
 
 /// The `report_id`s that another report's `supersedes` names (one column, `report_id`).
-fn superseded_ids(reports: LazyFrame) -> LazyFrame {
+pub(crate) fn superseded_ids(reports: LazyFrame) -> LazyFrame {
     reports
         .filter(
             col("supersedes")

@@ -1,113 +1,13 @@
 //! End to end: `xxgk ingest` writes a dataset from the repository's five sample reports and
 //! `xxgk-analytics` reads it. The `xxgk` binary is not built here (that would double the
-//! test's build); the test uses `$XXGK_BIN`, else the newest of `../target/{debug,release}/xxgk`
-//! (and the same under `$CARGO_TARGET_DIR`), and prints SKIPPED when there is none: run
-//! `cargo build` at the repository root first.
+//! test's build); see `common/mod.rs` for where it is looked for, and for `SKIPPED` without
+//! one: run `cargo build` at the repository root first.
 
+#[macro_use]
+mod common;
+
+use common::{analytics, csv, ingest, repo_root, rows};
 use std::fs;
-use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
-
-/// The repository root (the parent of this crate).
-fn repo_root() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-        .parent()
-        .expect("the analytics crate lives inside the repository")
-        .to_path_buf()
-}
-
-/// The `xxgk` binary to write datasets with, if one is built.
-fn xxgk_bin() -> Option<PathBuf> {
-    if let Some(bin) = std::env::var_os("XXGK_BIN") {
-        return Some(PathBuf::from(bin));
-    }
-    let mut target_dirs = vec![repo_root().join("target")];
-    if let Some(dir) = std::env::var_os("CARGO_TARGET_DIR") {
-        target_dirs.push(PathBuf::from(dir));
-    }
-    target_dirs
-        .iter()
-        .flat_map(|dir| ["debug", "release"].map(|profile| dir.join(profile).join("xxgk")))
-        .filter_map(|bin| {
-            let modified = fs::metadata(&bin).ok()?.modified().ok()?;
-            Some((modified, bin))
-        })
-        .max()
-        .map(|(_, bin)| bin)
-}
-
-/// Runs `xxgk ingest <input> --out <out>` and checks that it succeeded.
-fn ingest(xxgk: &Path, input: &Path, out: &Path) {
-    let output = Command::new(xxgk)
-        .arg("ingest")
-        .arg(input)
-        .arg("--out")
-        .arg(out)
-        .arg("--config")
-        .arg(repo_root().join("config/xxgk.toml"))
-        .arg("--quiet")
-        .current_dir(repo_root())
-        .output()
-        .expect("run xxgk");
-    assert!(
-        output.status.success(),
-        "xxgk ingest failed: {}",
-        String::from_utf8_lossy(&output.stderr)
-    );
-}
-
-/// Runs `xxgk-analytics <args>`.
-fn analytics(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_xxgk-analytics"))
-        .args(args)
-        .output()
-        .expect("run xxgk-analytics")
-}
-
-/// Runs `xxgk-analytics <args> --csv` and returns the CSV records (header first) of each of
-/// the tables it printed.
-fn csv(args: &[&str]) -> Vec<Vec<Vec<String>>> {
-    let mut all = args.to_vec();
-    all.push("--csv");
-    let output = analytics(&all);
-    assert!(
-        output.status.success(),
-        "xxgk-analytics {args:?} failed: {}",
-        String::from_utf8_lossy(&output.stderr)
-    );
-    let text = String::from_utf8(output.stdout).expect("UTF-8 output");
-    // The values here hold no comma, quote or line break, so a plain split is exact.
-    text.split("\n\n")
-        .map(|table| {
-            table
-                .lines()
-                .map(|line| line.split(',').map(str::to_owned).collect())
-                .collect()
-        })
-        .collect()
-}
-
-/// The records as `&str` rows, for comparisons.
-fn rows(table: &[Vec<String>]) -> Vec<Vec<&str>> {
-    table
-        .iter()
-        .map(|r| r.iter().map(String::as_str).collect())
-        .collect()
-}
-
-macro_rules! xxgk_or_skip {
-    () => {
-        match xxgk_bin() {
-            Some(bin) => bin,
-            None => {
-                eprintln!(
-                    "SKIPPED: no xxgk binary (set XXGK_BIN or run `cargo build` at the repository root)"
-                );
-                return;
-            }
-        }
-    };
-}
 
 #[test]
 fn samples_end_to_end() {

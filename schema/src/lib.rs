@@ -19,7 +19,8 @@
 /// another version stops (rebuild it with `--full-refresh`).
 ///
 /// History: 1 — the first versioned layout (`reports.published` included);
-/// 2 — `narrative_figures` added.
+/// 2 — `narrative_figures` and `cross_findings` added; the ledger carries
+/// what the checks across reports compare.
 pub const SCHEMA_VERSION: u32 = 2;
 
 /// The Parquet key-value metadata key holding [`SCHEMA_VERSION`].
@@ -61,6 +62,8 @@ pub enum Table {
     NarrativeFigures,
     /// Findings.
     Findings,
+    /// Findings across reports (not partitioned; recomputed every run).
+    CrossFindings,
     /// Inputs that are not reports (not partitioned).
     Rejects,
     /// Every input ever ingested, by content (not partitioned; under `_ledger/`).
@@ -118,13 +121,14 @@ const fn col(
 
 impl Table {
     /// All tables, in the order they are written.
-    pub const ALL: [Table; 8] = [
+    pub const ALL: [Table; 9] = [
         Table::Reports,
         Table::ActiveDisclosure,
         Table::Applications,
         Table::ReviewLitigation,
         Table::NarrativeFigures,
         Table::Findings,
+        Table::CrossFindings,
         Table::Rejects,
         Table::Ledger,
     ];
@@ -138,6 +142,7 @@ impl Table {
             Table::ReviewLitigation => "review_litigation",
             Table::NarrativeFigures => "narrative_figures",
             Table::Findings => "findings",
+            Table::CrossFindings => "cross_findings",
             Table::Rejects => "rejects",
             Table::Ledger => "_ledger",
         }
@@ -145,7 +150,7 @@ impl Table {
 
     /// Whether the table is partitioned by region and year.
     pub fn partitioned(self) -> bool {
-        !matches!(self, Table::Rejects | Table::Ledger)
+        !matches!(self, Table::Rejects | Table::Ledger | Table::CrossFindings)
     }
 
     /// The column named `name`, if the table has one.
@@ -162,6 +167,7 @@ impl Table {
             Table::ReviewLitigation => REVIEW_LITIGATION,
             Table::NarrativeFigures => NARRATIVE_FIGURES,
             Table::Findings => FINDINGS,
+            Table::CrossFindings => CROSS_FINDINGS,
             Table::Rejects => REJECTS,
             Table::Ledger => LEDGER,
         }
@@ -193,7 +199,7 @@ const REPORTS: &[Column] = &[
                 col("template_applications", Utf8, true, "format of table B alone, from its （六）其他处理 rows"),
                 col("status", Utf8, false, "`ok` (all three tables complete), `partial` (a table missing or cut off), `no_tables` (narrative report)"),
                 col("findings", Int64, false, "number of rows this report has in `findings`"),
-                col("supersedes", Utf8, true, "`report_id` of the earlier version this report replaces (same `source_path`, else same `agency` and `year`); NULL for a first version"),
+                col("supersedes", Utf8, true, "`report_id` of the earlier version this report replaces (the latest report from the same `source_path`); NULL for a first version. Another file of the same issuer and year is not a version: see `cross_findings`"),
                 col("run_id", Utf8, false, "the run that wrote the row (`run-00001`, …)"),
             ];
 
@@ -246,6 +252,20 @@ const FINDINGS: &[Column] = &[
                 col("message", Utf8, false, "a sentence for humans"),
             ];
 
+const CROSS_FINDINGS: &[Column] = &[
+                col("report_id", Utf8, false, "the report the finding is about (the later year, or the copy)"),
+                col("other_report_id", Utf8, false, "the report it was compared with (the year before, the first copy, the conflicting version)"),
+                col("rule", Utf8, false, "`carryover_mismatch`, `applications_jump`, `same_report_other_file`, `conflicting_reports` (see below)"),
+                col("severity", Utf8, false, "`warning` or `info`"),
+                col("issuer", Utf8, false, "the issuer both reports are of (`_ledger.issuer`: region code `/` agency)"),
+                col("agency", Utf8, false, "the agency as this report's title names it"),
+                col("region", Utf8, true, "the issuer's province-level slug (as the partition column of the other tables)"),
+                col("year", Int64, false, "the year `report_id` covers"),
+                col("expected", Utf8, true, "the other report's value"),
+                col("actual", Utf8, true, "this report's value"),
+                col("message", Utf8, false, "a sentence for humans"),
+            ];
+
 const REJECTS: &[Column] = &[
                 col("source_path", Utf8, false, "path relative to the input root"),
                 col("reason", Utf8, false, "`unreadable`, `not_a_file`, `too_large`, `empty`, `binary`, `undecodable`, `unsupported_format`, `corrupt`, `no_text_layer`, `extractor_missing`, `extractor_failed`, `not_a_report`, `internal_error`"),
@@ -275,9 +295,35 @@ const LEDGER: &[Column] = &[
         "agency",
         Utf8,
         true,
-        "the report's agency (for finding superseded versions)",
+        "the report's agency",
     ),
     col("year", Int64, true, "the report's year"),
+    col(
+        "region",
+        Utf8,
+        true,
+        "the report's province-level slug",
+    ),
+    col(
+        "issuer",
+        Utf8,
+        true,
+        "who wrote the report, the same way every year: the most specific region code, `/`, the agency without the province and city names in front (`320813/洪泽区人民政府`); the checks across reports follow it",
+    ),
+    col(
+        "cells_digest",
+        Utf8,
+        true,
+        "hash of every cell of tables A, B and C (codes, states, values, units): equal for the same report in two formats; NULL without tables",
+    ),
+    col(
+        "applications_new",
+        Int64,
+        true,
+        "table B 本年新收 总计 (a blank counts as 0; NULL when missing or not a report)",
+    ),
+    col("carried_over", Int64, true, "table B 上年结转 总计, likewise"),
+    col("carried_forward", Int64, true, "table B 结转下年度继续办理 总计, likewise"),
     col("run_id", Utf8, false, "the run that ingested it"),
 ];
 

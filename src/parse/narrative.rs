@@ -10,6 +10,7 @@
 //! Validation compares the figures that have a table counterpart with it.
 
 use crate::model::NarrativeFigure;
+use aho_corasick::{AhoCorasick, AhoCorasickKind};
 use chinese_number::{ChineseCountMethod, ChineseToNumber};
 use regex::{Captures, Regex};
 use std::sync::LazyLock;
@@ -25,6 +26,9 @@ const FILLER: &str = r"[^，。；、：:,;！？!?（）()“”\n]";
 /// what it matched (mostly the words between key and figure, `mid`).
 struct Measure {
     code: &'static str,
+    /// Words one of which every match contains: a stretch without any is
+    /// not searched (a substring test costs far less than a regex search).
+    keys: &'static [&'static str],
     pattern: Regex,
     accept: fn(&Captures) -> bool,
 }
@@ -59,12 +63,19 @@ fn not_a_rate(caps: &Captures) -> bool {
     !mid(caps).contains('率')
 }
 
-fn measure(code: &'static str, head: &str, units: &str, accept: fn(&Captures) -> bool) -> Measure {
+fn measure(
+    code: &'static str,
+    keys: &'static [&'static str],
+    head: &str,
+    units: &str,
+    accept: fn(&Captures) -> bool,
+) -> Measure {
     let pattern = format!(
         r"{head}(?P<mid>{FILLER}{{0,14}}?)(?:共计|合计|总计|共)?\s*{FIGURE}(?P<unit>{units})"
     );
     Measure {
         code,
+        keys,
         pattern: Regex::new(&pattern).expect("narrative pattern"),
         accept,
     }
@@ -78,21 +89,22 @@ static MEASURES: LazyLock<Vec<Measure>> = LazyLock::new(|| {
         // list) nor 依申请公开信息数182条 (information released on request).
         Measure {
             code: "active_disclosed",
+            keys: &["公开"],
             pattern: Regex::new(&format!(
                 r"(?P<pre>应|申请)?(?P<active>主动)?公开(?:了)?(?P<mid>{FILLER}{{0,4}}?)(?P<gov>政府)?信息(?:共计|合计|总计|总数|共)?\s*{FIGURE}(?P<unit>条)"
             ))
             .expect("narrative pattern"),
             accept: names_active_disclosure,
         },
-        measure("applications_received", "(?:收到|受理|接收)", "件|条|个|份", names_disclosure_application),
-        measure("applications_completed", "办结", "件", not_a_rate),
-        measure("carried_over", "上年度?结转", "件", any),
-        measure("carried_forward", "结转(?:至|到)?下一?年度?", "件", any),
-        measure("administrative_review", "行政复议(?:案件)?", "件|起|宗", any),
-        measure("administrative_litigation", "行政诉讼(?:案件)?", "件|起|宗", any),
-        measure("processing_fees", "信息处理费", "万元|元", any),
-        measure("press_conferences", "新闻发布会", "场|次", any),
-        measure("policy_interpretations", "政策解读(?:信息|文件|稿件|材料)?", "篇|条|件|期", any),
+        measure("applications_received", &["收到", "受理", "接收"], "(?:收到|受理|接收)", "件|条|个|份", names_disclosure_application),
+        measure("applications_completed", &["办结"], "办结", "件", not_a_rate),
+        measure("carried_over", &["结转"], "上年度?结转", "件", any),
+        measure("carried_forward", &["结转"], "结转(?:至|到)?下一?年度?", "件", any),
+        measure("administrative_review", &["行政复议"], "行政复议(?:案件)?", "件|起|宗", any),
+        measure("administrative_litigation", &["行政诉讼"], "行政诉讼(?:案件)?", "件|起|宗", any),
+        measure("processing_fees", &["信息处理费"], "信息处理费", "万元|元", any),
+        measure("press_conferences", &["新闻发布会"], "新闻发布会", "场|次", any),
+        measure("policy_interpretations", &["政策解读"], "政策解读(?:信息|文件|稿件|材料)?", "篇|条|件|期", any),
     ]
 });
 
@@ -146,39 +158,126 @@ fn figure_value(num: &str) -> Option<f64> {
     n.ok().map(|n| n as f64)
 }
 
-/// Every figure the text states, in measure order, then in text order.
-pub fn read_figures(text: &str) -> Vec<NarrativeFigure> {
+/// Counting words a figure may end in (`万元` ends in 元), and the marks that
+/// end a stretch of text (no pattern crosses one; line breaks do not end
+/// one: PDF text wraps `351` / `件`).
+const UNITS: [&str; 11] = [
+    "条", "件", "个", "份", "起", "宗", "元", "场", "次", "篇", "期",
+];
+const STOPS: [&str; 7] = ["。", "！", "？", "；", "!", "?", ";"];
+
+/// One searcher for both: pattern ids below `UNITS.len()` are counting words.
+static UNITS_AND_STOPS: LazyLock<AhoCorasick> = LazyLock::new(|| {
+    // A DFA: every pattern starts with one of a few lead bytes that most of
+    // the text starts with too, so a prefilter cannot skip ahead.
+    AhoCorasick::builder()
+        .kind(Some(AhoCorasickKind::DFA))
+        .build(UNITS.iter().chain(STOPS.iter()))
+        .expect("unit and stop marks")
+});
+
+/// A character a figure is written with.
+fn is_numeral(c: char) -> bool {
+    matches!(
+        c,
+        '0'..='9'
+            | '０'..='９'
+            | '零'
+            | '〇'
+            | '一'
+            | '二'
+            | '两'
+            | '三'
+            | '四'
+            | '五'
+            | '六'
+            | '七'
+            | '八'
+            | '九'
+            | '十'
+            | '百'
+            | '千'
+            | '万'
+            | '亿'
+    )
+}
+
+/// Whether the counting word at `text[at..]` follows a numeral (spaces and
+/// 余/多 may stand between).
+fn follows_a_numeral(text: &str, at: usize) -> bool {
+    let mut before = text[..at].chars().rev().filter(|c| !c.is_whitespace());
+    match before.next() {
+        Some('余' | '多') => before.next().is_some_and(is_numeral),
+        Some(c) => is_numeral(c),
+        None => false,
+    }
+}
+
+/// The stretches of text (cut after each stop mark) that may state a figure:
+/// a numeral before a counting word. Most of a report — its tables' labels
+/// and bare numbers, its prose without figures — does not, and the
+/// measures' patterns need not run over it. One pass over the text.
+fn stretches_with_figures(text: &str) -> Vec<(usize, &str)> {
     let mut out = Vec::new();
-    for m in MEASURES.iter() {
-        for caps in m.pattern.captures_iter(text) {
-            if caps.name("pre").is_some() || !(m.accept)(&caps) {
-                continue;
+    let (mut start, mut candidate) = (0, false);
+    for m in UNITS_AND_STOPS.find_iter(text) {
+        if m.pattern().as_usize() < UNITS.len() {
+            candidate |= follows_a_numeral(text, m.start());
+        } else {
+            if candidate {
+                out.push((start, &text[start..m.end()]));
             }
-            let (Some(num), Some(unit)) = (caps.name("num"), caps.name("unit")) else {
-                continue;
-            };
-            let Some(mut value) = figure_value(num.as_str()) else {
-                continue;
-            };
-            // Money in 元, the unit section 六 of the 2021 format prints.
-            let unit = match unit.as_str() {
-                "万元" => {
-                    value *= 10_000.0;
-                    "元"
-                }
-                u => u,
-            };
-            out.push(NarrativeFigure {
-                measure: m.code,
-                value,
-                unit: unit.to_string(),
-                raw: text[num.start()..caps.name("unit").map_or(num.end(), |u| u.end())]
-                    .to_string(),
-                sentence: sentence(text, num.start(), num.end()),
-            });
+            (start, candidate) = (m.end(), false);
         }
     }
+    if candidate {
+        out.push((start, &text[start..]));
+    }
     out
+}
+
+/// Every figure the text states, in measure order, then in text order.
+pub fn read_figures(text: &str) -> Vec<NarrativeFigure> {
+    let mut found: Vec<(usize, usize, NarrativeFigure)> = Vec::new();
+    for (offset, stretch) in stretches_with_figures(text) {
+        for (order, m) in MEASURES.iter().enumerate() {
+            if !m.keys.iter().any(|k| stretch.contains(k)) {
+                continue;
+            }
+            for caps in m.pattern.captures_iter(stretch) {
+                if let Some(figure) = figure(m, &caps, text, offset) {
+                    found.push((order, offset + caps.get(0).map_or(0, |x| x.start()), figure));
+                }
+            }
+        }
+    }
+    found.sort_by_key(|(order, at, _)| (*order, *at));
+    found.into_iter().map(|(_, _, f)| f).collect()
+}
+
+/// The figure one match states, unless the match is a look-alike.
+fn figure(m: &Measure, caps: &Captures, text: &str, offset: usize) -> Option<NarrativeFigure> {
+    if caps.name("pre").is_some() || !(m.accept)(caps) {
+        return None;
+    }
+    let (num, unit) = (caps.name("num")?, caps.name("unit")?);
+    let mut value = figure_value(num.as_str())?;
+    // Money in 元, the unit section 六 of the 2021 format prints.
+    let unit_code = match unit.as_str() {
+        "万元" => {
+            value *= 10_000.0;
+            "元"
+        }
+        u => u,
+    };
+    let (start, end) = (offset + num.start(), offset + num.end());
+    Some(NarrativeFigure {
+        measure: m.code,
+        value,
+        unit: unit_code.to_string(),
+        raw: text[start..offset + unit.end()].to_string(),
+        sentence: sentence(text, start, end),
+    })
 }
 
 #[cfg(test)]
@@ -216,6 +315,28 @@ mod tests {
                 ("policy_interpretations", 46.0, "篇".into(), "４６篇".into()),
             ]
         );
+    }
+
+    #[test]
+    fn only_stretches_with_a_numeral_before_a_counting_word_are_read() {
+        let read = |t: &str| -> Vec<String> {
+            stretches_with_figures(t)
+                .into_iter()
+                .map(|(at, s)| {
+                    assert_eq!(&t[at..at + s.len()], s);
+                    s.to_string()
+                })
+                .collect()
+        };
+        assert_eq!(
+            read("概述。主动公开政府信息1,601条。本年新收 5 3 0（单位：件）；收取三十万元"),
+            vec!["主动公开政府信息1,601条。", "收取三十万元"]
+        );
+        assert_eq!(
+            read("行政复议 351\n件；3000余条"),
+            vec!["行政复议 351\n件；", "3000余条"]
+        );
+        assert_eq!(read("召开新闻发布会。"), Vec::<String>::new());
     }
 
     #[test]

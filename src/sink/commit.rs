@@ -3,7 +3,8 @@
 //!
 //! ```text
 //! stage parts ─▶ write _staging/<run>/_COMMIT.json ─▶ remove _SUCCESS ─▶ move parts
-//!   (phase 1)        (the commit point)                                  into place ─▶ _runs/<run>.json ─▶ _SUCCESS ─▶ drop staging
+//!   (phase 1)        (the commit point)                                  into place ─▶ delete replaced
+//!                                                                        files ─▶ _runs/<run>.json ─▶ _SUCCESS ─▶ drop staging
 //! ```
 //!
 //! This is Hadoop's FileOutputCommitter (task output staged, then moved into
@@ -33,6 +34,10 @@ pub struct Manifest {
     pub run_id: String,
     /// (staged key, final key) pairs.
     pub moves: Vec<(String, String)>,
+    /// Files of earlier runs that this run replaces (a derived table
+    /// recomputed every run: `cross_findings`), deleted after the moves.
+    #[serde(default)]
+    pub deletes: Vec<String>,
     /// The `_runs/<run_id>.json` content.
     pub run_record: serde_json::Value,
     /// Under `--format delta`: the files to add to each table's Delta log
@@ -51,6 +56,10 @@ pub struct DeltaCommit {
     pub modification_time_ms: i64,
     /// Final keys (`reports/region=…/year=…/part-….parquet`) and sizes.
     pub files: Vec<(String, u64)>,
+    /// Keys of earlier runs' files the run replaces (`cross_findings`),
+    /// removed from their table's log in the same transaction.
+    #[serde(default)]
+    pub removes: Vec<String>,
 }
 
 /// Where a commit stopped, for fault-injection tests (`XXGK_FAILPOINT`).
@@ -97,8 +106,9 @@ fn apply(store: &dyn Store, manifest: &Manifest, hook: &dyn Fn(CommitStep)) -> i
     // The moves must be durable before the manifest that could redo them goes.
     let finals: Vec<String> = manifest.moves.iter().map(|(_, f)| f.clone()).collect();
     store.sync_moves(&finals)?;
-    // Delta tables: one transaction per table, then the versions go into the
-    // run record, written only when every table holds the run.
+    // Delta tables: one transaction per table (adding the moved files,
+    // removing the replaced ones), then the versions go into the run record,
+    // written only when every table holds the run.
     let mut run_record = manifest.run_record.clone();
     if let Some(delta) = &manifest.delta {
         let versions = commit_delta(store, delta)?;
@@ -109,6 +119,12 @@ fn apply(store: &dyn Store, manifest: &Manifest, hook: &dyn Fn(CommitStep)) -> i
             );
         }
     }
+    // Replaced files go with the same commit (deleting twice is harmless),
+    // after the Delta logs stopped naming them.
+    for key in &manifest.deletes {
+        store.delete(key)?;
+    }
+    store.sync_moves(&manifest.deletes)?;
     let record = serde_json::to_vec_pretty(&run_record).map_err(io::Error::other)?;
     store.put(&format!("_runs/{}.json", manifest.run_id), &record)?;
     hook(CommitStep::BeforeSuccess);
@@ -127,6 +143,7 @@ fn commit_delta(
         delta.run_number,
         delta.modification_time_ms,
         &delta.files,
+        &delta.removes,
     )
     .map_err(io::Error::other)
 }
@@ -210,6 +227,7 @@ mod tests {
                     "t/b.parquet".into(),
                 ),
             ],
+            deletes: vec![],
             run_record: serde_json::json!({"run_id": "run-00001"}),
             delta: None,
         }

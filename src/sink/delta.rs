@@ -25,7 +25,7 @@ use super::store::Store;
 use deltalake_core::kernel::engine::arrow_conversion::TryIntoKernel;
 use deltalake_core::kernel::transaction::{CommitBuilder, CommitProperties};
 use deltalake_core::kernel::{
-    Action, Add, DataType, PrimitiveType, StructField, StructType, Transaction,
+    Action, Add, DataType, PrimitiveType, Remove, StructField, StructType, Transaction,
 };
 use deltalake_core::logstore::{
     default_logstore, logstore_factories, LogStore, LogStoreFactory, ObjectStoreRef, StorageConfig,
@@ -73,18 +73,31 @@ pub fn commit_run(
     run_number: i64,
     modification_time_ms: i64,
     files: &[(String, u64)],
+    removes: &[String],
 ) -> Result<BTreeMap<String, u64>, DeltaError> {
-    let mut by_table: BTreeMap<&str, Vec<(&str, u64)>> = BTreeMap::new();
+    let split = |key: &'_ str| {
+        key.split_once('/')
+            .ok_or_else(|| DeltaError::UnknownTable(key.to_string()))
+    };
+    let mut by_table: BTreeMap<&str, Vec<Action>> = BTreeMap::new();
     for (key, size) in files {
-        let (table, rel) = key
-            .split_once('/')
-            .ok_or_else(|| DeltaError::UnknownTable(key.clone()))?;
-        by_table.entry(table).or_default().push((rel, *size));
+        let (table, rel) = split(key)?;
+        by_table
+            .entry(table)
+            .or_default()
+            .push(add_action(rel, *size, modification_time_ms));
+    }
+    for key in removes {
+        let (table, rel) = split(key)?;
+        by_table
+            .entry(table)
+            .or_default()
+            .push(remove_action(rel, modification_time_ms));
     }
     let rt = crate::cloud::runtime()?;
     register_log_stores();
     let mut versions = BTreeMap::new();
-    for (name, files) in by_table {
+    for (name, actions) in by_table {
         let table = Table::ALL
             .iter()
             .copied()
@@ -96,12 +109,8 @@ pub fn commit_run(
                 table: name.to_string(),
                 source,
             })?;
-        let adds = files
-            .iter()
-            .map(|(rel, size)| add_action(rel, *size, modification_time_ms))
-            .collect();
         let version = rt
-            .block_on(commit_table(table, root, url, adds, run_number))
+            .block_on(commit_table(table, root, url, actions, run_number))
             .map_err(|source| DeltaError::Delta {
                 table: name.to_string(),
                 source,
@@ -184,6 +193,16 @@ fn add_action(rel: &str, size: u64, modification_time_ms: i64) -> Action {
     })
 }
 
+/// The remove action of an earlier run's file at `rel` that the run replaces.
+fn remove_action(rel: &str, deletion_time_ms: i64) -> Action {
+    Action::Remove(Remove {
+        path: rel.to_string(),
+        deletion_timestamp: Some(deletion_time_ms),
+        data_change: true,
+        ..Default::default()
+    })
+}
+
 /// The table's Delta schema: the file columns, then the partition columns.
 fn delta_schema(table: Table) -> Result<Vec<StructField>, DeltaTableError> {
     let schema: StructType = arrow_schema(table).as_ref().try_into_kernel()?;
@@ -203,14 +222,14 @@ fn delta_schema(table: Table) -> Result<Vec<StructField>, DeltaTableError> {
     Ok(fields)
 }
 
-/// One Delta commit adding `adds` to the table at `url` (created by it when
+/// One Delta commit of `actions` (adds, removes) to the table at `url` (created by it when
 /// it does not exist yet); the version written, or the current one when the
 /// log already holds run `run_number`.
 async fn commit_table(
     table: Table,
     root: std::sync::Arc<dyn object_store::ObjectStore>,
     url: url::Url,
-    adds: Vec<Action>,
+    actions: Vec<Action>,
     run_number: i64,
 ) -> Result<u64, DeltaTableError> {
     let mut delta = DeltaTableBuilder::from_url(url.clone())?
@@ -236,7 +255,7 @@ async fn commit_table(
                 predicate: None,
             };
             let commit = CommitBuilder::from(properties)
-                .with_actions(adds)
+                .with_actions(actions)
                 .build(Some(state), log_store, operation)
                 .await?;
             Ok(commit.version())
@@ -248,7 +267,7 @@ async fn commit_table(
                 .with_columns(delta_schema(table)?)
                 .with_partition_columns(partition_columns(table))
                 .with_save_mode(SaveMode::ErrorIfExists)
-                .with_actions(adds)
+                .with_actions(actions)
                 .with_commit_properties(properties)
                 .await?;
             Ok(created.version().unwrap_or(0))
@@ -295,7 +314,7 @@ mod tests {
             ),
             ("rejects/part-run-00001-00000.parquet".to_string(), 1),
         ];
-        let v = commit_run(&store, 1, 0, &files).unwrap();
+        let v = commit_run(&store, 1, 0, &files, &[]).unwrap();
         assert_eq!(
             v,
             BTreeMap::from([("rejects".into(), 0), ("reports".into(), 0)])
@@ -305,13 +324,13 @@ mod tests {
             .join("reports/_delta_log/00000000000000000000.json")
             .exists());
         // Recovery of the same run: nothing new.
-        assert_eq!(commit_run(&store, 1, 0, &files).unwrap(), v);
+        assert_eq!(commit_run(&store, 1, 0, &files, &[]).unwrap(), v);
         let next = vec![(
             "reports/region=gansu/year=2020/part-run-00002-00000.parquet".to_string(),
             1,
         )];
         assert_eq!(
-            commit_run(&store, 2, 0, &next).unwrap(),
+            commit_run(&store, 2, 0, &next, &[]).unwrap(),
             BTreeMap::from([("reports".into(), 1)])
         );
     }

@@ -2,54 +2,72 @@
 //!
 //! Each run appends one `_ledger/part-<run>-<n>.parquet` with an entry per new
 //! input (report or reject). The next run reads them all to skip inputs whose
-//! content it has seen, and to find the report a corrected file supersedes.
+//! content it has seen, to find the report a corrected file supersedes, and to
+//! give the checks across reports (`crosscheck`) the facts they compare.
 
-use super::schema::{LedgerEntry, Table, SCHEMA_VERSION, SCHEMA_VERSION_KEY};
+use super::schema::{LedgerEntry, ReportFacts, Table, SCHEMA_VERSION, SCHEMA_VERSION_KEY};
 use super::store::Store;
 use parquet::arrow::arrow_reader::ParquetRecordBatchReaderBuilder;
 use parquet::file::metadata::FileMetaData;
-use std::collections::HashMap;
+use std::collections::{BTreeMap, HashMap};
 
 /// What the dataset already holds.
 #[derive(Debug, Default)]
 pub struct Ledger {
     /// Outcome (`report`/`reject`) by content id.
     pub outcome: HashMap<String, &'static str>,
-    /// Latest report id by source path.
-    pub latest_by_path: HashMap<String, String>,
-    /// Latest report id by (agency, year).
-    pub latest_by_agency_year: HashMap<(String, i32), String>,
+    /// The current (latest) report of every source path.
+    current: BTreeMap<String, CurrentReport>,
     /// Entries read.
     pub entries: usize,
 }
 
+/// The latest report ingested from one source path.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CurrentReport {
+    /// Its `report_id`.
+    pub content_id: String,
+    /// Where it was found.
+    pub source_path: String,
+    /// Its agency.
+    pub agency: Option<String>,
+    /// The year it covers.
+    pub year: Option<i32>,
+    /// What the checks across reports compare.
+    pub facts: ReportFacts,
+}
+
 impl Ledger {
-    /// Record an entry (from disk, or a report of the current run).
+    /// Record an entry (from disk, or a report of the current run), in the
+    /// order the runs ingested them.
     pub fn note(&mut self, entry: &LedgerEntry) {
         self.entries += 1;
         self.outcome.insert(entry.content_id.clone(), entry.outcome);
         if entry.outcome == "report" {
-            self.latest_by_path
-                .insert(entry.source_path.clone(), entry.content_id.clone());
-            if let (Some(agency), Some(year)) = (&entry.agency, entry.year) {
-                self.latest_by_agency_year
-                    .insert((agency.clone(), year), entry.content_id.clone());
-            }
+            self.current.insert(
+                entry.source_path.clone(),
+                CurrentReport {
+                    content_id: entry.content_id.clone(),
+                    source_path: entry.source_path.clone(),
+                    agency: entry.agency.clone(),
+                    year: entry.year,
+                    facts: entry.facts.clone(),
+                },
+            );
         }
     }
 
-    /// The report a new report replaces: the latest one from the same path,
-    /// else the latest with the same agency and year.
-    pub fn superseded(
-        &self,
-        source_path: &str,
-        agency: Option<&str>,
-        year: Option<i32>,
-    ) -> Option<String> {
-        self.latest_by_path.get(source_path).cloned().or_else(|| {
-            let key = (agency?.to_string(), year?);
-            self.latest_by_agency_year.get(&key).cloned()
-        })
+    /// The report a new report from `source_path` replaces: the latest one
+    /// from the same path. (Another file of the same issuer and year is not
+    /// an older version — an HTML page and its PDF, or a conflicting report:
+    /// the checks across reports say which.)
+    pub fn superseded(&self, source_path: &str) -> Option<String> {
+        self.current.get(source_path).map(|r| r.content_id.clone())
+    }
+
+    /// The current report of every source path, sorted by path.
+    pub fn current_reports(&self) -> impl Iterator<Item = &CurrentReport> {
+        self.current.values()
     }
 }
 

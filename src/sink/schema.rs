@@ -4,7 +4,7 @@
 //! the only other one that depends on their order. Partition columns
 //! (`region`, `year`) live in the path only.
 
-use crate::model::{Finding, Reject, Report};
+use crate::model::{CrossFinding, Finding, Reject, Report};
 use arrow_array::builder::{Float64Builder, Int64Builder, StringBuilder};
 use arrow_array::{Array, ArrayRef, Int64Array, RecordBatch, StringArray};
 use arrow_schema::{ArrowError, DataType, Field, Schema, SchemaRef};
@@ -295,8 +295,29 @@ pub struct LedgerEntry {
     pub agency: Option<String>,
     /// Year covered, for reports.
     pub year: Option<i32>,
+    /// What the checks across reports compare (reports only).
+    pub facts: ReportFacts,
     /// The run that ingested it.
     pub run_id: String,
+}
+
+/// What the checks across reports (`crosscheck`) need of a report, kept in
+/// the ledger so that a run has them for every report without reading the
+/// cell tables back.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct ReportFacts {
+    /// Province-level slug.
+    pub region: Option<String>,
+    /// Who the issuer is, the same way every year (`320813/洪泽区人民政府`).
+    pub issuer: Option<String>,
+    /// Hash of every cell of tables A, B and C; None without tables.
+    pub cells_digest: Option<String>,
+    /// Table B 本年新收 总计.
+    pub applications_new: Option<i64>,
+    /// Table B 上年结转 总计.
+    pub carried_over: Option<i64>,
+    /// Table B 结转下年度继续办理 总计.
+    pub carried_forward: Option<i64>,
 }
 
 impl LedgerEntry {
@@ -333,7 +354,16 @@ impl LedgerEntry {
             ints("year")?,
             strings("run_id")?,
         );
+        let (regions, issuers, digests, news, overs, forwards) = (
+            strings("region")?,
+            strings("issuer")?,
+            strings("cells_digest")?,
+            ints("applications_new")?,
+            ints("carried_over")?,
+            ints("carried_forward")?,
+        );
         let opt = |a: &StringArray, i: usize| (!a.is_null(i)).then(|| a.value(i).to_string());
+        let opt_int = |a: &Int64Array, i: usize| (!a.is_null(i)).then(|| a.value(i));
         Ok((0..batch.num_rows())
             .map(|i| LedgerEntry {
                 content_id: ids.value(i).to_string(),
@@ -347,10 +377,39 @@ impl LedgerEntry {
                 reason: opt(&reasons, i),
                 agency: opt(&agencies, i),
                 year: (!years.is_null(i)).then(|| years.value(i) as i32),
+                facts: ReportFacts {
+                    region: opt(&regions, i),
+                    issuer: opt(&issuers, i),
+                    cells_digest: opt(&digests, i),
+                    applications_new: opt_int(&news, i),
+                    carried_over: opt_int(&overs, i),
+                    carried_forward: opt_int(&forwards, i),
+                },
                 run_id: runs.value(i).to_string(),
             })
             .collect())
     }
+}
+
+/// The row a finding across reports contributes.
+pub fn append_cross_finding(f: &CrossFinding, sink: impl FnOnce(Table, &[Value<'_>])) {
+    use Value::{Int, Str};
+    sink(
+        Table::CrossFindings,
+        &[
+            Str(Some(&f.report_id)),
+            Str(Some(&f.other_report_id)),
+            Str(Some(f.rule)),
+            Str(Some(f.severity.as_str())),
+            Str(Some(&f.issuer)),
+            Str(Some(&f.agency)),
+            Str(f.region.as_deref()),
+            Int(Some(i64::from(f.year))),
+            Str(f.expected.as_deref()),
+            Str(f.actual.as_deref()),
+            Str(Some(&f.message)),
+        ],
+    );
 }
 
 /// The row a ledger entry contributes.
@@ -366,6 +425,12 @@ pub fn append_ledger(entry: &LedgerEntry, sink: impl FnOnce(Table, &[Value<'_>])
             Str(entry.reason.as_deref()),
             Str(entry.agency.as_deref()),
             Int(entry.year.map(i64::from)),
+            Str(entry.facts.region.as_deref()),
+            Str(entry.facts.issuer.as_deref()),
+            Str(entry.facts.cells_digest.as_deref()),
+            Int(entry.facts.applications_new),
+            Int(entry.facts.carried_over),
+            Int(entry.facts.carried_forward),
             Str(Some(&entry.run_id)),
         ],
     );
@@ -417,6 +482,14 @@ mod tests {
                 reason: None,
                 agency: Some("临泽县".into()),
                 year: Some(2021),
+                facts: ReportFacts {
+                    region: Some("gansu".into()),
+                    issuer: Some("620723/临泽县".into()),
+                    cells_digest: Some("d1".into()),
+                    applications_new: Some(12),
+                    carried_over: None,
+                    carried_forward: Some(0),
+                },
                 run_id: "run-00001".into(),
             },
             LedgerEntry {
@@ -427,6 +500,7 @@ mod tests {
                 reason: Some("corrupt".into()),
                 agency: None,
                 year: None,
+                facts: ReportFacts::default(),
                 run_id: "run-00002".into(),
             },
         ];

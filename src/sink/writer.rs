@@ -19,7 +19,7 @@ use super::schema::{
     SCHEMA_VERSION, SCHEMA_VERSION_KEY,
 };
 use super::store::Store;
-use crate::model::{Reject, Report};
+use crate::model::{CrossFinding, Reject, Report};
 use parquet::arrow::ArrowWriter;
 use parquet::basic::{Compression, ZstdLevel};
 use parquet::file::metadata::KeyValue;
@@ -239,6 +239,8 @@ pub struct DatasetWriter<'s> {
     /// The size of each staged file, in `staged` order.
     sizes: Vec<u64>,
     format: OutputFormat,
+    /// Files of earlier runs this run's commit deletes.
+    deletes: Vec<String>,
     stats: WriteStats,
 }
 
@@ -276,6 +278,7 @@ impl<'s> DatasetWriter<'s> {
             staged: Vec::new(),
             sizes: Vec::new(),
             format: OutputFormat::default(),
+            deletes: Vec::new(),
             stats: WriteStats::default(),
         })
     }
@@ -321,6 +324,34 @@ impl<'s> DatasetWriter<'s> {
         };
         let run_id = self.run_id.clone();
         schema::append_reject(reject, &run_id, |_, values| self.append(&key, values));
+        self.after_append(&[key])
+    }
+
+    /// Replace the dataset's findings across reports with `findings`: they
+    /// are written as this run's part, and the earlier runs' parts are
+    /// deleted by the same commit (see [`Manifest::deletes`]).
+    pub fn replace_cross_findings(&mut self, findings: &[CrossFinding]) -> Result<(), SinkError> {
+        let prefix = Table::CrossFindings.name();
+        self.deletes = self
+            .store
+            .list(prefix)
+            .map_err(|source| SinkError::Io {
+                op: "list",
+                key: prefix.to_string(),
+                source,
+            })?
+            .into_iter()
+            .filter(|k| k.ends_with(".parquet"))
+            .collect();
+        let key = PartitionKey {
+            table: Table::CrossFindings,
+            region: None,
+            year: None,
+        };
+        for f in findings {
+            schema::append_cross_finding(f, |_, values| self.append(&key, values));
+        }
+        *self.stats.rows.entry(prefix).or_default() += findings.len() as u64;
         self.after_append(&[key])
     }
 
@@ -487,6 +518,7 @@ impl<'s> DatasetWriter<'s> {
         let manifest = Manifest {
             run_id: self.run_id.clone(),
             moves: self.staged.clone(),
+            deletes: self.deletes.clone(),
             run_record,
             delta: self.delta_commit(),
         };
@@ -521,10 +553,17 @@ impl<'s> DatasetWriter<'s> {
             .duration_since(std::time::UNIX_EPOCH)
             .map(|d| d.as_millis() as i64)
             .unwrap_or(0);
+        let removes = self
+            .deletes
+            .iter()
+            .filter(|key| !key.starts_with(&ledger))
+            .cloned()
+            .collect();
         Some(DeltaCommit {
             run_number,
             modification_time_ms,
             files,
+            removes,
         })
     }
 

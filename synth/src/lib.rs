@@ -33,6 +33,7 @@ pub mod numbers;
 pub mod pdf_print;
 pub mod render;
 pub mod rng;
+pub mod series;
 pub mod truth;
 
 use numbers::{Scale, Version};
@@ -78,6 +79,9 @@ pub struct Generated {
     pub print_to_pdf: bool,
     /// What the pipeline must read from it.
     pub truth: Truth,
+    /// Table B as drawn (None for a report without tables): what a series
+    /// carries into the next year.
+    pub applications: Option<numbers::TableB>,
 }
 
 /// The report's table structure.
@@ -371,14 +375,40 @@ impl Draft {
 /// (prose and tables, whose cells are recorded in the truth as they are
 /// printed); the layout; the encoding; the truth's last fields.
 pub fn generate_one(opts: &SynthOptions, index: u64) -> Generated {
+    generate_fixed(opts, index, &Fixed::default())
+}
+
+/// What a series of reports ([`series`]) fixes instead of drawing: the issuer
+/// (the same every year), the year, the layout, and table B's continuation
+/// from the year before. A report with a fixed year has tables of that year's
+/// format, complete and without slips: what the checks across reports compare
+/// must be there to compare. The draws still happen (and are overridden), so
+/// the rest of the report comes from the same streams.
+#[derive(Debug, Clone, Default)]
+pub struct Fixed {
+    /// The issuer, instead of one drawn for the report.
+    pub issuer: Option<issuers::Issuer>,
+    /// The year covered.
+    pub year: Option<i32>,
+    /// The layout.
+    pub layout: Option<Layout>,
+    /// Table B's link to the year before.
+    pub continuation: Option<numbers::Continuation>,
+}
+
+/// Generate report `index` with some of its plan fixed (see [`Fixed`]).
+pub fn generate_fixed(opts: &SynthOptions, index: u64, fixed: &Fixed) -> Generated {
     let mut d = Draft::new(opts.seed, index);
     // Who, when, which form, which layout.
-    let plan = draw_plan(&mut d, opts);
+    let plan = draw_plan(&mut d, opts, fixed);
     let mut truth = truth_skeleton(index, &plan);
     // How it prints numbers, where it is cut short, how many identities it breaks.
     let (style, pdf_blanks) = draw_number_style(&mut d, plan.layout);
-    let cut = draw_cut(&mut d, plan.kind);
-    let slips = draw_slip_count(&mut d, plan.kind, opts.break_rate);
+    let mut cut = draw_cut(&mut d, plan.kind);
+    let mut slips = draw_slip_count(&mut d, plan.kind, opts.break_rate);
+    if fixed.year.is_some() {
+        (cut, slips) = (Cut::None, 0);
+    }
     // Its title, and what its prose says about the issuer.
     let old = plan.kind == Kind::Pre2019;
     let (title_lines, form) = title(
@@ -393,8 +423,16 @@ pub fn generate_one(opts: &SynthOptions, index: u64) -> Generated {
     let mut ctx = prose_context(&mut d, &plan);
     // The numbers of tables A, B and C, and how the tables label them.
     let tables_data = draw_numbers(
-        &mut d, &plan, &style, pdf_blanks, slips, &mut ctx, &mut truth,
+        &mut d,
+        &plan,
+        &style,
+        pdf_blanks,
+        slips,
+        fixed.continuation.as_ref(),
+        &mut ctx,
+        &mut truth,
     );
+    let applications = tables_data.as_ref().map(|t| t.applications.clone());
     let topts = draw_table_options(&mut d, plan.layout, cut);
     // The document (its table cells recorded in the truth as printed), in its layout, encoded.
     let doc = compose(
@@ -414,16 +452,32 @@ pub fn generate_one(opts: &SynthOptions, index: u64) -> Generated {
         Rendered::Text(text) => plan.encoding.encode(&text),
     };
     // The truth's last fields and the file's path.
-    finish(d, &plan, index, bytes, encoding, truth)
+    let mut generated = finish(d, &plan, index, bytes, encoding, truth);
+    generated.applications = applications;
+    generated
 }
 
 /// The plan: year, issuer (from its own stream), template kind, layout, encoding.
-fn draw_plan(d: &mut Draft, opts: &SynthOptions) -> Plan {
-    let year = draw_year(&mut d.plan);
-    let issuer = issuers::draw(&mut d.root.fork(2), year);
-    let kind = draw_kind(&mut d.plan, year);
-    let layout = draw_layout(&mut d.plan, &opts.layouts);
-    let encoding = draw_encoding(&mut d.plan, layout);
+fn draw_plan(d: &mut Draft, opts: &SynthOptions, fixed: &Fixed) -> Plan {
+    let drawn_year = draw_year(&mut d.plan);
+    let year = fixed.year.unwrap_or(drawn_year);
+    let drawn_issuer = issuers::draw(&mut d.root.fork(2), year);
+    let issuer = fixed.issuer.clone().unwrap_or(drawn_issuer);
+    let drawn_kind = draw_kind(&mut d.plan, year);
+    let kind = match fixed.year {
+        Some(..=2020) => Kind::Tables(Version::V2019, Version::V2019),
+        Some(_) => Kind::Tables(Version::V2021, Version::V2021),
+        None => drawn_kind,
+    };
+    let drawn_layout = draw_layout(&mut d.plan, &opts.layouts);
+    let layout = fixed.layout.unwrap_or(drawn_layout);
+    // A fixed layout draws its encoding aside, so that what follows (the
+    // number style) is what the report would print in any layout: a copy in
+    // another format shows the same cells.
+    let encoding = match fixed.layout {
+        Some(_) => draw_encoding(&mut d.plan.fork(7), layout),
+        None => draw_encoding(&mut d.plan, layout),
+    };
     Plan {
         year,
         issuer,
@@ -541,12 +595,14 @@ fn prose_context(d: &mut Draft, plan: &Plan) -> render::prose::ProseCtx {
 
 /// Tables A, B and C of a report with national tables (none otherwise): the
 /// numbers, with the slips made on purpose noted in the truth.
+#[allow(clippy::too_many_arguments)]
 fn draw_numbers(
     d: &mut Draft,
     plan: &Plan,
     style: &NumberStyle,
     pdf_blanks: bool,
     slips: usize,
+    continuation: Option<&numbers::Continuation>,
     ctx: &mut render::prose::ProseCtx,
     truth: &mut Truth,
 ) -> Option<numbers::Tables> {
@@ -568,7 +624,8 @@ fn draw_numbers(
         d.note("pdf_blank_cells");
     }
     let active = numbers::table_a(&mut d.numbers, a, scale, empty_rate);
-    let (applications, review, slip_notes) = numbers::tables_bc(&mut d.numbers, b, scale, slips);
+    let (applications, review, slip_notes) =
+        numbers::tables_bc(&mut d.numbers, b, scale, slips, continuation);
     ctx.applications = applications
         .iter()
         .find(|(r, _)| *r == "new")
@@ -1029,6 +1086,7 @@ fn finish(
         bytes,
         print_to_pdf: plan.layout == Layout::WordPdf,
         truth,
+        applications: None,
     }
 }
 

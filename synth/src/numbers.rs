@@ -258,12 +258,27 @@ fn outcome_weights(version: Version) -> Vec<u32> {
     w
 }
 
+/// What a report of a series takes from the year before instead of drawing
+/// it: how many applications the natural-person column gets (the year
+/// before's, give or take, or a planted jump), and what each applicant column
+/// carries over (the year before's 结转下年度, or a planted break).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Continuation {
+    /// 本年新收 of the natural-person column.
+    pub base_new: i64,
+    /// 上年结转 per applicant column (the six, without the total).
+    pub carried_over: [i64; 6],
+}
+
 /// Draw tables B and C (consistent), then make `slips` single-cell errors.
+/// A `continuation` fixes the natural persons' new applications and every
+/// column's carry-over.
 pub fn tables_bc(
     rng: &mut Rng,
     version: Version,
     scale: Scale,
     slips: usize,
+    continuation: Option<&Continuation>,
 ) -> (TableB, TableC, Vec<String>) {
     let rows = b_rows(version);
     let new_total_max = match scale {
@@ -281,20 +296,27 @@ pub fn tables_bc(
         .collect();
     let weights = outcome_weights(version);
     debug_assert_eq!(weights.len(), outcome_rows.len());
-    let base = rng.count(0.15, new_total_max);
+    let base = match continuation {
+        Some(k) => k.base_new,
+        None => rng.count(0.15, new_total_max),
+    };
     for c in 0..6 {
-        if c > 0 && !rng.chance(column_p[c]) {
+        let active = c == 0 || rng.chance(column_p[c]);
+        let fixed_over = continuation.map(|k| k.carried_over[c]);
+        if !active && fixed_over.unwrap_or(0) == 0 {
             continue;
         }
-        let new = if c == 0 {
+        let new = if !active {
+            0
+        } else if c == 0 {
             base
         } else {
             ((base as f64 * column_share[c] * (0.5 + rng.f64())).round() as i64).max(1)
         };
-        let carried_over = if rng.chance(0.3) {
-            rng.range(0, (new / 10).max(2))
-        } else {
-            0
+        let carried_over = match fixed_over {
+            Some(v) => v,
+            None if rng.chance(0.3) => rng.range(0, (new / 10).max(2)),
+            None => 0,
         };
         let pool = new + carried_over;
         let carried_forward = if pool > 0 && rng.chance(0.3) {
@@ -409,7 +431,7 @@ mod tests {
                 Version::V2021
             };
             let scale = [Scale::Quiet, Scale::Normal, Scale::Busy][i % 3];
-            let (apps, review, notes) = tables_bc(&mut rng, v, scale, 0);
+            let (apps, review, notes) = tables_bc(&mut rng, v, scale, 0, None);
             assert_eq!(apps.len(), b_rows(v).len());
             assert!(notes.is_empty());
             assert!(balanced(&apps, &review), "{apps:?}");
@@ -422,7 +444,7 @@ mod tests {
         let mut rng = Rng::new(6);
         let mut broken = 0;
         for _ in 0..200 {
-            let (apps, review, notes) = tables_bc(&mut rng, Version::V2021, Scale::Normal, 2);
+            let (apps, review, notes) = tables_bc(&mut rng, Version::V2021, Scale::Normal, 2, None);
             if !notes.is_empty() && !balanced(&apps, &review) {
                 broken += 1;
             }

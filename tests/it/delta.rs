@@ -24,7 +24,7 @@ import pyarrow.dataset as ds, pyarrow as pa
 import deltalake, polars as pl
 parquet_root, delta_root, options = sys.argv[1], sys.argv[2], json.loads(sys.argv[3])
 tables = ["reports", "active_disclosure", "applications", "review_litigation",
-          "narrative_figures", "findings", "rejects"]
+          "narrative_figures", "findings", "cross_findings", "rejects"]
 def norm(v):
     if isinstance(v, float) and v != v: return "nan"
     return v

@@ -6,13 +6,14 @@ use std::collections::BTreeMap;
 use std::path::Path;
 use std::process::{Command, Output};
 
-pub(crate) const TABLES: [&str; 8] = [
+pub(crate) const TABLES: [&str; 9] = [
     "reports",
     "active_disclosure",
     "applications",
     "review_litigation",
     "narrative_figures",
     "findings",
+    "cross_findings",
     "rejects",
     "_ledger",
 ];

@@ -1,6 +1,7 @@
 //! Integration tests: they run the built `xxgk` binary and read the Parquet back.
 
 mod bad_input;
+mod crosscheck;
 mod dataset;
 #[cfg(feature = "delta")]
 mod delta;

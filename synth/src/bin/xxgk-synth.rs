@@ -13,6 +13,7 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 use xxgk_synth::accuracy::{self, AccuracyOptions};
 use xxgk_synth::render::Layout;
+use xxgk_synth::series::{self, SeriesOptions};
 use xxgk_synth::{write_corpus, SynthOptions};
 
 /// Synthetic 政府信息公开工作年度报告 with ground truth, and the accuracy check.
@@ -45,6 +46,26 @@ enum Command {
         /// Worker threads (default: one per core).
         #[arg(long)]
         jobs: Option<usize>,
+    },
+    /// Write series of reports, one issuer year after year, with planted breaks
+    /// across reports: `DIR/reports/…` and `DIR/planted.json` (what the checks
+    /// across reports must find: carry-over breaks, jumps, copies in another format).
+    Series {
+        /// Number of issuers.
+        #[arg(long, default_value_t = 50)]
+        issuers: u64,
+        /// Years per issuer.
+        #[arg(long, default_value_t = 4)]
+        years: u32,
+        /// First year.
+        #[arg(long, default_value_t = 2021)]
+        first_year: i32,
+        /// Corpus directory (its reports/ and planted.json are replaced).
+        #[arg(long)]
+        out: PathBuf,
+        /// Seed.
+        #[arg(long, default_value_t = 1)]
+        seed: u64,
     },
     /// Compare a dataset written by `xxgk ingest DIR/reports` with DIR/truth.jsonl.
     Accuracy {
@@ -116,6 +137,34 @@ fn real_main() -> anyhow::Result<ExitCode> {
             for (layout, n) in &manifest.per_layout {
                 eprintln!("  {layout:<11} {n}");
             }
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Series {
+            issuers,
+            years,
+            first_year,
+            out,
+            seed,
+        } => {
+            if out.join("reports").exists() {
+                std::fs::remove_dir_all(out.join("reports"))
+                    .with_context(|| format!("clear {}", out.join("reports").display()))?;
+            }
+            let opts = SeriesOptions {
+                seed,
+                issuers,
+                years,
+                first_year,
+                ..SeriesOptions::default()
+            };
+            let planted =
+                series::write(&opts, &out).with_context(|| format!("write {}", out.display()))?;
+            eprintln!(
+                "xxgk-synth: {issuers} issuers × {years} years in {}/reports; {} planted findings in {}/planted.json",
+                out.display(),
+                planted.len(),
+                out.display()
+            );
             Ok(ExitCode::SUCCESS)
         }
         Command::Accuracy {

@@ -972,7 +972,7 @@ mod tests {
     fn table_b() -> Grid {
         let mut rng = Rng::new(11);
         let (applications, review, _) =
-            numbers::tables_bc(&mut rng, Version::V2019, Scale::Quiet, 0);
+            numbers::tables_bc(&mut rng, Version::V2019, Scale::Quiet, 0, None);
         let data = numbers::Tables {
             a_version: Version::V2019,
             b_version: Version::V2019,
