@@ -75,10 +75,6 @@ pub fn commit_run(
     files: &[(String, u64)],
     removes: &[String],
 ) -> Result<BTreeMap<String, u64>, DeltaError> {
-    let split = |key: &'_ str| {
-        key.split_once('/')
-            .ok_or_else(|| DeltaError::UnknownTable(key.to_string()))
-    };
     let mut by_table: BTreeMap<&str, Vec<Action>> = BTreeMap::new();
     for (key, size) in files {
         let (table, rel) = split(key)?;
@@ -160,6 +156,12 @@ fn register_log_stores() {
             }
         }
     });
+}
+
+/// A file's table and its path below the table root.
+fn split(key: &str) -> Result<(&str, &str), DeltaError> {
+    key.split_once('/')
+        .ok_or_else(|| DeltaError::UnknownTable(key.to_string()))
 }
 
 /// The partition columns of a table.
@@ -280,6 +282,38 @@ async fn commit_table(
 mod tests {
     use super::*;
     use crate::sink::LocalStore;
+
+    #[test]
+    fn a_replaced_file_is_removed_in_the_runs_transaction() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = LocalStore::open(dir.path()).unwrap();
+        let (a, b) = (
+            "cross_findings/part-run-00001-00000.parquet".to_string(),
+            "cross_findings/part-run-00002-00000.parquet".to_string(),
+        );
+        store.put(&a, b"").unwrap();
+        commit_run(&store, 1, 0, &[(a.clone(), 1)], &[]).unwrap();
+        store.put(&b, b"").unwrap();
+        let v = commit_run(&store, 2, 0, &[(b.clone(), 1)], std::slice::from_ref(&a)).unwrap();
+        assert_eq!(v, BTreeMap::from([("cross_findings".into(), 1)]));
+        let log = std::fs::read_to_string(
+            dir.path()
+                .join("cross_findings/_delta_log/00000000000000000001.json"),
+        )
+        .unwrap();
+        let actions: Vec<serde_json::Value> = log
+            .lines()
+            .map(|l| serde_json::from_str(l).unwrap())
+            .collect();
+        let path_of = |kind: &str| {
+            actions
+                .iter()
+                .filter_map(|a| a.get(kind)?.get("path")?.as_str().map(str::to_string))
+                .collect::<Vec<_>>()
+        };
+        assert_eq!(path_of("add"), ["part-run-00002-00000.parquet"]);
+        assert_eq!(path_of("remove"), ["part-run-00001-00000.parquet"]);
+    }
 
     #[test]
     fn partition_values_come_from_the_path() {
