@@ -15,7 +15,7 @@ build: ## Build the release binaries (xxgk, and xxgk-synth from the synth/ crate
 run: build ## Ingest data/samples/ into out/ and print a summary
 	$(RELEASE)/xxgk ingest data/samples --out $(OUT) --overwrite
 
-test: ## Run every test (unit, doc, integration incl. DuckDB when installed)
+test: ## Run every test (unit, doc, integration incl. DuckDB and headless Chromium when installed)
 	$(CARGO) test --locked --all-targets
 	$(CARGO) test --locked --doc
 	# --format delta (feature `delta`): its unit tests and the read-back tests (tests/it/delta.rs).

@@ -9,7 +9,8 @@
 //! ```
 //!
 //! Each stage is a module; [`model`] holds the types passed between them and
-//! [`run`] is the only module that knows their order.
+//! [`run`] is the only module that knows their order. [`report`] reads a
+//! committed dataset back and draws the quality report.
 #![warn(missing_docs)]
 
 pub mod cloud;
@@ -20,6 +21,7 @@ pub mod model;
 pub mod parse;
 pub mod progress;
 pub mod region;
+pub mod report;
 pub mod run;
 pub mod sink;
 pub mod validate;

@@ -55,6 +55,18 @@ enum Command {
         #[arg(long, default_value = "parquet", value_parser = parse_format)]
         format: OutputFormat,
     },
+    /// Write the quality report: one self-contained HTML page of charts about a dataset.
+    Report {
+        /// Dataset directory (as written by `xxgk ingest`).
+        #[arg(long)]
+        dataset: PathBuf,
+        /// The HTML file to write.
+        #[arg(long)]
+        out: PathBuf,
+        /// No summary line.
+        #[arg(long)]
+        quiet: bool,
+    },
     /// Show how a name or a text snippet resolves to a region.
     Regions {
         /// The text to resolve (e.g. an agency name).
@@ -132,6 +144,24 @@ fn real_main() -> anyhow::Result<ExitCode> {
             if strict && summary.rejects > 0 {
                 eprintln!("xxgk: --strict: {} inputs were rejected", summary.rejects);
                 return Ok(ExitCode::from(3));
+            }
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Report {
+            dataset,
+            out,
+            quiet,
+        } => {
+            let started = std::time::Instant::now();
+            let summary = xxgk::report::write_report(&dataset, &out).context("report failed")?;
+            if !quiet {
+                eprintln!(
+                    "report: {} reports → {} ({} KB) in {:.2} s",
+                    summary.reports,
+                    out.display(),
+                    summary.bytes.div_ceil(1024),
+                    started.elapsed().as_secs_f64()
+                );
             }
             Ok(ExitCode::SUCCESS)
         }

@@ -105,7 +105,7 @@ fn draw_issuer(opts: &SeriesOptions, key: &mut u64, taken: &mut BTreeSet<String>
     let last_year = opts.first_year + opts.years.saturating_sub(1) as i32;
     loop {
         *key += 1;
-        let rng = Rng::for_report(opts.seed ^ 0x5e71_e5, *key);
+        let rng = Rng::for_report(opts.seed ^ 0x005e_71e5, *key);
         let first = issuers::draw(&mut rng.fork(2), opts.first_year);
         let last = issuers::draw(&mut rng.fork(2), last_year);
         if first.agency == last.agency
@@ -124,7 +124,7 @@ pub fn generate(opts: &SeriesOptions) -> Series {
         break_rate: 0.0,
         layouts: Vec::new(),
     };
-    let mut plan = Rng::for_report(opts.seed ^ 0x5e71_e5, 0);
+    let mut plan = Rng::for_report(opts.seed ^ 0x005e_71e5, 0);
     let (mut key, mut taken) = (0, BTreeSet::new());
     let mut index = 0u64;
     let mut reports = Vec::new();

@@ -8,6 +8,7 @@ mod delta;
 mod golden;
 mod incremental;
 mod pdf_geometry;
+mod report;
 mod s3;
 mod synth;
 mod util;
