@@ -18,10 +18,13 @@ run: build ## Ingest data/samples/ into out/ and print a summary
 test: ## Run every test (unit, doc, integration incl. DuckDB and headless Chromium when installed)
 	$(CARGO) test --locked --all-targets
 	$(CARGO) test --locked --doc
+	# --format delta (feature `delta`): its unit tests and the read-back tests (tests/it/delta.rs).
+	$(CARGO) test --locked --features delta --lib --test it delta
 
 check: ## rustfmt and clippy with warnings as errors
 	$(CARGO) fmt --all -- --check
 	$(CARGO) clippy --locked --all-targets -- -D warnings
+	$(CARGO) clippy --locked --all-targets --features delta -- -D warnings
 
 doc: ## Build the API docs (private items too), warnings denied
 	RUSTDOCFLAGS="-D warnings" $(CARGO) doc --no-deps --document-private-items
@@ -36,8 +39,12 @@ accuracy: build ## Generate a few thousand reports and compare the pipeline's ou
 
 bench: build ## Ingest 1k/10k/100k-report corpora; compare with cat and grep baselines; write BENCHMARKS.md
 	BIN=$(RELEASE) ./scripts/bench.sh
+	BIN=$(RELEASE) ./scripts/bench_s3.sh
 
-.PHONY: corpus accuracy bench
+bench-s3: build ## The 10k-report corpus into a local S3 server (moto) beside the local disk; write BENCHMARKS.md
+	BIN=$(RELEASE) ./scripts/bench_s3.sh
+
+.PHONY: corpus accuracy bench bench-s3
 
 fuzz: ## Fuzz every decoder and parser (FUZZ_SECONDS each, default 180; FUZZ_TARGETS to choose; cargo-fuzz)
 	./scripts/fuzz.sh

@@ -13,6 +13,7 @@
 //! committed dataset back and draws the quality report.
 #![warn(missing_docs)]
 
+pub mod cloud;
 pub mod config;
 pub mod crosscheck;
 pub mod decode;

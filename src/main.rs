@@ -6,6 +6,7 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 use xxgk::config::Config;
 use xxgk::run::{self, IngestOptions};
+use xxgk::sink::OutputFormat;
 
 /// jemalloc: glibc's malloc was a fifth of the CPU on large runs (many short-lived
 /// strings on every worker). It serves C's `malloc` too (zstd's contexts, one per
@@ -50,6 +51,9 @@ enum Command {
         /// Read again inputs an earlier run rejected (they are skipped otherwise until their content changes).
         #[arg(long)]
         retry_rejects: bool,
+        /// Table format: `parquet` (Hive-partitioned) or `delta` (Delta Lake tables; feature `delta`).
+        #[arg(long, default_value = "parquet", value_parser = parse_format)]
+        format: OutputFormat,
     },
     /// Write the quality report: one self-contained HTML page of charts about a dataset.
     Report {
@@ -71,6 +75,11 @@ enum Command {
         #[arg(long)]
         year: Option<i32>,
     },
+}
+
+/// `--format`: `parquet` or `delta`.
+fn parse_format(name: &str) -> Result<OutputFormat, String> {
+    OutputFormat::parse(name).ok_or_else(|| format!("{name:?}: expected parquet or delta"))
 }
 
 /// Where the pipeline settings are looked for when `--config` is not given.
@@ -98,6 +107,7 @@ fn real_main() -> anyhow::Result<ExitCode> {
             strict,
             full_refresh,
             retry_rejects,
+            format,
         } => {
             if jobs == Some(0) {
                 anyhow::bail!("--jobs must be at least 1");
@@ -125,6 +135,7 @@ fn real_main() -> anyhow::Result<ExitCode> {
                 full_refresh,
                 retry_rejects,
                 failpoint,
+                format,
             };
             let summary = run::ingest(&options, &config).context("ingest failed")?;
             if !quiet {

@@ -11,6 +11,8 @@
 //! one job there are no workers: the calling thread parses each file and
 //! writes it.
 
+use crate::cloud::inputs::Prefetch;
+use crate::cloud::{CloudError, Location, ObjectStoreStore};
 use crate::config::Config;
 use crate::crosscheck;
 use crate::decode::{self, PdfOptions};
@@ -22,12 +24,12 @@ use crate::sink::ledger::{self, Ledger, LedgerError};
 use crate::sink::lock::{DatasetLock, LockError};
 use crate::sink::refresh::{self, SwapStep};
 use crate::sink::schema::LedgerEntry;
-use crate::sink::{DatasetWriter, FailingStore, LocalStore, SinkError, Store};
+use crate::sink::{DatasetWriter, FailingStore, LocalStore, OutputFormat, SinkError, Store};
 use crate::validate;
 use crate::walk::{self, ReadError, WalkError};
 use std::collections::BTreeMap;
-use std::path::{Path, PathBuf};
-use std::sync::mpsc;
+use std::path::PathBuf;
+use std::sync::{mpsc, Arc};
 use std::time::{Duration, Instant};
 
 /// Files whose outcomes may wait for the sink at once (parsed but not yet
@@ -58,6 +60,8 @@ pub struct IngestOptions {
     pub retry_rejects: bool,
     /// Fault injection for tests: abort the process at a named point.
     pub failpoint: Option<Failpoint>,
+    /// How the tables are written: Hive-style Parquet, or Delta Lake tables.
+    pub format: OutputFormat,
 }
 
 /// Named points where tests make the process die (as `kill -9` would) or fail.
@@ -131,6 +135,12 @@ pub enum RunError {
         /// The I/O error.
         source: std::io::Error,
     },
+    /// The output URL is not usable (scheme, bucket, credentials setup).
+    #[error("output: {0}")]
+    OutputLocation(#[from] CloudError),
+    /// The output on an object store cannot be opened (bucket, permission, network).
+    #[error(transparent)]
+    OutputStore(#[from] crate::cloud::store::OpenError),
     /// Another run holds the dataset.
     #[error(transparent)]
     Lock(#[from] LockError),
@@ -146,6 +156,9 @@ pub enum RunError {
     /// The worker pool could not be built.
     #[error("cannot start worker threads: {0}")]
     Threads(String),
+    /// The output format is not built in, or differs from the dataset's.
+    #[error("{0}")]
+    Format(String),
 }
 
 /// What a run did, for the summary and `_runs/<run_id>.json`.
@@ -238,12 +251,18 @@ pub fn ingest(options: &IngestOptions, config: &Config) -> Result<RunSummary, Ru
         .build()
         .map_err(|e| RunError::Threads(e.to_string()))?;
 
+    if !options.format.available() {
+        return Err(RunError::Format(
+            "--format delta needs a build with the `delta` feature (cargo build --release --features delta)".into(),
+        ));
+    }
     let mut dataset = OpenDataset::open(options)?;
     let mut writer = DatasetWriter::new(
         dataset.store.as_ref(),
         &dataset.run_id,
         config.writer_options(),
     )?;
+    writer.set_format(options.format);
     let mut summary = RunSummary {
         run_id: dataset.run_id.clone(),
         inputs: (walked.files.len() + walked.problems.len()) as u64,
@@ -304,18 +323,39 @@ pub fn ingest(options: &IngestOptions, config: &Config) -> Result<RunSummary, Ru
     Ok(summary)
 }
 
-fn output_err(path: &Path) -> impl FnOnce(std::io::Error) -> RunError {
-    let path = path.display().to_string();
+fn output_err(store: &dyn Store) -> impl FnOnce(std::io::Error) -> RunError {
+    let path = store.describe("");
     move |source| RunError::Output { path, source }
+}
+
+/// Open the dataset at a location: a local directory (created) or an object-store prefix.
+fn open_store(location: &Location) -> Result<Arc<dyn Store>, RunError> {
+    Ok(match location {
+        Location::Local(path) => {
+            Arc::new(LocalStore::open(path).map_err(|source| RunError::Output {
+                path: path.display().to_string(),
+                source,
+            })?)
+        }
+        Location::Object(object) => Arc::new(ObjectStoreStore::open(object.clone())?),
+    })
+}
+
+/// The location of the folder a full refresh builds in, inside the dataset.
+fn refresh_location(target: &Location) -> Location {
+    match target {
+        Location::Local(path) => Location::Local(path.join(refresh::REFRESH_PREFIX)),
+        Location::Object(object) => Location::Object(object.join(refresh::REFRESH_PREFIX)),
+    }
 }
 
 /// The dataset a run writes, opened: locked, recovered, its ledger read.
 struct OpenDataset {
-    /// The dataset directory (`--out`).
-    target: PathBuf,
-    /// Where this run writes: the target, or for a full refresh the folder
-    /// beside it that is swapped in when complete.
-    build_dir: PathBuf,
+    /// The dataset (`--out`).
+    target: Arc<dyn Store>,
+    /// Whether this run builds a full refresh under `_refresh/`, swapped in when complete.
+    refreshing: bool,
+    /// Where this run writes: the target, or for a full refresh its `_refresh/`.
     store: Box<dyn Store>,
     recovery: Recovery,
     ledger: Ledger,
@@ -326,36 +366,37 @@ struct OpenDataset {
 impl OpenDataset {
     /// Lock the dataset, finish or discard what a killed run left, read the ledger.
     fn open(options: &IngestOptions) -> Result<Self, RunError> {
-        let target = options.out.clone();
-        let target_store = LocalStore::open(&target).map_err(output_err(&target))?;
-        let lock = DatasetLock::acquire(&target, "ingest")?;
+        let location = Location::parse(&options.out)?;
+        let target = open_store(&location)?;
+        let lock = DatasetLock::acquire(Arc::clone(&target), "ingest")?;
         if options.failpoint == Some(Failpoint::HoldLock) {
             std::thread::sleep(Duration::from_secs(2));
         }
         // A full refresh killed before now is finished or discarded first: the
         // dataset is then exactly the old one or exactly the rebuilt one.
-        let swap_recovery = refresh::recover(&target).map_err(output_err(&target))?;
-        // A full refresh builds a new dataset beside the old one; the old stays
+        let swap_recovery = refresh::recover(target.as_ref()).map_err(output_err(&*target))?;
+        // A full refresh builds a new dataset under `_refresh/`; the old stays
         // readable until the swap.
-        let (build_dir, local) = if options.full_refresh {
-            let build_dir = refresh::build_dir(&target);
-            let _ = std::fs::remove_dir_all(&build_dir);
-            let local = LocalStore::open(&build_dir).map_err(output_err(&build_dir))?;
-            (build_dir, local)
+        let build: Arc<dyn Store> = if options.full_refresh {
+            target
+                .delete_prefix(refresh::REFRESH_PREFIX)
+                .map_err(output_err(&*target))?;
+            open_store(&refresh_location(&location))?
         } else {
-            (target.clone(), target_store)
+            Arc::clone(&target)
         };
         let store: Box<dyn Store> = match options.failpoint {
-            Some(Failpoint::DiskFull) => Box::new(FailingStore::new(local, 2)),
-            _ => Box::new(local),
+            Some(Failpoint::DiskFull) => Box::new(FailingStore::new(build, 2)),
+            _ => Box::new(build),
         };
-        let mut recovery = commit::recover(store.as_ref()).map_err(output_err(&build_dir))?;
+        let mut recovery = commit::recover(store.as_ref()).map_err(output_err(&*store))?;
         recovery.refresh = swap_recovery;
         let ledger = ledger::read_ledger(store.as_ref())?;
-        let run_id = next_run_id(store.as_ref()).map_err(output_err(&build_dir))?;
+        let run_id = next_run_id(store.as_ref()).map_err(output_err(&*store))?;
+        check_format(store.as_ref(), options.format)?;
         Ok(OpenDataset {
             target,
-            build_dir,
+            refreshing: options.full_refresh,
             store,
             recovery,
             ledger,
@@ -367,7 +408,7 @@ impl OpenDataset {
     /// A full refresh's committed rebuild replaces the dataset (crash-safe,
     /// see `sink::refresh`); nothing to do for an incremental run.
     fn swap_in_refresh(&self, options: &IngestOptions) -> Result<(), RunError> {
-        if self.build_dir == self.target {
+        if !self.refreshing {
             return Ok(());
         }
         let hook = |step: SwapStep| match step {
@@ -377,7 +418,7 @@ impl OpenDataset {
             SwapStep::FirstIn => die_at(options, Failpoint::SwapIn),
             SwapStep::BeforeSuccess => die_at(options, Failpoint::SwapSuccess),
         };
-        refresh::swap_in(&self.target, &hook).map_err(output_err(&self.target))
+        refresh::swap_in(self.target.as_ref(), &hook).map_err(output_err(&*self.target))
     }
 }
 
@@ -420,16 +461,33 @@ impl Work<'_> {
         }
         .snapshot();
         let max_file_bytes = self.config.walk.max_file_bytes;
-        let process = |f: &SourceFile| process_file(f, max_file_bytes, self.resolver, &pdf, &skip);
+        // Objects in an object store are read ahead, in input order, within a
+        // bounded window; local files by the worker that parses them.
+        let prefetch = if walked.remote.is_empty() {
+            None
+        } else {
+            Some(Prefetch::start(walked.remote.clone(), max_file_bytes).map_err(WalkError::from)?)
+        };
+        let remote: std::collections::HashSet<usize> =
+            walked.remote.iter().map(|(i, _)| *i).collect();
+        let process = |f: &SourceFile| match &prefetch {
+            Some(prefetch) if remote.contains(&f.index) => {
+                process_read(f, prefetch.take(f.index), self.resolver, &pdf, &skip)
+            }
+            _ => process_file(f, max_file_bytes, self.resolver, &pdf, &skip),
+        };
 
         let files = &walked.files;
         // The bar's total costs a stat per file: only when a bar is drawn.
         let total_bytes: u64 = if crate::progress::Progress::shown(self.options.progress) {
+            let listed: u64 = walked.remote.iter().map(|(_, f)| f.size).sum();
             files
                 .iter()
+                .filter(|f| !remote.contains(&f.index))
                 .filter_map(|f| std::fs::metadata(&f.path).ok())
                 .map(|m| m.len())
-                .sum()
+                .sum::<u64>()
+                + listed
         } else {
             0
         };
@@ -670,6 +728,7 @@ struct RunRecord<'a> {
     tool: &'static str,
     version: &'static str,
     inputs_args: Vec<String>,
+    format: OutputFormat,
     #[serde(flatten)]
     summary: &'a RunSummary,
 }
@@ -684,6 +743,7 @@ impl<'a> RunRecord<'a> {
                 .iter()
                 .map(|p| p.display().to_string())
                 .collect(),
+            format: options.format,
             summary,
         }
     }
@@ -699,7 +759,20 @@ pub fn process_file(
     pdf: &PdfOptions,
     skip: &std::collections::HashSet<String>,
 ) -> Outcome {
-    let bytes = match walk::read_input(&file.path, max_file_bytes) {
+    let read = walk::read_input(&file.path, max_file_bytes);
+    process_read(file, read, resolver, pdf, skip)
+}
+
+/// [`process_file`] for bytes read elsewhere (an object store's prefetcher):
+/// a read error becomes a reject, the bytes are hashed, decoded and parsed.
+pub fn process_read(
+    file: &SourceFile,
+    read: Result<Vec<u8>, ReadError>,
+    resolver: &RegionResolver,
+    pdf: &PdfOptions,
+    skip: &std::collections::HashSet<String>,
+) -> Outcome {
+    let bytes = match read {
         Ok(bytes) => bytes,
         Err(e) => {
             let (reason, bytes) = match &e {
@@ -796,6 +869,38 @@ fn process_bytes(
 /// ```
 pub fn content_id(bytes: &[u8]) -> String {
     hex::encode(&blake3::hash(bytes).as_bytes()[..16])
+}
+
+/// A dataset keeps the format of its runs: the last run's record says which
+/// (records without one are Parquet). Changing it takes a full refresh.
+fn check_format(store: &dyn Store, format: OutputFormat) -> Result<(), RunError> {
+    let runs = store.list("_runs").map_err(output_err(store))?;
+    let Some(last) = runs.iter().rfind(|k| k.ends_with(".json")) else {
+        return Ok(());
+    };
+    let record: serde_json::Value = store
+        .get(last)
+        .map_err(output_err(store))?
+        .and_then(|bytes| serde_json::from_slice(&bytes).ok())
+        .unwrap_or_default();
+    let found: OutputFormat = record
+        .get("format")
+        .and_then(|f| serde_json::from_value(f.clone()).ok())
+        .unwrap_or_default();
+    if found == format {
+        return Ok(());
+    }
+    let name = |f: OutputFormat| match f {
+        OutputFormat::Parquet => "parquet",
+        OutputFormat::Delta => "delta",
+    };
+    Err(RunError::Format(format!(
+        "the dataset {} is written as {}, not {}: keep --format {} or rebuild it with --full-refresh",
+        store.describe(""),
+        name(found),
+        name(format),
+        name(found)
+    )))
 }
 
 /// `run-NNNNN`, one more than the runs already committed to the dataset.

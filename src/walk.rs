@@ -2,12 +2,17 @@
 //! a sorted list of [`SourceFile`]s, skipping what the config says to skip.
 //!
 //! The order is deterministic (sorted by path within each input, inputs in
-//! argument order), and it decides the order of rows and part files.
+//! argument order), and it decides the order of rows and part files. An
+//! input may be an object-store URL (`s3://bucket/crawl`): its objects are
+//! listed ([`crate::cloud::inputs::list`]) in the same order, with the same
+//! skip patterns, and read by a prefetcher instead of [`read_input`].
 //!
 //! [`read_input`] reads one walked file with a bound: only regular files (after
 //! following a link), never more than `walk.max_file_bytes`, so a link to
 //! `/dev/zero` or a video saved as `.pdf` costs a stat, not the machine's memory.
 
+use crate::cloud::inputs::{self, ListError, RemoteFile};
+use crate::cloud::{CloudError, Location};
 use crate::config::WalkConfig;
 use crate::model::SourceFile;
 use globset::{Glob, GlobSet, GlobSetBuilder};
@@ -24,6 +29,12 @@ pub enum WalkError {
     /// A skip pattern is invalid (normally caught when the config is loaded).
     #[error("invalid skip pattern: {0}")]
     Pattern(#[from] globset::Error),
+    /// An input URL is not usable.
+    #[error(transparent)]
+    Location(#[from] CloudError),
+    /// An input URL could not be listed.
+    #[error(transparent)]
+    List(#[from] ListError),
 }
 
 /// An entry the walker could list but not inspect (e.g. a directory without permission).
@@ -42,6 +53,9 @@ pub struct Walked {
     pub files: Vec<SourceFile>,
     /// Entries that could not be read while walking.
     pub problems: Vec<WalkProblem>,
+    /// The files that are objects in an object store, by their index in
+    /// `files` (read through [`crate::cloud::inputs::Prefetch`]).
+    pub remote: Vec<(usize, RemoteFile)>,
 }
 
 /// Expand `inputs` into files.
@@ -53,10 +67,24 @@ pub fn walk(inputs: &[PathBuf], config: &WalkConfig) -> Result<Walked, WalkError
     let skip = builder.build()?;
     let mut walked = Walked::default();
     for input in inputs {
-        if !input.exists() {
-            return Err(WalkError::NotFound(input.clone()));
+        match Location::parse(input)? {
+            Location::Local(path) => {
+                if !path.exists() {
+                    return Err(WalkError::NotFound(path));
+                }
+                walk_one(&path, config, &skip, &mut walked);
+            }
+            Location::Object(location) => {
+                for file in inputs::list(&location, &skip)? {
+                    walked.remote.push((walked.files.len(), file.clone()));
+                    walked.files.push(SourceFile {
+                        index: 0,
+                        path: PathBuf::from(&file.url),
+                        rel_path: file.rel_path,
+                    });
+                }
+            }
         }
-        walk_one(input, config, &skip, &mut walked);
     }
     for (index, file) in walked.files.iter_mut().enumerate() {
         file.index = index;

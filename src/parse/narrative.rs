@@ -165,12 +165,8 @@ const UNITS: [&str; 11] = [
 /// One SIMD substring searcher per counting word: eleven passes of
 /// `memmem` cost less than one byte-at-a-time automaton over text whose
 /// every character starts with the same few lead bytes.
-static UNIT_FINDERS: LazyLock<Vec<memchr::memmem::Finder<'static>>> = LazyLock::new(|| {
-    UNITS
-        .iter()
-        .map(|u| memchr::memmem::Finder::new(u))
-        .collect()
-});
+static UNIT_FINDERS: LazyLock<Vec<memchr::memmem::Finder<'static>>> =
+    LazyLock::new(|| UNITS.iter().map(memchr::memmem::Finder::new).collect());
 
 /// Marks that end a stretch of text: no pattern crosses one. (Line breaks
 /// do not end one: PDF text wraps `351` / `件`.)

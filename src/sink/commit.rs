@@ -9,8 +9,10 @@
 //!
 //! This is Hadoop's FileOutputCommitter (task output staged, then moved into
 //! place by the job commit) with one addition borrowed from Delta Lake's log:
-//! the commit point is a single atomic write of a manifest that lists every
-//! move. A run killed before the manifest exists is rolled back (its staging
+//! the commit point is a single atomic, create-if-absent write of a manifest
+//! that lists every move. Every step goes through [`Store`], so the same
+//! protocol runs on a local disk (moves are renames) and on an object store
+//! (moves are server-side copies, then deletes of the staged objects). A run killed before the manifest exists is rolled back (its staging
 //! folder is deleted and its inputs, absent from the ledger, are read again by
 //! the next run); a run killed after it is rolled forward (the remaining moves,
 //! the run record and `_SUCCESS` are completed from the manifest). Either way
@@ -38,6 +40,26 @@ pub struct Manifest {
     pub deletes: Vec<String>,
     /// The `_runs/<run_id>.json` content.
     pub run_record: serde_json::Value,
+    /// Under `--format delta`: the files to add to each table's Delta log
+    /// once they are in place (absent for Hive-style Parquet).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub delta: Option<DeltaCommit>,
+}
+
+/// The Delta transactions a run makes after its moves: one per table.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+pub struct DeltaCommit {
+    /// The run's number (`run-00003` → 3): the version of its Delta
+    /// application transaction, by which a repeated commit is recognised.
+    pub run_number: i64,
+    /// The files' modification time in the log, milliseconds since the epoch.
+    pub modification_time_ms: i64,
+    /// Final keys (`reports/region=…/year=…/part-….parquet`) and sizes.
+    pub files: Vec<(String, u64)>,
+    /// Keys of earlier runs' files the run replaces (`cross_findings`),
+    /// removed from their table's log in the same transaction.
+    #[serde(default)]
+    pub removes: Vec<String>,
 }
 
 /// Where a commit stopped, for fault-injection tests (`XXGK_FAILPOINT`).
@@ -56,45 +78,90 @@ pub enum CommitStep {
 pub fn commit(store: &dyn Store, manifest: &Manifest, hook: &dyn Fn(CommitStep)) -> io::Result<()> {
     let key = format!("{STAGING}/{}/{MANIFEST}", manifest.run_id);
     let bytes = serde_json::to_vec_pretty(manifest).map_err(io::Error::other)?;
-    store.put(&key, &bytes)?;
+    // Create-if-absent (`If-None-Match: *` on an object store): a run that
+    // lost its lock can never commit over another's manifest.
+    if !store.put_if_absent(&key, &bytes)? {
+        return Err(io::Error::new(
+            io::ErrorKind::AlreadyExists,
+            format!(
+                "commit manifest {} already exists: another run committed {} (was the lock taken over?)",
+                store.describe(&key),
+                manifest.run_id
+            ),
+        ));
+    }
     hook(CommitStep::ManifestWritten);
     apply(store, manifest, hook)
 }
 
 /// Apply a manifest; safe to repeat (moves already done are skipped).
 fn apply(store: &dyn Store, manifest: &Manifest, hook: &dyn Fn(CommitStep)) -> io::Result<()> {
-    use rayon::prelude::*;
     store.delete("_SUCCESS")?;
-    let move_one = |(staged, final_key): &(String, String)| -> io::Result<()> {
-        if store.exists(staged)? {
-            store.promote(staged, final_key)
-        } else if !store.exists(final_key)? {
-            Err(io::Error::other(format!(
-                "staged file {staged} vanished before it was moved to {final_key}"
-            )))
-        } else {
-            Ok(()) // moved by an earlier, interrupted commit
-        }
-    };
+    // Moves already done (by an interrupted commit) are skipped.
     if let Some((first, rest)) = manifest.moves.split_first() {
-        move_one(first)?;
+        store.promote_all(std::slice::from_ref(first))?;
         hook(CommitStep::FirstMove);
-        // Moves are independent (and idempotent for recovery): in parallel,
-        // as creating thousands of partition folders costs kernel time.
-        rest.par_iter().try_for_each(move_one)?;
-    }
-    // Replaced files go with the same commit (deleting twice is harmless).
-    for key in &manifest.deletes {
-        store.delete(key)?;
+        store.promote_all(rest)?;
     }
     // The moves must be durable before the manifest that could redo them goes.
     let finals: Vec<String> = manifest.moves.iter().map(|(_, f)| f.clone()).collect();
     store.sync_moves(&finals)?;
-    let record = serde_json::to_vec_pretty(&manifest.run_record).map_err(io::Error::other)?;
+    // Delta tables: one transaction per table (adding the moved files,
+    // removing the replaced ones), then the versions go into the run record,
+    // written only when every table holds the run.
+    let mut run_record = manifest.run_record.clone();
+    if let Some(delta) = &manifest.delta {
+        let versions = commit_delta(store, delta)?;
+        if let Some(record) = run_record.as_object_mut() {
+            record.insert(
+                "delta_versions".into(),
+                serde_json::to_value(versions).map_err(io::Error::other)?,
+            );
+        }
+    }
+    // Replaced files go with the same commit (deleting twice is harmless),
+    // after the Delta logs stopped naming them.
+    for key in &manifest.deletes {
+        store.delete(key)?;
+    }
+    store.sync_moves(&manifest.deletes)?;
+    let record = serde_json::to_vec_pretty(&run_record).map_err(io::Error::other)?;
     store.put(&format!("_runs/{}.json", manifest.run_id), &record)?;
     hook(CommitStep::BeforeSuccess);
     store.put("_SUCCESS", b"")?;
     store.delete_prefix(&format!("{STAGING}/{}", manifest.run_id))
+}
+
+/// Add a run's files to its Delta tables; the version each table reached.
+#[cfg(feature = "delta")]
+fn commit_delta(
+    store: &dyn Store,
+    delta: &DeltaCommit,
+) -> io::Result<std::collections::BTreeMap<String, u64>> {
+    super::delta::commit_run(
+        store,
+        delta.run_number,
+        delta.modification_time_ms,
+        &delta.files,
+        &delta.removes,
+    )
+    .map_err(io::Error::other)
+}
+
+/// Without the `delta` feature, a manifest with Delta tables cannot be applied.
+#[cfg(not(feature = "delta"))]
+fn commit_delta(
+    _store: &dyn Store,
+    delta: &DeltaCommit,
+) -> io::Result<std::collections::BTreeMap<String, u64>> {
+    Err(io::Error::new(
+        io::ErrorKind::Unsupported,
+        format!(
+            "run {} writes Delta tables, and this xxgk was built without the `delta` feature \
+             (cargo build --release --features delta)",
+            delta.run_number
+        ),
+    ))
 }
 
 /// What recovery did.
@@ -162,6 +229,7 @@ mod tests {
             ],
             deletes: vec![],
             run_record: serde_json::json!({"run_id": "run-00001"}),
+            delta: None,
         }
     }
 

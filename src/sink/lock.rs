@@ -1,14 +1,17 @@
-//! One writer at a time: an exclusive lock file in the dataset (`_lock`).
+//! One writer at a time: an exclusive lock object in the dataset (`_lock`).
 //!
-//! The lock is created with `O_EXCL`, so two runs cannot both create it. It
-//! names its holder (pid, host, start time, run). A lock whose holder is a
-//! process on this host that no longer exists is stale: it is renamed away
-//! (only one contender can win that rename) and taken over. A lock held from
-//! another host is never taken over automatically. Readers never take it.
+//! The lock is created with [`Store::put_if_absent`] (`O_EXCL` on a local
+//! disk, `If-None-Match: *` on an object store), so two runs cannot both
+//! create it. It names its holder (pid, host, start time, run). A lock whose
+//! holder is a process on this host that no longer exists is stale: it is
+//! replaced with [`Store::replace_if_unchanged`] (a rename aside locally,
+//! `If-Match` on its ETag on an object store: of two contenders taking it
+//! over, only one succeeds). A lock held from another host is never taken
+//! over automatically. Readers never take it.
 
-use std::fs;
-use std::io::{self, Write};
-use std::path::{Path, PathBuf};
+use super::store::Store;
+use std::io;
+use std::sync::Arc;
 
 /// The lock file's name in the dataset root.
 pub const LOCK_FILE: &str = "_lock";
@@ -48,20 +51,29 @@ pub enum LockError {
 }
 
 /// A held lock; released when dropped.
-#[derive(Debug)]
 pub struct DatasetLock {
-    path: PathBuf,
+    store: Arc<dyn Store>,
     holder: Holder,
     /// Whether a stale lock was taken over.
     pub took_over: Option<Holder>,
 }
 
+impl std::fmt::Debug for DatasetLock {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("DatasetLock")
+            .field("lock", &self.store.describe(LOCK_FILE))
+            .field("holder", &self.holder)
+            .field("took_over", &self.took_over)
+            .finish()
+    }
+}
+
 impl DatasetLock {
-    /// Take the lock of the dataset at `root` for `run`.
-    pub fn acquire(root: &Path, run: &str) -> Result<Self, LockError> {
-        let path = root.join(LOCK_FILE);
+    /// Take the lock of the dataset in `store` for `run`.
+    pub fn acquire(store: Arc<dyn Store>, run: &str) -> Result<Self, LockError> {
+        let path = store.describe(LOCK_FILE);
         let io_err = |source| LockError::Io {
-            path: path.display().to_string(),
+            path: path.clone(),
             source,
         };
         let holder = Holder {
@@ -73,52 +85,42 @@ impl DatasetLock {
                 .unwrap_or(0),
             run: run.to_string(),
         };
-        let mut took_over = None;
-        for _attempt in 0..2 {
-            match fs::OpenOptions::new()
-                .write(true)
-                .create_new(true)
-                .open(&path)
-            {
-                Ok(mut file) => {
-                    let json = serde_json::to_vec(&holder).unwrap_or_default();
-                    file.write_all(&json)
-                        .and_then(|_| file.sync_all())
-                        .map_err(io_err)?;
-                    return Ok(DatasetLock {
-                        path,
-                        holder,
-                        took_over,
-                    });
+        let json = serde_json::to_vec(&holder).map_err(|e| io_err(io::Error::other(e)))?;
+        for _attempt in 0..3 {
+            if store.put_if_absent(LOCK_FILE, &json).map_err(io_err)? {
+                return Ok(DatasetLock {
+                    store,
+                    holder,
+                    took_over: None,
+                });
+            }
+            let Some(existing) = store.get_versioned(LOCK_FILE).map_err(io_err)? else {
+                continue; // released meanwhile: try again
+            };
+            // Unreadable garbage is stale.
+            let current: Option<Holder> = serde_json::from_slice(&existing.bytes).ok();
+            match current {
+                Some(h) if !is_stale(&h) => {
+                    return Err(LockError::Held { holder: h, path });
                 }
-                Err(e) if e.kind() == io::ErrorKind::AlreadyExists => {
-                    let existing = read_holder(&path).map_err(io_err)?;
-                    match existing {
-                        Some(h) if !is_stale(&h) => {
-                            return Err(LockError::Held {
-                                holder: h,
-                                path: path.display().to_string(),
-                            })
-                        }
-                        stale => {
-                            // Rename, not delete: of two runs taking over, only one rename succeeds.
-                            let aside =
-                                path.with_file_name(format!("{LOCK_FILE}.stale-{}", holder.pid));
-                            if fs::rename(&path, &aside).is_ok() {
-                                let _ = fs::remove_file(&aside);
-                                took_over = stale;
-                            }
-                        }
+                stale => {
+                    // Replace only the version we judged stale: of two runs
+                    // taking over, one succeeds and the other sees its lock.
+                    if store
+                        .replace_if_unchanged(LOCK_FILE, &existing.version, &json)
+                        .map_err(io_err)?
+                    {
+                        return Ok(DatasetLock {
+                            store,
+                            holder,
+                            took_over: stale,
+                        });
                     }
                 }
-                Err(e) => return Err(io_err(e)),
             }
         }
-        match read_holder(&path) {
-            Ok(Some(h)) => Err(LockError::Held {
-                holder: h,
-                path: path.display().to_string(),
-            }),
+        match read_holder(store.as_ref()) {
+            Ok(Some(h)) => Err(LockError::Held { holder: h, path }),
             _ => Err(io_err(io::Error::other("could not take over a stale lock"))),
         }
     }
@@ -132,29 +134,27 @@ impl DatasetLock {
 impl Drop for DatasetLock {
     fn drop(&mut self) {
         // Remove the lock only if it is still ours.
-        if read_holder(&self.path).ok().flatten().as_ref() == Some(&self.holder) {
-            let _ = fs::remove_file(&self.path);
+        if read_holder(self.store.as_ref()).ok().flatten().as_ref() == Some(&self.holder) {
+            let _ = self.store.delete(LOCK_FILE);
         }
     }
 }
 
-/// The holder recorded in a lock file; None if it is unreadable garbage (then stale).
-fn read_holder(path: &Path) -> io::Result<Option<Holder>> {
-    match fs::read(path) {
-        Ok(bytes) => Ok(serde_json::from_slice(&bytes).ok()),
-        Err(e) if e.kind() == io::ErrorKind::NotFound => Ok(None),
-        Err(e) => Err(e),
-    }
+/// The holder recorded in the lock; None if there is none or it is unreadable garbage (then stale).
+fn read_holder(store: &dyn Store) -> io::Result<Option<Holder>> {
+    Ok(store
+        .get(LOCK_FILE)?
+        .and_then(|bytes| serde_json::from_slice(&bytes).ok()))
 }
 
 /// A holder on this host whose process is gone. Other hosts' locks are never stale here.
 fn is_stale(holder: &Holder) -> bool {
-    holder.host == host_name() && !Path::new(&format!("/proc/{}", holder.pid)).exists()
+    holder.host == host_name() && !std::path::Path::new(&format!("/proc/{}", holder.pid)).exists()
 }
 
 fn host_name() -> String {
-    fs::read_to_string("/proc/sys/kernel/hostname")
-        .or_else(|_| fs::read_to_string("/etc/hostname"))
+    std::fs::read_to_string("/proc/sys/kernel/hostname")
+        .or_else(|_| std::fs::read_to_string("/etc/hostname"))
         .map(|s| s.trim().to_string())
         .unwrap_or_else(|_| "unknown".into())
 }
@@ -162,19 +162,26 @@ fn host_name() -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::sink::LocalStore;
+    use std::fs;
+    use std::path::Path;
+
+    fn store(dir: &Path) -> Arc<dyn Store> {
+        Arc::new(LocalStore::open(dir).unwrap())
+    }
 
     #[test]
     fn second_lock_is_refused_and_released_on_drop() {
         let dir = tempfile::tempdir().unwrap();
-        let lock = DatasetLock::acquire(dir.path(), "run-00001").unwrap();
-        let err = DatasetLock::acquire(dir.path(), "run-00002").unwrap_err();
+        let lock = DatasetLock::acquire(store(dir.path()), "run-00001").unwrap();
+        let err = DatasetLock::acquire(store(dir.path()), "run-00002").unwrap_err();
         assert!(
             err.to_string()
                 .contains(&format!("pid {}", std::process::id())),
             "{err}"
         );
         drop(lock);
-        DatasetLock::acquire(dir.path(), "run-00002").unwrap();
+        DatasetLock::acquire(store(dir.path()), "run-00002").unwrap();
     }
 
     #[test]
@@ -191,8 +198,44 @@ mod tests {
             serde_json::to_vec(&dead).unwrap(),
         )
         .unwrap();
-        let lock = DatasetLock::acquire(dir.path(), "run-00002").unwrap();
+        let lock = DatasetLock::acquire(store(dir.path()), "run-00002").unwrap();
         assert_eq!(lock.took_over, Some(dead));
+    }
+
+    #[test]
+    fn of_two_runs_taking_over_a_stale_lock_one_wins() {
+        for _ in 0..20 {
+            let dir = tempfile::tempdir().unwrap();
+            let dead = Holder {
+                pid: u32::MAX - 1,
+                host: host_name(),
+                started_unix: 1,
+                run: "run-00001".into(),
+            };
+            fs::write(
+                dir.path().join(LOCK_FILE),
+                serde_json::to_vec(&dead).unwrap(),
+            )
+            .unwrap();
+            let barrier = std::sync::Barrier::new(2);
+            let results: Vec<Result<DatasetLock, LockError>> = std::thread::scope(|s| {
+                let contenders: Vec<_> = (0..2)
+                    .map(|i| {
+                        let (store, barrier) = (store(dir.path()), &barrier);
+                        s.spawn(move || {
+                            barrier.wait();
+                            DatasetLock::acquire(store, &format!("run-0000{}", i + 2))
+                        })
+                    })
+                    .collect();
+                contenders.into_iter().map(|c| c.join().unwrap()).collect()
+            });
+            let won = results.iter().filter(|r| r.is_ok()).count();
+            assert_eq!(won, 1, "{results:?}");
+            assert!(results
+                .iter()
+                .any(|r| matches!(r, Err(LockError::Held { .. }))));
+        }
     }
 
     #[test]
@@ -210,7 +253,7 @@ mod tests {
         )
         .unwrap();
         assert!(matches!(
-            DatasetLock::acquire(dir.path(), "run-00002"),
+            DatasetLock::acquire(store(dir.path()), "run-00002"),
             Err(LockError::Held { .. })
         ));
     }

@@ -4,37 +4,55 @@
 //! forward from it or, without it, back.
 //!
 //! ```text
-//! build .<DIR>.refresh ─▶ write DIR/_SWAP.json ─▶ remove DIR/_SUCCESS ─▶ move DIR's entries
-//!   (complete dataset)     (the commit point)                            to .<DIR>.old ─▶ move the
-//! new entries into DIR ─▶ DIR/_SUCCESS ─▶ remove _SWAP.json ─▶ delete .<DIR>.old and .<DIR>.refresh
+//! build DIR/_refresh/ ─▶ write DIR/_SWAP.json ─▶ remove DIR/_SUCCESS ─▶ delete the old objects
+//!  (complete dataset)    (the commit point)                            ─▶ _SWAP.json: phase "in"
+//! ─▶ move the new objects from _refresh/ into place ─▶ DIR/_SUCCESS ─▶ remove _SWAP.json and _refresh/
 //! ```
 //!
-//! Every step is a rename or a removal and is skipped when already done, so
-//! rolling forward can itself be interrupted and repeated; directories are
-//! synced after each phase of renames. The manifest names the entries that
-//! move out and in, so recovery never guesses which `reports/` is which: an
-//! entry goes out only while it has not reached `.<DIR>.old`, and the new
-//! entries come in only once every old one is out. Without a manifest, the
-//! rebuild never reached its commit point: the old dataset is whole and the
-//! half-built sibling is deleted.
+//! Everything goes through [`Store`], so the swap is the same on a local disk
+//! (moves are renames, folders synced after each phase) and on an object
+//! store (moves are server-side copies). The rebuild lives inside the dataset
+//! under `_refresh/`, which no reader of the tables looks at (Hive readers skip
+//! `_`-prefixed folders; the README's globs name the tables). The manifest
+//! names the objects that go out and those that come in, so recovery never
+//! guesses which `reports/…` file is which, and records the phase: the old
+//! objects are deleted while it says `out` (a new object of the same name
+//! can only arrive later), the new ones moved in once it says `in`. Every
+//! step is skipped when already done, so rolling forward can itself be
+//! interrupted and repeated. Without a manifest, the rebuild never reached
+//! its commit point: the old dataset is whole and `_refresh/` is deleted.
 
 use super::lock::LOCK_FILE;
-use super::store::sync_dir;
+use super::store::Store;
 use serde::{Deserialize, Serialize};
-use std::fs;
 use std::io;
-use std::path::{Path, PathBuf};
 
-/// The swap manifest, in the dataset directory while a swap is under way.
+/// The swap manifest, in the dataset root while a swap is under way.
 pub const SWAP_MANIFEST: &str = "_SWAP.json";
 
-/// What a swap moves, written before the first move.
+/// The folder inside the dataset where a full refresh builds the new dataset.
+pub const REFRESH_PREFIX: &str = "_refresh";
+
+/// Which half of the swap is under way.
+#[derive(Debug, Clone, Copy, Serialize, Deserialize, PartialEq, Eq)]
+#[serde(rename_all = "snake_case")]
+pub enum SwapPhase {
+    /// The old objects are being deleted.
+    Out,
+    /// Every old object is gone; the new ones are being moved in.
+    In,
+}
+
+/// What a swap moves, written before the first change to the dataset.
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
 pub struct SwapManifest {
-    /// Entries of the dataset directory that move aside (old tables, `_runs`, …).
+    /// Keys of the old dataset that go (tables, `_runs`, `_ledger`, …).
     pub outgoing: Vec<String>,
-    /// Entries of the rebuilt dataset that move in (`_SUCCESS` is moved last, apart).
+    /// Keys of the rebuilt dataset, relative to `_refresh/`, that come in
+    /// (`_SUCCESS` is written last, apart).
     pub incoming: Vec<String>,
+    /// Where the swap is.
+    pub phase: SwapPhase,
 }
 
 /// Where a swap stopped, for fault-injection tests (`XXGK_FAILPOINT`).
@@ -44,9 +62,9 @@ pub enum SwapStep {
     Built,
     /// Right after the manifest was written (the commit point).
     ManifestWritten,
-    /// After the first old entry was moved aside.
+    /// After the first old object was deleted.
     FirstOut,
-    /// After the first new entry was moved in.
+    /// After the first new object was moved in.
     FirstIn,
     /// After every move, before `_SUCCESS`.
     BeforeSuccess,
@@ -62,163 +80,137 @@ pub enum SwapRecovery {
     RolledBack,
 }
 
-/// The folder beside `target` named `.<name>.<what>` (`.out.refresh`, `.out.old`).
-pub fn sibling(target: &Path, what: &str) -> PathBuf {
-    let name = target
-        .file_name()
-        .map(|n| n.to_string_lossy().into_owned())
-        .unwrap_or_else(|| "out".into());
-    target.with_file_name(format!(".{name}.{what}"))
+/// Whether a key of the dataset root belongs to the dataset (and so goes out
+/// in a swap): not the lock, the swap's own files, `_SUCCESS` (handled
+/// apart) or hidden temporary files.
+fn is_dataset_key(key: &str) -> bool {
+    let first = key.split('/').next().unwrap_or(key);
+    let name = key.rsplit('/').next().unwrap_or(key);
+    !(first == REFRESH_PREFIX
+        || key == SWAP_MANIFEST
+        || key == "_SUCCESS"
+        || key == LOCK_FILE
+        || name.starts_with('.'))
 }
 
-/// Where a full refresh builds the new dataset.
-pub fn build_dir(target: &Path) -> PathBuf {
-    sibling(target, "refresh")
-}
-
-/// Replace `target`'s contents with the complete dataset in [`build_dir`]
-/// (the lock file stays). `hook` is called at each [`SwapStep`].
-pub fn swap_in(target: &Path, hook: &dyn Fn(SwapStep)) -> io::Result<()> {
+/// Replace the dataset in `target` with the complete dataset under
+/// [`REFRESH_PREFIX`] (the lock stays). `hook` is called at each [`SwapStep`].
+pub fn swap_in(target: &dyn Store, hook: &dyn Fn(SwapStep)) -> io::Result<()> {
     hook(SwapStep::Built);
-    let built = build_dir(target);
+    let refresh_root = format!("{REFRESH_PREFIX}/");
     let manifest = SwapManifest {
-        outgoing: entries(target, &[LOCK_FILE, SWAP_MANIFEST, "_SUCCESS"])?,
-        incoming: entries(&built, &["_SUCCESS"])?,
+        outgoing: target
+            .list("")?
+            .into_iter()
+            .filter(|k| is_dataset_key(k))
+            .collect(),
+        incoming: target
+            .list(REFRESH_PREFIX)?
+            .iter()
+            .filter_map(|k| k.strip_prefix(&refresh_root))
+            .filter(|k| *k != "_SUCCESS" && is_dataset_key(k))
+            .map(str::to_string)
+            .collect(),
+        phase: SwapPhase::Out,
     };
     write_manifest(target, &manifest)?;
     hook(SwapStep::ManifestWritten);
-    apply(target, &manifest, hook)
+    apply(target, manifest, hook)
 }
 
 /// Finish or discard a full refresh a killed process left. Call with the
 /// dataset lock held, before anything else reads the dataset.
-pub fn recover(target: &Path) -> io::Result<Option<SwapRecovery>> {
-    match fs::read(target.join(SWAP_MANIFEST)) {
-        Ok(bytes) => {
+pub fn recover(target: &dyn Store) -> io::Result<Option<SwapRecovery>> {
+    match target.get(SWAP_MANIFEST)? {
+        Some(bytes) => {
             let manifest: SwapManifest = serde_json::from_slice(&bytes).map_err(|e| {
                 io::Error::other(format!(
                     "unreadable swap manifest {}: {e}",
-                    target.join(SWAP_MANIFEST).display()
+                    target.describe(SWAP_MANIFEST)
                 ))
             })?;
-            apply(target, &manifest, &|_| {})?;
+            apply(target, manifest, &|_| {})?;
             Ok(Some(SwapRecovery::RolledForward))
         }
-        Err(e) if e.kind() == io::ErrorKind::NotFound => {
-            let mut found = false;
-            for leftover in [build_dir(target), sibling(target, "old")] {
-                if leftover.exists() {
-                    fs::remove_dir_all(&leftover)?;
-                    found = true;
-                }
+        None => {
+            if target.list(REFRESH_PREFIX)?.is_empty() {
+                return Ok(None);
             }
-            Ok(found.then_some(SwapRecovery::RolledBack))
+            target.delete_prefix(REFRESH_PREFIX)?;
+            Ok(Some(SwapRecovery::RolledBack))
         }
-        Err(e) => Err(e),
     }
 }
 
-/// Apply a swap manifest; every step is skipped when already done.
-fn apply(target: &Path, manifest: &SwapManifest, hook: &dyn Fn(SwapStep)) -> io::Result<()> {
-    let built = build_dir(target);
-    let old = sibling(target, "old");
-    fs::create_dir_all(&old)?;
-    remove_if_present(&target.join("_SUCCESS"))?;
-    // Out: an entry not yet aside is moved aside (one already aside stays,
-    // even if a new entry of the same name has since come in).
-    for (i, name) in manifest.outgoing.iter().enumerate() {
-        if !old.join(name).exists() && target.join(name).exists() {
-            fs::rename(target.join(name), old.join(name))?;
-        }
-        if i == 0 {
+/// Apply a swap manifest from its phase; every step is skipped when already done.
+fn apply(
+    target: &dyn Store,
+    mut manifest: SwapManifest,
+    hook: &dyn Fn(SwapStep),
+) -> io::Result<()> {
+    use rayon::prelude::*;
+    target.delete("_SUCCESS")?;
+    if manifest.phase == SwapPhase::Out {
+        // Out: deleting is idempotent, and no new object has come in yet.
+        if let Some((first, rest)) = manifest.outgoing.split_first() {
+            target.delete(first)?;
             hook(SwapStep::FirstOut);
+            rest.par_iter().try_for_each(|key| target.delete(key))?;
         }
+        target.sync_moves(&manifest.outgoing)?;
+        manifest.phase = SwapPhase::In;
+        write_manifest(target, &manifest)?;
     }
-    sync_dir(target)?;
-    sync_dir(&old)?;
-    // In: only once every old entry is out.
-    for (i, name) in manifest.incoming.iter().enumerate() {
-        if built.join(name).exists() {
-            fs::rename(built.join(name), target.join(name))?;
-        }
-        if i == 0 {
-            hook(SwapStep::FirstIn);
-        }
+    // In: only once every old object is out.
+    let moves: Vec<(String, String)> = manifest
+        .incoming
+        .iter()
+        .map(|key| (format!("{REFRESH_PREFIX}/{key}"), key.clone()))
+        .collect();
+    if let Some((first, rest)) = moves.split_first() {
+        target.promote_all(std::slice::from_ref(first))?;
+        hook(SwapStep::FirstIn);
+        target.promote_all(rest)?;
     }
-    sync_dir(target)?;
+    target.sync_moves(&manifest.incoming)?;
     hook(SwapStep::BeforeSuccess);
-    if built.join("_SUCCESS").exists() {
-        fs::rename(built.join("_SUCCESS"), target.join("_SUCCESS"))?;
-    } else if !target.join("_SUCCESS").exists() {
-        fs::write(target.join("_SUCCESS"), b"")?;
-    }
-    sync_dir(target)?;
-    remove_if_present(&target.join(SWAP_MANIFEST))?;
-    sync_dir(target)?;
-    for dir in [&built, &old] {
-        match fs::remove_dir_all(dir) {
-            Err(e) if e.kind() != io::ErrorKind::NotFound => return Err(e),
-            _ => {}
-        }
-    }
-    Ok(())
+    target.put("_SUCCESS", b"")?;
+    target.delete(SWAP_MANIFEST)?;
+    target.delete_prefix(REFRESH_PREFIX)
 }
 
-/// The names in `dir` except `skip`, sorted.
-fn entries(dir: &Path, skip: &[&str]) -> io::Result<Vec<String>> {
-    let mut names = Vec::new();
-    for entry in fs::read_dir(dir)? {
-        let name = entry?.file_name().to_string_lossy().into_owned();
-        if !skip.contains(&name.as_str()) {
-            names.push(name);
-        }
-    }
-    names.sort();
-    Ok(names)
-}
-
-/// Write the manifest atomically: temporary name, fsync, rename, directory fsync.
-fn write_manifest(target: &Path, manifest: &SwapManifest) -> io::Result<()> {
-    use std::io::Write;
+/// Write the manifest atomically ([`Store::put`]: on a local disk a
+/// temporary name, fsync, rename, directory fsync).
+fn write_manifest(target: &dyn Store, manifest: &SwapManifest) -> io::Result<()> {
     let bytes = serde_json::to_vec_pretty(manifest).map_err(io::Error::other)?;
-    let tmp = target.join(format!(".{SWAP_MANIFEST}.tmp-{}", std::process::id()));
-    let mut file = fs::File::create(&tmp)?;
-    file.write_all(&bytes)?;
-    file.sync_all()?;
-    fs::rename(&tmp, target.join(SWAP_MANIFEST))?;
-    sync_dir(target)
-}
-
-fn remove_if_present(path: &Path) -> io::Result<()> {
-    match fs::remove_file(path) {
-        Err(e) if e.kind() != io::ErrorKind::NotFound => Err(e),
-        _ => Ok(()),
-    }
+    target.put(SWAP_MANIFEST, &bytes)
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::sink::LocalStore;
 
-    /// An old dataset `out/` and a complete rebuild beside it.
-    fn setup() -> (tempfile::TempDir, PathBuf) {
+    /// An old dataset and a complete rebuild under `_refresh/`.
+    fn setup() -> (tempfile::TempDir, LocalStore) {
         let dir = tempfile::tempdir().unwrap();
-        let target = dir.path().join("out");
-        for (root, tag) in [(target.clone(), "old"), (build_dir(&target), "new")] {
-            fs::create_dir_all(root.join("reports")).unwrap();
-            fs::write(root.join("reports/part.parquet"), tag).unwrap();
-            fs::write(root.join("_SUCCESS"), b"").unwrap();
+        let store = LocalStore::open(dir.path()).unwrap();
+        for (prefix, tag) in [("", "old"), ("_refresh/", "new")] {
+            store
+                .put(&format!("{prefix}reports/part.parquet"), tag.as_bytes())
+                .unwrap();
+            store.put(&format!("{prefix}_SUCCESS"), b"").unwrap();
         }
-        fs::create_dir_all(target.join("rejects")).unwrap(); // only in the old
-        fs::write(target.join(LOCK_FILE), b"lock").unwrap();
-        (dir, target)
+        store.put("rejects/part.parquet", b"old").unwrap(); // only in the old
+        store.put(LOCK_FILE, b"lock").unwrap();
+        (dir, store)
     }
 
-    fn state(target: &Path) -> (String, bool, bool) {
+    fn state(store: &LocalStore) -> (String, bool, bool) {
         (
-            fs::read_to_string(target.join("reports/part.parquet")).unwrap(),
-            target.join("rejects").exists(),
-            target.join("_SUCCESS").exists(),
+            String::from_utf8(store.get("reports/part.parquet").unwrap().unwrap()).unwrap(),
+            store.exists("rejects/part.parquet").unwrap(),
+            store.exists("_SUCCESS").unwrap(),
         )
     }
 
@@ -231,12 +223,12 @@ mod tests {
             SwapStep::FirstIn,
             SwapStep::BeforeSuccess,
         ] {
-            let (_dir, target) = setup();
+            let (dir, store) = setup();
             let killed = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
-                swap_in(&target, &|step| assert_ne!(step, kill_at, "killed"))
+                swap_in(&store, &|step| assert_ne!(step, kill_at, "killed"))
             }));
             assert!(killed.is_err(), "{kill_at:?}");
-            let recovered = recover(&target).unwrap();
+            let recovered = recover(&store).unwrap();
             let want = if kill_at == SwapStep::Built {
                 (Some(SwapRecovery::RolledBack), ("old".into(), true, true))
             } else {
@@ -245,20 +237,25 @@ mod tests {
                     ("new".into(), false, true),
                 )
             };
-            assert_eq!((recovered, state(&target)), want, "{kill_at:?}");
-            assert!(target.join(LOCK_FILE).exists());
-            assert!(!target.join(SWAP_MANIFEST).exists());
-            assert!(!build_dir(&target).exists() && !sibling(&target, "old").exists());
+            assert_eq!((recovered, state(&store)), want, "{kill_at:?}");
+            assert!(store.exists(LOCK_FILE).unwrap());
+            assert!(!store.exists(SWAP_MANIFEST).unwrap());
+            assert!(!dir.path().join(REFRESH_PREFIX).exists());
+            assert!(!dir.path().join("rejects").exists() || kill_at == SwapStep::Built);
             // Recovery again finds nothing to do.
-            assert_eq!(recover(&target).unwrap(), None);
+            assert_eq!(recover(&store).unwrap(), None);
         }
     }
 
     #[test]
-    fn a_clean_swap_leaves_the_new_dataset_and_no_siblings() {
-        let (_dir, target) = setup();
-        swap_in(&target, &|_| {}).unwrap();
-        assert_eq!(state(&target), ("new".into(), false, true));
-        assert!(!build_dir(&target).exists() && !sibling(&target, "old").exists());
+    fn a_clean_swap_leaves_the_new_dataset_and_nothing_else() {
+        let (dir, store) = setup();
+        swap_in(&store, &|_| {}).unwrap();
+        assert_eq!(state(&store), ("new".into(), false, true));
+        assert_eq!(
+            store.list("").unwrap(),
+            vec!["_SUCCESS", LOCK_FILE, "reports/part.parquet"]
+        );
+        assert!(!dir.path().join(REFRESH_PREFIX).exists());
     }
 }

@@ -13,7 +13,7 @@
 //! Hadoop's FileOutputCommitter): a run that fails before the commit leaves
 //! nothing visible.
 
-use super::commit::{self, CommitStep, Manifest, STAGING};
+use super::commit::{self, CommitStep, DeltaCommit, Manifest, STAGING};
 use super::schema::{
     self, LedgerEntry, Table, TableBuffer, Value, NULL_PARTITION, PARTITION_REGION, PARTITION_YEAR,
     SCHEMA_VERSION, SCHEMA_VERSION_KEY,
@@ -45,6 +45,34 @@ pub enum SinkError {
     /// Building an Arrow batch failed.
     #[error("arrow: {0}")]
     Arrow(#[from] arrow_schema::ArrowError),
+}
+
+/// How the tables are written.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum OutputFormat {
+    /// Hive-partitioned Parquet part files (the default).
+    #[default]
+    Parquet,
+    /// The same part files, each table a Delta Lake table (`_delta_log/`),
+    /// one Delta transaction per table and run (feature `delta`).
+    Delta,
+}
+
+impl OutputFormat {
+    /// Parse `parquet` or `delta`.
+    pub fn parse(name: &str) -> Option<Self> {
+        match name {
+            "parquet" => Some(OutputFormat::Parquet),
+            "delta" => Some(OutputFormat::Delta),
+            _ => None,
+        }
+    }
+
+    /// Whether this build can write the format (Delta needs the `delta` feature).
+    pub fn available(self) -> bool {
+        self == OutputFormat::Parquet || cfg!(feature = "delta")
+    }
 }
 
 /// Sizes that shape the output files.
@@ -208,6 +236,9 @@ pub struct DatasetWriter<'s> {
     parts_taken: u32,
     buffered_rows: usize,
     staged: Vec<(String, String)>,
+    /// The size of each staged file, in `staged` order.
+    sizes: Vec<u64>,
+    format: OutputFormat,
     /// Files of earlier runs this run's commit deletes.
     deletes: Vec<String>,
     stats: WriteStats,
@@ -245,9 +276,16 @@ impl<'s> DatasetWriter<'s> {
             parts_taken: 0,
             buffered_rows: 0,
             staged: Vec::new(),
+            sizes: Vec::new(),
+            format: OutputFormat::default(),
             deletes: Vec::new(),
             stats: WriteStats::default(),
         })
+    }
+
+    /// Write the tables as `format` (Hive-style Parquet by default).
+    pub fn set_format(&mut self, format: OutputFormat) {
+        self.format = format;
     }
 
     fn staging_prefix(&self) -> String {
@@ -435,6 +473,7 @@ impl<'s> DatasetWriter<'s> {
         self.stats.files += 1;
         self.stats.bytes += bytes as u64;
         self.staged.push((part.staged_key, part.final_key));
+        self.sizes.push(bytes as u64);
     }
 
     /// Write every remaining buffer (call once, after the last row). The
@@ -481,6 +520,7 @@ impl<'s> DatasetWriter<'s> {
             moves: self.staged.clone(),
             deletes: self.deletes.clone(),
             run_record,
+            delta: self.delta_commit(),
         };
         commit::commit(self.store, &manifest, hook).map_err(|source| SinkError::Io {
             op: "commit",
@@ -488,6 +528,43 @@ impl<'s> DatasetWriter<'s> {
             source,
         })?;
         Ok(self.stats)
+    }
+
+    /// Under `--format delta`, the files of every Delta table (all but the ledger).
+    fn delta_commit(&self) -> Option<DeltaCommit> {
+        if self.format != OutputFormat::Delta {
+            return None;
+        }
+        let ledger = format!("{}/", Table::Ledger.name());
+        let files = self
+            .staged
+            .iter()
+            .zip(&self.sizes)
+            .filter(|((_, final_key), _)| !final_key.starts_with(&ledger))
+            .map(|((_, final_key), size)| (final_key.clone(), *size))
+            .collect();
+        let run_number = self
+            .run_id
+            .rsplit('-')
+            .next()
+            .and_then(|n| n.parse().ok())
+            .unwrap_or(0);
+        let modification_time_ms = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map(|d| d.as_millis() as i64)
+            .unwrap_or(0);
+        let removes = self
+            .deletes
+            .iter()
+            .filter(|key| !key.starts_with(&ledger))
+            .cloned()
+            .collect();
+        Some(DeltaCommit {
+            run_number,
+            modification_time_ms,
+            files,
+            removes,
+        })
     }
 
     /// Number of part files staged so far.

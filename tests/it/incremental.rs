@@ -6,7 +6,7 @@ use std::collections::BTreeMap;
 use std::path::Path;
 use std::process::{Command, Output};
 
-const TABLES: [&str; 9] = [
+pub(crate) const TABLES: [&str; 9] = [
     "reports",
     "active_disclosure",
     "applications",
@@ -18,7 +18,7 @@ const TABLES: [&str; 9] = [
     "_ledger",
 ];
 
-fn sample(name: &str) -> Vec<u8> {
+pub(crate) fn sample(name: &str) -> Vec<u8> {
     std::fs::read(util::root().join("data/samples").join(name)).unwrap()
 }
 
@@ -40,7 +40,7 @@ fn run(inputs: &Path, out: &Path, extra: &[&str], failpoint: Option<&str>) -> Ou
 }
 
 /// Every table's rows, sorted, for comparing datasets.
-fn snapshot(out: &Path) -> BTreeMap<&'static str, Vec<String>> {
+pub(crate) fn snapshot(out: &Path) -> BTreeMap<&'static str, Vec<String>> {
     TABLES
         .iter()
         .map(|t| {
@@ -58,7 +58,7 @@ fn count(out: &Path, table: &str) -> usize {
     util::read_table(out, table).len()
 }
 
-fn three_samples() -> tempfile::TempDir {
+pub(crate) fn three_samples() -> tempfile::TempDir {
     util::temp_inputs(&[
         ("a.txt", &sample("000_1f3be3be81006fc6.txt")),
         ("b.txt", &sample("001_29196fa5befbfdb4.txt")),
@@ -219,7 +219,7 @@ fn killed_runs_are_recovered_to_a_clean_runs_rows() {
 
 /// The run died at its failpoint (SIGABRT), not of anything else: a
 /// misspelt failpoint, which the binary ignores, fails here.
-fn assert_aborted(output: &Output, point: &str) {
+pub(crate) fn assert_aborted(output: &Output, point: &str) {
     use std::os::unix::process::ExitStatusExt;
     assert_eq!(
         output.status.signal(),
