@@ -165,6 +165,14 @@ impl Config {
         Ok(())
     }
 
+    /// PDF extraction options from the `[pdf]` section.
+    pub(crate) fn pdf_options(&self) -> crate::decode::PdfOptions {
+        crate::decode::PdfOptions {
+            timeout: std::time::Duration::from_secs(self.pdf.timeout_secs),
+            ..crate::decode::PdfOptions::default()
+        }
+    }
+
     /// Writer options from the `[sink]` section.
     pub fn writer_options(&self) -> crate::sink::WriterOptions {
         crate::sink::WriterOptions {

@@ -14,6 +14,7 @@
 
 pub mod config;
 pub mod decode;
+mod file;
 pub mod model;
 pub mod parse;
 pub mod progress;
@@ -22,3 +23,11 @@ pub mod run;
 pub mod sink;
 pub mod validate;
 pub mod walk;
+
+pub use config::Config;
+pub use file::{
+    arrow_schema, content_id, hive_schema, parse_file, Parser, ParserError, Rejected,
+    ReportBatches, DEFAULT_RUN_ID, REPORT_TABLES,
+};
+pub use model::RejectReason;
+pub use xxgk_schema::{Table, SCHEMA_VERSION};
