@@ -151,6 +151,24 @@ impl Parser {
     /// panic in the parser, which would be a bug) is a [`Rejected`] holding its
     /// `rejects` row.
     pub fn parse(&self, bytes: &[u8], source_path: &str) -> Result<ReportBatches, Rejected> {
+        // `process_bytes` catches the parser's panics; this catches the rest
+        // (building the rows), so none crosses into an embedder (a Python
+        // extension, where it would end the Spark task).
+        std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+            self.parse_unguarded(bytes, source_path)
+        }))
+        .unwrap_or_else(|_| {
+            Err(self.rejected(Reject {
+                source_path: source_path.to_string(),
+                reason: RejectReason::InternalError,
+                message: "the parser panicked on this file (a bug; please report it)".into(),
+                bytes: Some(bytes.len() as u64),
+                content_id: Some(content_id(bytes)),
+            }))
+        })
+    }
+
+    fn parse_unguarded(&self, bytes: &[u8], source_path: &str) -> Result<ReportBatches, Rejected> {
         if bytes.len() as u64 > self.max_file_bytes {
             let too_large = ReadError::TooLarge {
                 size: bytes.len() as u64,
