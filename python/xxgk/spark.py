@@ -36,11 +36,14 @@ What differs from ``xxgk ingest``
   ``xxgk.schema_version`` key; the values are the same.
 * Spark does not list files or folders whose names start with ``_`` or ``.``;
   ``xxgk ingest`` skips ``.*`` (``walk.skip``) but reads ``_*``.
+* Spark's scan does not read empty files; the job finds them in the listing
+  (``inputFiles``) and writes their ``empty`` rejects from the driver.
 """
 
 from __future__ import annotations
 
 import argparse
+import re
 import sys
 from dataclasses import dataclass, field
 from typing import Callable, Dict, Iterator, List, Optional
@@ -96,10 +99,28 @@ def to_union(table: str, batch: pa.RecordBatch, schema: pa.Schema) -> pa.RecordB
     return pa.RecordBatch.from_arrays(arrays, schema=schema)
 
 
+def uri_path(uri: str) -> str:
+    """The path part of a Hadoop path string (``file:/a/b``, ``file:///a/b``, ``s3a://bucket/a/b`` → ``/a/b``).
+
+    Not ``urllib``: Hadoop prints paths unescaped, and a ``#`` or ``?`` in a
+    file name is part of the name.
+    """
+    match = re.match(r"[A-Za-z][A-Za-z0-9+.-]*:", uri)
+    rest = uri[match.end():] if match else uri
+    if rest.startswith("//"):
+        slash = rest.find("/", 2)
+        rest = rest[slash:] if slash >= 0 else "/"
+    return rest
+
+
 def relative_paths(paths: List[str], root: str) -> List[str]:
     """Paths (``binaryFile``'s ``path``) relative to the input root, as ``xxgk ingest`` writes them."""
-    prefix = root.rstrip("/") + "/"
-    return [p[len(prefix):] if p.startswith(prefix) else p for p in paths]
+    prefix = uri_path(root).rstrip("/") + "/"
+    relative = []
+    for path in paths:
+        p = uri_path(path)
+        relative.append(p[len(prefix):] if p.startswith(prefix) else p)
+    return relative
 
 
 def parse_partition(
@@ -201,6 +222,7 @@ def build(
     from pyspark.sql import functions as F
 
     run_id = run_id or f"spark-{spark.sparkContext.applicationId}"
+    parser = xxgk.Parser(config, run_id)
     root = input_root(spark, input_path)
     parsed = spark.sparkContext.accumulator(0)
     schema = union_schema()
@@ -208,34 +230,49 @@ def build(
         spark.read.format("binaryFile")
         .option("recursiveFileLookup", "true")
         .load(input_path)
-        .select("path", "content")
     )
-    union = files.mapInArrow(parse_partition(root, config, run_id, parsed), spark_ddl(schema))
+    # Every file listed: Spark's scan leaves out empty files, which are inputs (rejects) too.
+    listed = [p for p in relative_paths(files.inputFiles(), root) if not parser.is_skipped(p)]
+    union = files.select("path", "content").mapInArrow(
+        parse_partition(root, config, run_id, parsed), spark_ddl(schema)
+    )
     union = union.persist(StorageLevel.MEMORY_AND_DISK)
     try:
         counts = {r[TAG]: r["count"] for r in union.groupBy(TAG).count().collect()}
+        seen = union.where(F.col(TAG).isin("reports", "rejects")).select(
+            F.coalesce(
+                F.col(union_column("reports", "source_path")),
+                F.col(union_column("rejects", "source_path")),
+            )
+        )
+        unread = sorted(set(listed) - {r[0] for r in seen.collect()})
+        # What Spark did not read is empty: its reject row is the parser's, as for any input.
+        empty_rejects = [parser.parse(b"", p)["rejects"] for p in unread]
         out = output_path.rstrip("/")
         for table in xxgk.TABLES:
             columns = [f.name for f in xxgk.schema(table, partition_columns=False)]
             rows = union.where(F.col(TAG) == table).select(
                 *[F.col(union_column(table, c)).alias(c) for c in columns], *PARTITION_COLUMNS
             )
-            writer_rows = rows
             if table == "reports":
-                writer_rows = with_supersedes(rows)
+                rows = with_supersedes(rows)
             if table == "rejects":
-                writer = writer_rows.drop(*PARTITION_COLUMNS).write
+                rows = rows.drop(*PARTITION_COLUMNS)
+                if empty_rejects:
+                    extra = [tuple(r.values()) for b in empty_rejects for r in b.to_pylist()]
+                    rows = rows.unionByName(spark.createDataFrame(extra, rows.schema))
+                writer = rows.write
             else:
-                writer = writer_rows.write.partitionBy(*PARTITION_COLUMNS)
+                writer = rows.write.partitionBy(*PARTITION_COLUMNS)
             writer.mode("overwrite").option("compression", "zstd").parquet(f"{out}/{table}")
         _touch(spark, f"{out}/_SUCCESS")
     finally:
         union.unpersist()
     return Summary(
-        parsed=parsed.value,
+        parsed=parsed.value + len(unread),
         reports=counts.get("reports", 0),
-        rejects=counts.get("rejects", 0),
-        rows={t: counts.get(t, 0) for t in xxgk.TABLES},
+        rejects=counts.get("rejects", 0) + len(unread),
+        rows={t: counts.get(t, 0) + (len(unread) if t == "rejects" else 0) for t in xxgk.TABLES},
     )
 
 
