@@ -174,7 +174,7 @@ impl Config {
     }
 
     /// Writer options from the `[sink]` section.
-    pub fn writer_options(&self) -> crate::sink::WriterOptions {
+    pub(crate) fn writer_options(&self) -> crate::sink::WriterOptions {
         crate::sink::WriterOptions {
             max_rows_per_file: self.sink.max_rows_per_file,
             max_buffered_rows: self.sink.max_buffered_rows,

@@ -102,6 +102,12 @@ fn shared_resolver() -> Result<&'static RegionResolver, ParserError> {
         .map_err(|e| ParserError::Gazetteer(e.clone()))
 }
 
+/// How `text` (a name or a snippet of a report) resolves to a region, step by
+/// step, with codes valid in `year`: what `xxgk regions` prints.
+pub fn explain_region(text: &str, year: Option<i32>) -> Result<String, ParserError> {
+    Ok(shared_resolver()?.explain(text, year))
+}
+
 impl Parser {
     /// A parser with the settings of `config` that apply to one input:
     /// `walk.skip` ([`Parser::is_skipped`]), `walk.max_file_bytes` and `pdf.timeout_secs`.
@@ -255,7 +261,7 @@ impl ReportBuffers for OneReport {
 
 /// A report's rows: one batch per table of [`REPORT_TABLES`] (a table the
 /// report has no rows in gets an empty batch), each with the table's file
-/// schema ([`arrow_schema`]), plus the partition the rows go to.
+/// schema ([`arrow_schema()`]), plus the partition the rows go to.
 #[derive(Debug, Clone)]
 pub struct ReportBatches {
     /// The report's id: the same as `xxgk ingest` gives the same bytes ([`content_id`]).
@@ -307,7 +313,7 @@ pub struct Rejected {
     pub message: String,
     /// The content hash, when the bytes were read.
     pub content_id: Option<String>,
-    /// The `rejects` row, with the table's schema ([`arrow_schema`]).
+    /// The `rejects` row, with the table's schema ([`arrow_schema()`]).
     pub batch: RecordBatch,
 }
 

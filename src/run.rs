@@ -16,16 +16,25 @@ use crate::decode::{self, PdfOptions};
 use crate::model::{Outcome, Reject, RejectReason, Report, ReportStatus, SourceFile};
 use crate::parse;
 use crate::region::{RegionInput, RegionResolver};
-use crate::sink::commit::{self, CommitStep, Recovery};
-use crate::sink::ledger::{self, Ledger, LedgerError};
-use crate::sink::lock::{DatasetLock, LockError};
+use crate::sink::commit::{self, CommitStep};
+use crate::sink::ledger::{self, Ledger};
+use crate::sink::lock::DatasetLock;
 use crate::sink::refresh::{self, SwapStep};
 use crate::sink::schema::LedgerEntry;
-use crate::sink::{DatasetWriter, FailingStore, LocalStore, SinkError, Store};
+use crate::sink::{DatasetWriter, FailingStore, LocalStore, Store};
 use crate::validate;
-use crate::walk::{self, ReadError, WalkError};
+use crate::walk::{self, ReadError};
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
+
+// The types a run's result and error are made of.
+pub use crate::region::RegionError;
+pub use crate::sink::commit::Recovery;
+pub use crate::sink::ledger::LedgerError;
+pub use crate::sink::lock::{Holder, LockError};
+pub use crate::sink::refresh::SwapRecovery;
+pub use crate::sink::SinkError;
+pub use crate::walk::WalkError;
 use std::sync::mpsc;
 use std::time::{Duration, Instant};
 
@@ -696,7 +705,6 @@ pub(crate) fn process_file(
     let content_id = content_id(&bytes);
     if skip.contains(&content_id) {
         return Outcome::Unchanged {
-            source_path: file.rel_path.clone(),
             bytes: bytes.len() as u64,
         };
     }
@@ -803,13 +811,9 @@ fn read_report(
     })
 }
 
-/// The stable id of an input's content: the first 16 bytes of its BLAKE3 hash, in hex.
-///
-/// ```
-/// assert_eq!(xxgk::run::content_id(b"").len(), 32);
-/// assert_eq!(xxgk::run::content_id(b"a"), xxgk::run::content_id(b"a"));
-/// ```
-pub fn content_id(bytes: &[u8]) -> String {
+/// The stable id of an input's content: the first 16 bytes of its BLAKE3 hash,
+/// in hex (public as [`crate::content_id`]).
+pub(crate) fn content_id(bytes: &[u8]) -> String {
     hex::encode(&blake3::hash(bytes).as_bytes()[..16])
 }
 

@@ -53,6 +53,7 @@ pub struct DatasetLock {
     path: PathBuf,
     holder: Holder,
     /// Whether a stale lock was taken over.
+    #[cfg_attr(not(test), allow(dead_code))]
     pub took_over: Option<Holder>,
 }
 
@@ -124,6 +125,7 @@ impl DatasetLock {
     }
 
     /// The holder this lock records (us).
+    #[allow(dead_code)]
     pub fn holder(&self) -> &Holder {
         &self.holder
     }

@@ -13,7 +13,7 @@ pub mod store;
 pub mod writer;
 
 pub use store::{FailingStore, LocalStore, Store};
-pub use writer::{DatasetWriter, SinkError, WriteStats, WriterOptions};
+pub use writer::{DatasetWriter, SinkError, WriterOptions};
 
 #[cfg(test)]
 mod tests;

@@ -63,6 +63,7 @@ impl LocalStore {
     }
 
     /// The dataset directory.
+    #[allow(dead_code)]
     pub fn root(&self) -> &Path {
         &self.root
     }
