@@ -16,7 +16,8 @@ and every table's columns side by side (``reports__title``,
 ``applications__count``, …); a row fills only its own table's columns. The
 union is persisted, and each table is then a filter on the tag and a
 projection back to its own column names, written with
-``partitionBy("region", "year")``. Every file is parsed exactly once (the
+``partitionBy("region", "year")`` after a ``repartition`` on the same columns
+(one file per partition folder, as ``xxgk ingest`` writes). Every file is parsed exactly once (the
 ``parsed`` counter of the summary says so; Spark would only parse a partition
 again if it lost the cached blocks, and parsing is deterministic), and no row
 goes back to Python after the parse: the fan-out is plain Spark SQL on the
@@ -263,6 +264,9 @@ def build(
                     rows = rows.unionByName(spark.createDataFrame(extra, rows.schema))
                 writer = rows.write
             else:
+                # All rows of a partition to one task: one file per folder, as
+                # `xxgk ingest` writes (not one per input split and partition).
+                rows = rows.repartition(*PARTITION_COLUMNS)
                 writer = rows.write.partitionBy(*PARTITION_COLUMNS)
             writer.mode("overwrite").option("compression", "zstd").parquet(f"{out}/{table}")
         _touch(spark, f"{out}/_SUCCESS")
