@@ -89,7 +89,7 @@ def main() -> int:
         a.runs,
         before=lambda: shutil.rmtree(out, ignore_errors=True),
     )
-    print(f"python -m xxgk.spark (local[2])\t{wall:.2f} s wall\t{cpu:.2f} s CPU (JVM and Python workers)")
+    print(f"python -m xxgk.spark (local[2])\t{wall:.2f} s wall")
 
     import pyarrow as pa
     import xxgk

@@ -213,16 +213,22 @@ def build(
     *,
     config: Optional[str] = None,
     run_id: Optional[str] = None,
+    tasks: Optional[int] = -1,
 ) -> Summary:
     """Build the dataset at ``output_path`` from every file under ``input_path``.
 
     ``config`` is the text of an xxgk config file (None: built-in settings).
-    Each table folder under ``output_path`` is overwritten.
+    ``tasks``: how many tasks parse (the input splits are coalesced into
+    them); -1 for two per core of the cluster (``defaultParallelism``), None
+    to keep Spark's split of the input. Each table folder under
+    ``output_path`` is overwritten.
     """
     from pyspark import StorageLevel
     from pyspark.sql import functions as F
 
     run_id = run_id or f"spark-{spark.sparkContext.applicationId}"
+    if tasks == -1:
+        tasks = 2 * spark.sparkContext.defaultParallelism
     parser = xxgk.Parser(config, run_id)
     root = input_root(spark, input_path)
     parsed = spark.sparkContext.accumulator(0)
@@ -237,6 +243,12 @@ def build(
     union = files.select("path", "content").mapInArrow(
         parse_partition(root, config, run_id, parsed), spark_ddl(schema)
     )
+    if tasks:
+        # Spark cuts the listing into splits of ~128 MB counting 4 MB per file
+        # (`spark.sql.files.openCostInBytes`): 10,000 reports are ~320 tasks,
+        # and every table's write would scan all of them again. A few tasks
+        # per core do the same work with a fraction of the scheduling.
+        union = union.coalesce(tasks)
     union = union.persist(StorageLevel.MEMORY_AND_DISK)
     try:
         counts = {r[TAG]: r["count"] for r in union.groupBy(TAG).count().collect()}
