@@ -49,6 +49,9 @@ def children_cpu():
     return usage.ru_utime + usage.ru_stime
 
 
+work_log = os.devnull
+
+
 def run_cmd(cmd, runs, before=None):
     walls, cpus = [], []
     for _ in range(runs):
@@ -56,7 +59,7 @@ def run_cmd(cmd, runs, before=None):
             before()
         cpu0 = children_cpu()
         start = time.perf_counter()
-        subprocess.run(cmd, check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        subprocess.run(cmd, check=True, stdout=subprocess.DEVNULL, stderr=open(work_log, "a"))
         walls.append(time.perf_counter() - start)
         cpus.append(children_cpu() - cpu0)
     return statistics.median(walls), statistics.median(cpus)
@@ -71,6 +74,8 @@ def main() -> int:
     a = args.parse_args()
     work = a.work or Path(tempfile.mkdtemp(prefix="bench-spark-"))
     work.mkdir(parents=True, exist_ok=True)
+    global work_log
+    work_log = str(work / "commands.log")
     files = sorted(p for p in a.corpus.rglob("*") if p.is_file())
     mb = sum(p.stat().st_size for p in files) / 1e6
     print(f"corpus {a.corpus}: {len(files)} files, {mb:.1f} MB; {a.runs} runs each, median")

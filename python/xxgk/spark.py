@@ -55,6 +55,8 @@ import xxgk
 
 #: The union's tag column.
 TAG = "table"
+#: The most files one parsing task takes when the job chooses the task count.
+FILES_PER_TASK = 500
 #: The partition columns.
 PARTITION_COLUMNS = ("region", "year")
 _SPARK_TYPES = {
@@ -219,16 +221,15 @@ def build(
 
     ``config`` is the text of an xxgk config file (None: built-in settings).
     ``tasks``: how many tasks parse (the input splits are coalesced into
-    them); -1 for two per core of the cluster (``defaultParallelism``), None
-    to keep Spark's split of the input. Each table folder under
+    them); -1 for two per core of the cluster (``defaultParallelism``) but at
+    most :data:`FILES_PER_TASK` files per task, None to keep Spark's split of
+    the input. Each table folder under
     ``output_path`` is overwritten.
     """
     from pyspark import StorageLevel
     from pyspark.sql import functions as F
 
     run_id = run_id or f"spark-{spark.sparkContext.applicationId}"
-    if tasks == -1:
-        tasks = 2 * spark.sparkContext.defaultParallelism
     parser = xxgk.Parser(config, run_id)
     root = input_root(spark, input_path)
     parsed = spark.sparkContext.accumulator(0)
@@ -240,6 +241,10 @@ def build(
     )
     # Every file listed: Spark's scan leaves out empty files, which are inputs (rejects) too.
     listed = [p for p in relative_paths(files.inputFiles(), root) if not parser.is_skipped(p)]
+    if tasks == -1:
+        # Two per core, and at most FILES_PER_TASK files each: a task's
+        # cached rows stay a bounded block (local mode runs in a 1 GB driver).
+        tasks = max(2 * spark.sparkContext.defaultParallelism, -(-len(listed) // FILES_PER_TASK))
     union = files.select("path", "content").mapInArrow(
         parse_partition(root, config, run_id, parsed), spark_ddl(schema)
     )
