@@ -306,7 +306,7 @@ def _touch(spark, path: str) -> None:
 
 
 def main(argv: Optional[List[str]] = None) -> int:
-    """``python -m xxgk.spark INPUT OUTPUT [--config FILE] [--master URL]``."""
+    """``python -m xxgk.spark INPUT OUTPUT [--config FILE] [--master URL] [--driver-memory 2g]``."""
     args = _arguments().parse_args(argv)
     from pyspark.sql import SparkSession
 
@@ -318,6 +318,9 @@ def main(argv: Optional[List[str]] = None) -> int:
     builder = SparkSession.builder.appName("xxgk")
     if args.master:
         builder = builder.master(args.master)
+    if args.driver_memory:
+        # Only takes effect when this process starts the JVM (not under spark-submit).
+        builder = builder.config("spark.driver.memory", args.driver_memory)
     spark = builder.getOrCreate()
     try:
         summary = build(spark, args.input, args.output, config=config)
@@ -337,6 +340,12 @@ def _arguments() -> argparse.ArgumentParser:
     parser.add_argument("--config", help="an xxgk config file (default: the built-in settings)")
     parser.add_argument(
         "--master", help="Spark master when not run by spark-submit (e.g. local[2]; default: Spark's)"
+    )
+    parser.add_argument(
+        "--driver-memory",
+        default="2g",
+        help="the driver's heap when this command starts Spark (default 2g; local mode runs every "
+        "task in the driver, and Spark's 1g runs out on 10,000 reports)",
     )
     return parser
 
