@@ -105,7 +105,7 @@ def main() -> int:
     from pyspark.sql import functions as F
 
     spark = (
-        SparkSession.builder.master("local[2]").appName("bench")
+        SparkSession.builder.master("local[2]").appName("bench").config("spark.driver.memory", "2g")
         .config("spark.ui.showConsoleProgress", "false").getOrCreate()
     )
     spark.sparkContext.setLogLevel("ERROR")

@@ -43,6 +43,7 @@ def spark():
     session = (
         SparkSession.builder.master("local[2]")
         .appName("xxgk-tests")
+        .config("spark.driver.memory", "2g")
         .config("spark.ui.enabled", "false")
         .config("spark.ui.showConsoleProgress", "false")
         .config("spark.sql.shuffle.partitions", "4")
