@@ -21,7 +21,10 @@ projection back to its own column names, written with
 ``parsed`` counter of the summary says so; Spark would only parse a partition
 again if it lost the cached blocks, and parsing is deterministic), and no row
 goes back to Python after the parse: the fan-out is plain Spark SQL on the
-cached columns, whose all-null stretches compress to nothing.
+cached columns, whose all-null stretches compress to nothing. The parsing pass
+runs in two tasks per core of the cluster, each of at most ``FILES_PER_TASK``
+files (``build(tasks=…)`` to choose), rather than Spark's hundreds of input
+splits, which every table's write would scan again.
 
 What differs from ``xxgk ingest``
 ---------------------------------
