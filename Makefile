@@ -75,3 +75,18 @@ test-analytics: ## Run the polars analytics tool's tests (first run ~15 min on 2
 	  $(CARGO) test --locked -p xxgk-analytics
 
 .PHONY: test-analytics
+# ---------------------------------------------------------------- Python package and Spark job
+# python/ (pyo3 extension + the `xxgk.spark` job), built by maturin from pyproject.toml.
+PYTHON ?= python3
+WHEELS := $(TARGET_DIR)/wheels
+
+wheel: ## Build the Python wheel (parser extension + PySpark job) into target/wheels (needs maturin)
+	rm -f $(WHEELS)/xxgk-*.whl
+	$(PYTHON) -m maturin build --release --locked -o $(WHEELS)
+
+test-python: wheel ## Python tests: the parse API, and the Spark job (local[2]) row for row against xxgk ingest
+	$(CARGO) build --locked --bins
+	$(PYTHON) -m pip install --quiet --disable-pip-version-check --force-reinstall --no-deps $(WHEELS)/xxgk-*.whl
+	$(PYTHON) -m pytest python/tests -p no:cacheprovider -W ignore::FutureWarning --durations=10
+
+.PHONY: wheel test-python

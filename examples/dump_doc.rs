@@ -5,13 +5,13 @@ fn main() {
     let path = std::env::args_os().nth(1).expect("usage: dump_doc FILE");
     let path = std::path::PathBuf::from(path);
     let bytes = std::fs::read(&path).expect("read");
-    match xxgk::decode::decode(&path, &bytes, &xxgk::decode::PdfOptions::default()) {
+    match xxgk::internal::decode(&path, &bytes, &xxgk::internal::PdfOptions::default()) {
         Ok(doc) => {
             for block in &doc.blocks {
                 match block {
-                    xxgk::model::Block::Line(l) => println!("L {l}"),
-                    xxgk::model::Block::PageBreak => println!("--- page"),
-                    xxgk::model::Block::Table(rows) => {
+                    xxgk::internal::Block::Line(l) => println!("L {l}"),
+                    xxgk::internal::Block::PageBreak => println!("--- page"),
+                    xxgk::internal::Block::Table(rows) => {
                         println!("T {} rows", rows.len());
                         for row in rows {
                             let cells: Vec<String> = row

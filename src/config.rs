@@ -165,8 +165,16 @@ impl Config {
         Ok(())
     }
 
+    /// PDF extraction options from the `[pdf]` section.
+    pub(crate) fn pdf_options(&self) -> crate::decode::PdfOptions {
+        crate::decode::PdfOptions {
+            timeout: std::time::Duration::from_secs(self.pdf.timeout_secs),
+            ..crate::decode::PdfOptions::default()
+        }
+    }
+
     /// Writer options from the `[sink]` section.
-    pub fn writer_options(&self) -> crate::sink::WriterOptions {
+    pub(crate) fn writer_options(&self) -> crate::sink::WriterOptions {
         crate::sink::WriterOptions {
             max_rows_per_file: self.sink.max_rows_per_file,
             max_buffered_rows: self.sink.max_buffered_rows,

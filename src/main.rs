@@ -166,8 +166,7 @@ fn real_main() -> anyhow::Result<ExitCode> {
             Ok(ExitCode::SUCCESS)
         }
         Command::Regions { text, year } => {
-            let resolver = xxgk::region::RegionResolver::embedded()?;
-            println!("{}", resolver.explain(&text, year));
+            println!("{}", xxgk::explain_region(&text, year)?);
             Ok(ExitCode::SUCCESS)
         }
     }

@@ -563,8 +563,6 @@ pub enum Outcome {
     Reject(Reject),
     /// Content the dataset already holds (skipped by an incremental run).
     Unchanged {
-        /// Path relative to the input root.
-        source_path: String,
         /// Size in bytes.
         bytes: u64,
     },

@@ -1,21 +1,26 @@
 //! A progress bar on stderr (files, MB/s, ETA), shown only on a terminal.
+//! Drawn with indicatif under the `cli` feature; without it (a library build)
+//! there is no bar and no dependency.
 
-use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use std::io::IsTerminal;
 
 /// Progress of a run, by bytes read; hidden when disabled or not on a terminal.
 pub struct Progress {
-    bar: ProgressBar,
+    #[cfg(feature = "cli")]
+    bar: indicatif::ProgressBar,
 }
 
 impl Progress {
-    /// Whether a bar would be drawn: asked for, and stderr is a terminal.
+    /// Whether a bar would be drawn: asked for, and stderr is a terminal
+    /// (and the bar is built in: the `cli` feature).
     pub fn shown(enabled: bool) -> bool {
-        enabled && std::io::stderr().is_terminal()
+        cfg!(feature = "cli") && enabled && std::io::stderr().is_terminal()
     }
 
     /// A bar over `total_bytes` of `files` files.
+    #[cfg(feature = "cli")]
     pub fn new(enabled: bool, files: u64, total_bytes: u64) -> Self {
+        use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
         let bar = ProgressBar::with_draw_target(Some(total_bytes), ProgressDrawTarget::stderr());
         if !Self::shown(enabled) {
             bar.set_draw_target(ProgressDrawTarget::hidden());
@@ -29,13 +34,21 @@ impl Progress {
         Progress { bar }
     }
 
+    /// No bar: the `cli` feature is off.
+    #[cfg(not(feature = "cli"))]
+    pub fn new(_enabled: bool, _files: u64, _total_bytes: u64) -> Self {
+        Progress {}
+    }
+
     /// One file of `bytes` done.
-    pub fn advance(&self, bytes: u64) {
-        self.bar.inc(bytes);
+    pub fn advance(&self, _bytes: u64) {
+        #[cfg(feature = "cli")]
+        self.bar.inc(_bytes);
     }
 
     /// Remove the bar.
     pub fn finish(&self) {
+        #[cfg(feature = "cli")]
         self.bar.finish_and_clear();
     }
 }

@@ -19,16 +19,25 @@ use crate::decode::{self, PdfOptions};
 use crate::model::{Outcome, Reject, RejectReason, Report, ReportStatus, SourceFile};
 use crate::parse;
 use crate::region::{RegionInput, RegionResolver};
-use crate::sink::commit::{self, CommitStep, Recovery};
-use crate::sink::ledger::{self, Ledger, LedgerError};
-use crate::sink::lock::{DatasetLock, LockError};
+use crate::sink::commit::{self, CommitStep};
+use crate::sink::ledger::{self, Ledger};
+use crate::sink::lock::DatasetLock;
 use crate::sink::refresh::{self, SwapStep};
 use crate::sink::schema::LedgerEntry;
-use crate::sink::{DatasetWriter, FailingStore, LocalStore, OutputFormat, SinkError, Store};
+use crate::sink::{DatasetWriter, FailingStore, LocalStore, OutputFormat, Store};
 use crate::validate;
-use crate::walk::{self, ReadError, WalkError};
+use crate::walk::{self, ReadError};
 use std::collections::BTreeMap;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
+
+// The types a run's result and error are made of.
+pub use crate::region::RegionError;
+pub use crate::sink::commit::Recovery;
+pub use crate::sink::ledger::LedgerError;
+pub use crate::sink::lock::{Holder, LockError};
+pub use crate::sink::refresh::SwapRecovery;
+pub use crate::sink::SinkError;
+pub use crate::walk::WalkError;
 use std::sync::{mpsc, Arc};
 use std::time::{Duration, Instant};
 
@@ -449,10 +458,7 @@ impl Work<'_> {
                 content_id: None,
             }))?;
         }
-        let pdf = PdfOptions {
-            timeout: Duration::from_secs(self.config.pdf.timeout_secs),
-            ..PdfOptions::default()
-        };
+        let pdf = self.config.pdf_options();
         // The skip set is read by the workers while the sink only adds this run's
         // entries to a separate list, so it is frozen for the run.
         let skip = Skip {
@@ -752,7 +758,7 @@ impl<'a> RunRecord<'a> {
 /// Read (at most `max_file_bytes`), hash, decode, parse, validate and locate
 /// one file. Never fails: every problem becomes a reject, including a panic
 /// (which would be a bug).
-pub fn process_file(
+pub(crate) fn process_file(
     file: &SourceFile,
     max_file_bytes: u64,
     resolver: &RegionResolver,
@@ -775,36 +781,65 @@ pub fn process_read(
     let bytes = match read {
         Ok(bytes) => bytes,
         Err(e) => {
-            let (reason, bytes) = match &e {
-                ReadError::NotAFile(_) => (RejectReason::NotAFile, None),
-                ReadError::TooLarge { size, .. } => (RejectReason::TooLarge, Some(*size)),
-                ReadError::Io(_) => (
-                    RejectReason::Unreadable,
-                    std::fs::metadata(&file.path).ok().map(|m| m.len()),
-                ),
+            let size = match &e {
+                ReadError::Io(_) => std::fs::metadata(&file.path).ok().map(|m| m.len()),
+                _ => None,
             };
-            return Outcome::Reject(Reject {
-                source_path: file.rel_path.clone(),
-                reason,
-                message: e.to_string(),
-                bytes,
-                content_id: None,
-            });
+            return Outcome::Reject(unread_reject(&file.rel_path, &e, size));
         }
     };
     let content_id = content_id(&bytes);
     if skip.contains(&content_id) {
         return Outcome::Unchanged {
-            source_path: file.rel_path.clone(),
             bytes: bytes.len() as u64,
         };
     }
+    process_bytes(
+        &file.path,
+        &file.rel_path,
+        &bytes,
+        content_id,
+        resolver,
+        pdf,
+    )
+}
+
+/// The reject of an input whose bytes were not read (`size`: its size when
+/// known otherwise).
+pub(crate) fn unread_reject(source_path: &str, e: &ReadError, size: Option<u64>) -> Reject {
+    let (reason, bytes) = match e {
+        ReadError::NotAFile(_) => (RejectReason::NotAFile, None),
+        ReadError::TooLarge { size, .. } => (RejectReason::TooLarge, Some(*size)),
+        ReadError::Io(_) => (RejectReason::Unreadable, size),
+    };
+    Reject {
+        source_path: source_path.to_string(),
+        reason,
+        message: e.to_string(),
+        bytes,
+        content_id: None,
+    }
+}
+
+/// Decode, parse, validate and locate one input's bytes: the step every input
+/// of `xxgk ingest` and every call of [`crate::Parser::parse`] goes through.
+/// Never fails: every problem becomes a reject, including a panic (which would
+/// be a bug). `path` is only looked at for its extension (the format is
+/// sniffed from the leading bytes first); `source_path` is what the rows say.
+pub(crate) fn process_bytes(
+    path: &Path,
+    source_path: &str,
+    bytes: &[u8],
+    content_id: String,
+    resolver: &RegionResolver,
+    pdf: &PdfOptions,
+) -> Outcome {
     let result = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
-        process_bytes(file, &bytes, &content_id, resolver, pdf)
+        read_report(path, source_path, bytes, &content_id, resolver, pdf)
     }));
     let reject = |reason, message: String| {
         Outcome::Reject(Reject {
-            source_path: file.rel_path.clone(),
+            source_path: source_path.to_string(),
             reason,
             message,
             bytes: Some(bytes.len() as u64),
@@ -827,14 +862,15 @@ enum Failure {
     Parse(parse::ParseError),
 }
 
-fn process_bytes(
-    file: &SourceFile,
+fn read_report(
+    path: &Path,
+    source_path: &str,
     bytes: &[u8],
     content_id: &str,
     resolver: &RegionResolver,
     pdf: &PdfOptions,
 ) -> Result<Report, Failure> {
-    let mut doc = decode::decode(&file.path, bytes, pdf).map_err(Failure::Decode)?;
+    let mut doc = decode::decode(path, bytes, pdf).map_err(Failure::Decode)?;
     let text = doc.plain_text();
     let mut parsed = parse::parse_with_text(&doc, &text).map_err(Failure::Parse)?;
     // What the decoder repaired comes first: it explains what follows.
@@ -851,7 +887,7 @@ fn process_bytes(
     parsed.findings.extend(resolution.findings);
     Ok(Report {
         report_id: content_id.to_string(),
-        source_path: file.rel_path.clone(),
+        source_path: source_path.to_string(),
         source_format: doc.format,
         encoding: doc.encoding,
         bytes: bytes.len() as u64,
@@ -861,13 +897,9 @@ fn process_bytes(
     })
 }
 
-/// The stable id of an input's content: the first 16 bytes of its BLAKE3 hash, in hex.
-///
-/// ```
-/// assert_eq!(xxgk::run::content_id(b"").len(), 32);
-/// assert_eq!(xxgk::run::content_id(b"a"), xxgk::run::content_id(b"a"));
-/// ```
-pub fn content_id(bytes: &[u8]) -> String {
+/// The stable id of an input's content: the first 16 bytes of its BLAKE3 hash,
+/// in hex (public as [`crate::content_id`]).
+pub(crate) fn content_id(bytes: &[u8]) -> String {
     hex::encode(&blake3::hash(bytes).as_bytes()[..16])
 }
 

@@ -60,11 +60,7 @@ pub struct Walked {
 
 /// Expand `inputs` into files.
 pub fn walk(inputs: &[PathBuf], config: &WalkConfig) -> Result<Walked, WalkError> {
-    let mut builder = GlobSetBuilder::new();
-    for pattern in &config.skip {
-        builder.add(Glob::new(pattern)?);
-    }
-    let skip = builder.build()?;
+    let skip = skip_set(config)?;
     let mut walked = Walked::default();
     for input in inputs {
         match Location::parse(input)? {
@@ -90,6 +86,25 @@ pub fn walk(inputs: &[PathBuf], config: &WalkConfig) -> Result<Walked, WalkError
         file.index = index;
     }
     Ok(walked)
+}
+
+/// The compiled `walk.skip` patterns.
+pub(crate) fn skip_set(config: &WalkConfig) -> Result<GlobSet, WalkError> {
+    let mut builder = GlobSetBuilder::new();
+    for pattern in &config.skip {
+        builder.add(Glob::new(pattern)?);
+    }
+    Ok(builder.build()?)
+}
+
+/// Whether the walk leaves out a file at `rel_path` (relative to a directory
+/// it walks, `/`-separated): when its name or the name of any folder on the way
+/// matches a skip pattern, as [`walk`] decides entry by entry.
+pub(crate) fn is_skipped(skip: &GlobSet, rel_path: &str) -> bool {
+    rel_path
+        .split('/')
+        .filter(|name| !name.is_empty())
+        .any(|name| skip.is_match(name))
 }
 
 fn walk_one(input: &Path, config: &WalkConfig, skip: &GlobSet, walked: &mut Walked) {
@@ -236,6 +251,38 @@ fn file_kind(kind: &std::fs::FileType) -> &'static str {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn skipping_a_relative_path_agrees_with_the_walk() {
+        let dir = tempfile::tempdir().unwrap();
+        for rel in [
+            "a/r.txt",
+            "a/README.md",
+            ".hidden/x.txt",
+            "b/.x/y.txt",
+            "b/c.json",
+            "c.txt",
+        ] {
+            let path = dir.path().join(rel);
+            std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+            std::fs::write(&path, b"x").unwrap();
+        }
+        let config = crate::config::Config::builtin().walk;
+        let walked = walk(&[dir.path().to_path_buf()], &config).unwrap();
+        let kept: Vec<&str> = walked.files.iter().map(|f| f.rel_path.as_str()).collect();
+        assert_eq!(kept, ["a/r.txt", "c.txt"]);
+        let skip = skip_set(&config).unwrap();
+        for rel in [
+            "a/r.txt",
+            "a/README.md",
+            ".hidden/x.txt",
+            "b/.x/y.txt",
+            "b/c.json",
+            "c.txt",
+        ] {
+            assert_eq!(is_skipped(&skip, rel), !kept.contains(&rel), "{rel}");
+        }
+    }
 
     #[test]
     fn reads_a_regular_file_up_to_the_limit() {

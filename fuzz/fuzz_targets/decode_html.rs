@@ -3,8 +3,8 @@
 use libfuzzer_sys::fuzz_target;
 
 fuzz_target!(|data: &[u8]| {
-    let pdf = xxgk::decode::PdfOptions::default();
-    if let Ok(doc) = xxgk::decode::decode(std::path::Path::new("page.html"), data, &pdf) {
-        let _ = xxgk::parse::parse(&doc);
+    let pdf = xxgk::internal::PdfOptions::default();
+    if let Ok(doc) = xxgk::internal::decode(std::path::Path::new("page.html"), data, &pdf) {
+        let _ = xxgk::internal::parse(&doc);
     }
 });

@@ -3,5 +3,5 @@
 use libfuzzer_sys::fuzz_target;
 
 fuzz_target!(|data: &[u8]| {
-    let _ = xxgk::decode::decode_text(data);
+    let _ = xxgk::internal::decode_text(data);
 });

@@ -4,6 +4,6 @@ use libfuzzer_sys::fuzz_target;
 
 fuzz_target!(|data: &[u8]| {
     if let Ok(s) = std::str::from_utf8(data) {
-        let _ = xxgk::parse::number::parse_number(s);
+        let _ = xxgk::internal::parse_number(s);
     }
 });

@@ -4,12 +4,12 @@ use libfuzzer_sys::fuzz_target;
 
 fuzz_target!(|data: &[u8]| {
     let text = String::from_utf8_lossy(data);
-    let doc = xxgk::model::Document {
-        format: xxgk::model::SourceFormat::Text,
+    let doc = xxgk::internal::Document {
+        format: xxgk::internal::SourceFormat::Text,
         encoding: "UTF-8".into(),
-        blocks: xxgk::decode::text_to_lines(&text),
+        blocks: xxgk::internal::text_to_lines(&text),
     };
-    if let Ok(mut report) = xxgk::parse::parse(&doc) {
-        xxgk::validate::validate(&mut report);
+    if let Ok(mut report) = xxgk::internal::parse(&doc) {
+        xxgk::internal::validate(&mut report);
     }
 });

@@ -6,5 +6,5 @@ use libfuzzer_sys::fuzz_target;
 fuzz_target!(|data: &[u8]| {
     // The first half as the PDF, the rest as the -bbox XHTML.
     let (pdf, words) = data.split_at(data.len() / 2);
-    let _ = xxgk::decode::geometry_blocks(pdf, words);
+    let _ = xxgk::internal::geometry_blocks(pdf, words);
 });

@@ -2,7 +2,7 @@
 //! within its bounds, and a reading it takes re-joins to the printed digits.
 #![no_main]
 use libfuzzer_sys::fuzz_target;
-use xxgk::parse::segment::{solve, Identity, RunRow};
+use xxgk::internal::{solve, Identity, RunRow};
 
 fuzz_target!(|data: &[u8]| {
     let Some((&width, rest)) = data.split_first() else {

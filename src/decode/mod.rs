@@ -13,7 +13,7 @@ mod text;
 #[doc(hidden)]
 pub use pdf::geometry_blocks;
 pub use pdf::PdfOptions;
-pub use text::{decode_nearly_utf8, decode_text, text_to_lines, Decoded};
+pub use text::{decode_nearly_utf8, decode_text, text_to_lines};
 
 use crate::model::{Document, RejectReason, SourceFormat};
 use std::path::Path;

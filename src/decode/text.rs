@@ -23,7 +23,7 @@ const DETECT_BYTES: usize = 16 * 1024;
 /// Decode text bytes (any supported encoding) into a [`Document`] of lines.
 ///
 /// ```
-/// let doc = xxgk::decode::decode_text("标题\n\t规章".as_bytes()).unwrap();
+/// let doc = xxgk::internal::decode_text("标题\n\t规章".as_bytes()).unwrap();
 /// assert_eq!(doc.encoding, "UTF-8");
 /// assert_eq!(doc.blocks.len(), 2);
 /// ```
@@ -78,7 +78,7 @@ const WELL_FORMED_PER_REPAIR: usize = 16;
 /// ```
 /// let mut cut = "政府信息公开工作年度报告".as_bytes().to_vec();
 /// cut.pop(); // the last character loses its last byte
-/// let decoded = xxgk::decode::decode_nearly_utf8(&cut).unwrap();
+/// let decoded = xxgk::internal::decode_nearly_utf8(&cut).unwrap();
 /// assert_eq!(decoded.0, "政府信息公开工作年度报\u{FFFD}");
 /// assert_eq!(decoded.1, 1);
 /// ```

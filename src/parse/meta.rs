@@ -42,7 +42,7 @@ const TITLE_LINES: usize = 10;
 /// Read the metadata from the document's plain text.
 ///
 /// ```
-/// let meta = xxgk::parse::meta::read_meta("城口县人民政府机关\n2020年政府信息公开工作年度报告\n正文");
+/// let meta = xxgk::internal::read_meta("城口县人民政府机关\n2020年政府信息公开工作年度报告\n正文");
 /// assert_eq!(meta.agency.as_deref(), Some("城口县人民政府机关"));
 /// assert_eq!(meta.year, Some(2020));
 /// ```

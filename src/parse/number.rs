@@ -47,7 +47,7 @@ pub enum NumberCell {
 /// Parse one cell's text.
 ///
 /// ```
-/// use xxgk::parse::number::{parse_number, NumberCell, Unit};
+/// use xxgk::internal::{parse_number, NumberCell, Unit};
 /// assert_eq!(parse_number("减48"), NumberCell::Value { value: -48.0, unit: None });
 /// assert_eq!(parse_number("3.23亿"), NumberCell::Value { value: 3.23, unit: Some(Unit::YiYuan) });
 /// assert_eq!(parse_number(" "), NumberCell::Blank);

@@ -34,7 +34,7 @@
 //! readings; past that, the undecided rows stay unread.
 //!
 //! ```
-//! use xxgk::parse::segment::{solve, Identity, RowReading, RunRow};
+//! use xxgk::internal::{solve, Identity, RowReading, RunRow};
 //! // One table B row: six applicant columns and their total.
 //! let rows = [RunRow::from_text("120000012", 7)];
 //! let total = Identity::row_total(0, 7);
@@ -130,7 +130,7 @@ impl RowReading {
 /// Every reading of a row, or None when there are more than `limit`.
 ///
 /// ```
-/// use xxgk::parse::segment::{readings, RunRow};
+/// use xxgk::internal::{readings, RunRow};
 /// let all = readings(&RunRow::from_text("1210", 3), 100).unwrap();
 /// assert_eq!(all.len(), 3); // 1,2,10 · 1,21,0 · 12,1,0
 /// ```

@@ -44,7 +44,7 @@ use regex::Regex;
 
 use crate::model::{Finding, Region};
 
-pub use gazetteer::{Division, Gazetteer, Level};
+pub use gazetteer::Gazetteer;
 
 /// What the resolver looks at for one report.
 #[derive(Debug, Clone, Copy)]
@@ -118,6 +118,7 @@ impl RegionResolver {
     }
 
     /// The gazetteer the resolver uses.
+    #[cfg(test)]
     pub fn gazetteer(&self) -> &Gazetteer {
         &self.g
     }

@@ -101,6 +101,7 @@ pub struct AreaCode {
 }
 
 /// Length of the area code at the start of a national number (`0` then 2 or 3 digits).
+#[cfg(test)]
 pub fn area_code_len(digits: &str) -> usize {
     if digits.starts_with("01") || digits.starts_with("02") {
         3

@@ -55,6 +55,7 @@ pub struct DatasetLock {
     store: Arc<dyn Store>,
     holder: Holder,
     /// Whether a stale lock was taken over.
+    #[cfg_attr(not(test), allow(dead_code))]
     pub took_over: Option<Holder>,
 }
 
@@ -126,6 +127,7 @@ impl DatasetLock {
     }
 
     /// The holder this lock records (us).
+    #[allow(dead_code)]
     pub fn holder(&self) -> &Holder {
         &self.holder
     }

@@ -63,13 +63,14 @@ enum ColumnBuilder {
 /// Buffers rows of one table (one partition) as Arrow builders.
 ///
 /// ```
-/// use xxgk::sink::schema::{Table, TableBuffer, Value};
+/// use xxgk::internal::{TableBuffer, Value};
+/// use xxgk::Table;
 /// let mut buf = TableBuffer::new(Table::Rejects);
 /// buf.append(&[Value::Str(Some("a.txt")), Value::Str(Some("empty")), Value::Str(Some("the file is empty")),
 ///              Value::Int(Some(0)), Value::Str(None), Value::Str(Some("run-00001"))]);
 /// let batch = buf.finish().unwrap();
 /// assert_eq!(batch.num_rows(), 1);
-/// assert_eq!(batch.schema(), xxgk::sink::schema::arrow_schema(Table::Rejects));
+/// assert_eq!(batch.schema(), xxgk::arrow_schema(Table::Rejects));
 /// ```
 pub struct TableBuffer {
     table: Table,

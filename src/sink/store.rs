@@ -182,6 +182,7 @@ impl LocalStore {
     }
 
     /// The dataset directory.
+    #[allow(dead_code)]
     pub fn root(&self) -> &Path {
         &self.root
     }

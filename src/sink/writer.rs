@@ -133,7 +133,7 @@ impl PartitionKey {
 }
 
 /// Partition values come from codes, but never let one escape its folder.
-fn is_safe_slug(s: &str) -> bool {
+pub(crate) fn is_safe_slug(s: &str) -> bool {
     !s.is_empty()
         && s.len() <= 32
         && s.bytes()

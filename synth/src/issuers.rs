@@ -352,7 +352,7 @@ fn pick_body<'a>(rng: &mut Rng, list: &'a [(&'a str, i32, i32)], year: i32) -> &
 /// Partition slug of a province-level code (the output contract's spelling),
 /// from the region resolver's table.
 pub fn province_slug(code: u32) -> &'static str {
-    xxgk::region::tables::province_slug(code).unwrap_or("unknown")
+    xxgk::internal::province_slug(code).unwrap_or("unknown")
 }
 
 /// Two-digit postcode prefixes of a province (中国邮政编码).

@@ -14,8 +14,8 @@
 use crate::golden::{check_dir, check_pairs, have_pdftotext};
 use crate::util;
 use std::path::{Path, PathBuf};
-use xxgk::decode::{decode, PdfOptions};
-use xxgk::model::{Block, Cell, Document};
+use xxgk::internal::{decode, PdfOptions};
+use xxgk::internal::{Block, Cell, Document};
 
 const RENDERINGS: [&str; 3] = [
     "pingtan_gongan_2022",

@@ -311,7 +311,7 @@ fn money(rng: &mut Rng, style: &NumberStyle, measure: &str, v2021: bool, wan: f6
 #[cfg(test)]
 mod tests {
     use super::*;
-    use xxgk::parse::number::{parse_number, NumberCell};
+    use xxgk::internal::{parse_number, NumberCell};
 
     /// Every printed form must parse back to the expected value (the pipeline's
     /// number reader is the oracle for single cells; layouts are tested by the

@@ -375,10 +375,10 @@ mod tests {
         };
         let o = DocxOptions::draw(&mut Rng::new(3));
         let bytes = render(&doc, &o);
-        let decoded = xxgk::decode::decode(
+        let decoded = xxgk::internal::decode(
             std::path::Path::new("x.docx"),
             &bytes,
-            &xxgk::decode::PdfOptions::default(),
+            &xxgk::internal::PdfOptions::default(),
         )
         .unwrap();
         let table = decoded.tables().next().expect("a table");

@@ -163,7 +163,7 @@ mod tests {
         ] {
             let (bytes, used) = enc.encode(text);
             assert_eq!(used, enc);
-            let doc = xxgk::decode::decode_text(&bytes).unwrap();
+            let doc = xxgk::internal::decode_text(&bytes).unwrap();
             assert_eq!(doc.plain_text().trim_end(), text.trim_end(), "{enc:?}");
         }
         assert_eq!(Layout::from_name("pdf_layout"), Some(Layout::PdfLayout));

@@ -1,0 +1,131 @@
+"""The Spark job writes the rows `xxgk ingest` writes, table by table, row for row.
+
+Each corpus goes through `xxgk ingest` (the binary under test) and through
+`xxgk.spark.build` on a local[2] session; both datasets are read back with
+pyarrow (Hive partitioning) and compared ignoring run ids and file names.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+import xxgk
+import xxgk.spark
+from conftest import REPO
+from dataset import differences, read_rows
+
+#: The generator's layouts but `word_pdf` (LibreOffice prints, tested by `make test`).
+SYNTH_LAYOUTS = "tab_cells,pipe_cells,pdf_tabs,pdf_layout,html,markdown,crawled,docx"
+
+
+def ingest(xxgk_bin: Path, corpus: Path, out: Path) -> None:
+    subprocess.run(
+        [str(xxgk_bin), "ingest", str(corpus), "--out", str(out), "--quiet", "--jobs", "2"],
+        check=True,
+        cwd=REPO,
+    )
+
+
+def inputs(corpus: Path) -> list:
+    """The files `xxgk ingest` reads under `corpus` (walk.skip applied)."""
+    return sorted(
+        p.relative_to(corpus).as_posix()
+        for p in corpus.rglob("*")
+        if p.is_file() and not xxgk.is_skipped(p.relative_to(corpus).as_posix())
+    )
+
+
+def assert_same_dataset(ingested: Path, sparked: Path, corpus: Path) -> None:
+    files = inputs(corpus)
+    for table in xxgk.TABLES:
+        a, b = read_rows(ingested, table), read_rows(sparked, table)
+        assert a == b, f"{table}: {differences(a, b)}"
+    # Every input once: as a report or as a reject.
+    reports = {r[1] for r in read_rows(sparked, "reports")}
+    rejects = {r[0] for r in read_rows(sparked, "rejects")}
+    assert sorted(reports | rejects) == files
+    assert not reports & rejects
+    assert len(read_rows(sparked, "reports")) + len(read_rows(sparked, "rejects")) == len(files)
+
+
+@pytest.fixture(scope="session")
+def synth_corpus(synth_bin, tmp_path_factory) -> Path:
+    out = tmp_path_factory.mktemp("synth")
+    subprocess.run(
+        [str(synth_bin), "generate", "--count", "2000", "--seed", "7", "--out", str(out),
+         "--layouts", SYNTH_LAYOUTS],
+        check=True,
+        stdout=subprocess.DEVNULL,
+    )
+    return out / "reports"
+
+
+@pytest.fixture(scope="session")
+def broken_corpus(tmp_path_factory) -> Path:
+    """Samples beside what is no report: garbage, a cut PDF and DOCX, an empty file, files the
+    walk skips, a nested folder with a CJK name, and a corrected copy (a `supersedes` link)."""
+    root = tmp_path_factory.mktemp("broken")
+    samples = REPO / "data" / "samples"
+    shutil.copytree(samples, root / "甘肃" / "samples")
+    pdf = (REPO / "tests/fixtures/realworld/pdf/hongze_district_2023.pdf").read_bytes()
+    (root / "cut.pdf").write_bytes(pdf[: len(pdf) // 2])
+    (root / "head.pdf").write_bytes(pdf[:100])
+    (root / "garbage.bin").write_bytes(bytes(range(256)) * 8)
+    (root / "empty.txt").write_bytes(b"")
+    (root / "cut.docx").write_bytes(b"PK\x03\x04" + os.urandom(300))
+    (root / "notes.md").write_text("skipped by walk.skip")
+    (root / ".hidden.txt").write_text("skipped too")
+    first = sorted(samples.glob("0*.txt"))[0]
+    text = first.read_bytes()
+    # After the original in walk order ("samples" < "更正"): it supersedes it.
+    (root / "甘肃" / "更正").mkdir()
+    (root / "甘肃" / "更正" / first.name).write_bytes(text + "\n（更正）\n".encode())
+    return root
+
+
+@pytest.mark.parametrize(
+    "name", ["samples", "realworld", "broken", "synth2000"]
+)
+def test_spark_job_writes_the_rows_ingest_writes(
+    name, spark, xxgk_bin, tmp_path, synth_corpus, broken_corpus
+):
+    corpus = {
+        "samples": REPO / "data" / "samples",
+        "realworld": REPO / "tests" / "fixtures" / "realworld",
+        "broken": broken_corpus,
+        "synth2000": synth_corpus,
+    }[name]
+    ingest(xxgk_bin, corpus, tmp_path / "ingest")
+    summary = xxgk.spark.build(spark, str(corpus), str(tmp_path / "spark"))
+    # Each file parsed exactly once, and each became a report or a reject.
+    assert summary.parsed == len(inputs(corpus)) == summary.reports + summary.rejects
+    assert (tmp_path / "spark" / "_SUCCESS").exists()
+    assert_same_dataset(tmp_path / "ingest", tmp_path / "spark", corpus)
+    if name == "broken":
+        reasons = {r[0]: r[1] for r in read_rows(tmp_path / "spark", "rejects")}
+        assert reasons["garbage.bin"] == "binary"
+        assert reasons["empty.txt"] == "empty"
+        assert reasons["cut.pdf"] in {"corrupt", "extractor_failed", "no_text_layer", "not_a_report"}
+        superseding = [r for r in read_rows(tmp_path / "spark", "reports") if r[22] is not None]
+        assert [r[1] for r in superseding] == [f"甘肃/更正/{sorted(p.name for p in (REPO / 'data' / 'samples').glob('0*.txt'))[0]}"]
+
+
+def test_the_command_line_job_on_the_samples(xxgk_bin, tmp_path):
+    """The README's command: `python -m xxgk.spark data/samples OUT`, in its own JVM."""
+    out = tmp_path / "out"
+    run = subprocess.run(
+        [sys.executable, "-m", "xxgk.spark", "data/samples", str(out), "--master", "local[2]"],
+        cwd=REPO,
+        capture_output=True,
+        text=True,
+    )
+    assert run.returncode == 0, run.stderr[-3000:]
+    assert "5 files parsed: 5 reports, 0 rejects" in run.stderr
+    ingest(xxgk_bin, REPO / "data" / "samples", tmp_path / "ingest")
+    assert_same_dataset(tmp_path / "ingest", out, REPO / "data" / "samples")
