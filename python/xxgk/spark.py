@@ -28,10 +28,9 @@ splits, which every table's write would scan again.
 
 What differs from ``xxgk ingest``
 ---------------------------------
-* ``supersedes``: ``xxgk ingest`` links a report to the earlier report of the
-  same agency and year in its input order (walk order: by path, folder by
-  folder). The job computes the same link with a window over the reports,
-  ordered by the path's components.
+* ``supersedes``: ``xxgk ingest`` links a report to the earlier version from
+  the same source path; a full build sees each path once, so it is NULL.
+* ``cross_findings`` (the checks across reports) is not computed by the job.
 * It builds the whole dataset every time (each table folder is overwritten):
   there is no ledger (``_ledger/``), no ``_runs/`` record and no incremental
   update. ``OUTPUT/_SUCCESS`` is written last, as ``xxgk ingest`` does.
@@ -193,22 +192,12 @@ def input_root(spark, input_path: str) -> str:
 def with_supersedes(reports):
     """``supersedes`` as ``xxgk ingest`` sets it in one run over these inputs.
 
-    The ingest's ledger links a report to the latest earlier report of the same
-    (agency, year) in walk order, unless that is the same content: here the
-    previous report in path-component order (the walk's order) within the
-    (agency, year) window.
+    The ingest's ledger links a report to the latest earlier report from the
+    same source path; one run sees each path once, so a full build links none
+    (another file of the same agency and year is a copy or a conflict, which
+    ``cross_findings`` reports; the job does not compute that table yet).
     """
-    from pyspark.sql import Window
-    from pyspark.sql import functions as F
-
-    order = Window.partitionBy("agency", "year").orderBy(F.split(F.col("source_path"), "/"))
-    previous = F.lag("report_id").over(order)
-    linked = F.when(
-        F.col("agency").isNotNull() & F.col("year").isNotNull() & (previous != F.col("report_id")),
-        previous,
-    )
-    columns = [linked.alias(c) if c == "supersedes" else F.col(c) for c in reports.columns]
-    return reports.select(*columns)
+    return reports
 
 
 def build(
