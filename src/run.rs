@@ -769,7 +769,7 @@ pub(crate) fn process_file(
     process_read(file, read, resolver, pdf, skip)
 }
 
-/// [`process_file`] for bytes read elsewhere (an object store's prefetcher):
+/// `process_file` for bytes read elsewhere (an object store's prefetcher):
 /// a read error becomes a reject, the bytes are hashed, decoded and parsed.
 pub fn process_read(
     file: &SourceFile,
