@@ -29,7 +29,7 @@
 use crate::model::{CrossFinding, Report, Severity};
 use crate::sink::ledger::{CurrentReport, Ledger};
 use crate::sink::schema::ReportFacts;
-use crate::validate::term;
+use crate::validate::b_total;
 use std::collections::BTreeMap;
 
 /// Below this many applications (in the larger of two years) a jump is not
@@ -46,12 +46,7 @@ pub const JUMP_FACTOR: i64 = 10;
 /// What the checks compare of a report, computed when it is ingested.
 pub fn facts(report: &Report) -> ReportFacts {
     let p = &report.parsed;
-    let b_total = |row: &str| {
-        p.applications
-            .iter()
-            .find(|c| c.row == row && c.applicant == "total")
-            .and_then(|c| term(c.state, c.count))
-    };
+    let b_total = |row: &str| b_total(&p.applications, row);
     ReportFacts {
         region: report.region.slug.clone(),
         issuer: issuer(report),

@@ -32,6 +32,15 @@ pub fn validate(report: &mut ParsedReport) {
     report.findings.extend(findings);
 }
 
+/// Table B's `总计` column of `row` as an identity term (blank → 0; None when
+/// missing, invalid or absent).
+pub(crate) fn b_total(applications: &[ApplicationCell], row: &str) -> Option<i64> {
+    applications
+        .iter()
+        .find(|c| c.row == row && c.applicant == "total")
+        .and_then(|c| term(c.state, c.count))
+}
+
 /// A cell's value for an identity: blank → 0; missing/invalid → cannot check.
 pub(crate) fn term(state: CellState, count: Option<i64>) -> Option<i64> {
     match state {
@@ -167,12 +176,7 @@ fn table_value(
     applications: &[ApplicationCell],
     review: &[ReviewCell],
 ) -> Option<i64> {
-    let b_total = |row: &str| {
-        applications
-            .iter()
-            .find(|c| c.row == row && c.applicant == "total")
-            .and_then(|c| term(c.state, c.count))
-    };
+    let b_total = |row: &str| b_total(applications, row);
     let c_total = |proceeding: &str| {
         review
             .iter()

@@ -186,8 +186,9 @@ mod tests {
         DatasetLock::acquire(store(dir.path()), "run-00002").unwrap();
     }
 
-    #[test]
-    fn stale_lock_is_taken_over() {
+    /// A dataset folder whose lock names a process of this host that no
+    /// longer exists (a stale lock).
+    fn dead_holders_lock() -> (tempfile::TempDir, Holder) {
         let dir = tempfile::tempdir().unwrap();
         let dead = Holder {
             pid: u32::MAX - 1,
@@ -200,6 +201,12 @@ mod tests {
             serde_json::to_vec(&dead).unwrap(),
         )
         .unwrap();
+        (dir, dead)
+    }
+
+    #[test]
+    fn stale_lock_is_taken_over() {
+        let (dir, dead) = dead_holders_lock();
         let lock = DatasetLock::acquire(store(dir.path()), "run-00002").unwrap();
         assert_eq!(lock.took_over, Some(dead));
     }
@@ -207,18 +214,7 @@ mod tests {
     #[test]
     fn of_two_runs_taking_over_a_stale_lock_one_wins() {
         for _ in 0..20 {
-            let dir = tempfile::tempdir().unwrap();
-            let dead = Holder {
-                pid: u32::MAX - 1,
-                host: host_name(),
-                started_unix: 1,
-                run: "run-00001".into(),
-            };
-            fs::write(
-                dir.path().join(LOCK_FILE),
-                serde_json::to_vec(&dead).unwrap(),
-            )
-            .unwrap();
+            let (dir, dead) = dead_holders_lock();
             let barrier = std::sync::Barrier::new(2);
             let results: Vec<Result<DatasetLock, LockError>> = std::thread::scope(|s| {
                 let contenders: Vec<_> = (0..2)
