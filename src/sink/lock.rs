@@ -214,7 +214,7 @@ mod tests {
     #[test]
     fn of_two_runs_taking_over_a_stale_lock_one_wins() {
         for _ in 0..20 {
-            let (dir, dead) = dead_holders_lock();
+            let (dir, _) = dead_holders_lock();
             let barrier = std::sync::Barrier::new(2);
             let results: Vec<Result<DatasetLock, LockError>> = std::thread::scope(|s| {
                 let contenders: Vec<_> = (0..2)
