@@ -40,20 +40,23 @@
 //! default `cli` feature; `default-features = false` leaves them out.
 #![warn(missing_docs)]
 
-pub mod cloud;
-pub mod config;
-pub mod crosscheck;
-pub mod decode;
+// The stages are private: the API is the two entry points and the types they
+// speak in, re-exported below. `internal` opens the stages to the workspace's
+// own tools without making them part of the API.
+mod cloud;
+mod config;
+mod crosscheck;
+mod decode;
 mod file;
-pub mod model;
-pub mod parse;
-pub mod progress;
-pub mod region;
+mod model;
+mod parse;
+mod progress;
+mod region;
 pub mod report;
 pub mod run;
-pub mod sink;
-pub mod validate;
-pub mod walk;
+mod sink;
+mod validate;
+mod walk;
 
 pub use config::Config;
 pub use file::{
@@ -61,6 +64,7 @@ pub use file::{
     Rejected, ReportBatches, DEFAULT_RUN_ID, REPORT_TABLES,
 };
 pub use model::RejectReason;
+pub use sink::OutputFormat;
 pub use xxgk_schema::{Table, SCHEMA_VERSION};
 
 /// The stages' entry points for the workspace's own tools — the fuzz targets,
@@ -79,4 +83,8 @@ pub mod internal {
     pub use crate::region::tables::province_slug;
     pub use crate::sink::schema::{TableBuffer, Value};
     pub use crate::validate::validate;
+
+    // The object-store and Delta tests (tests/it/s3.rs, delta.rs) drive the store directly.
+    pub use crate::cloud::{ObjectLocation, ObjectStoreStore};
+    pub use crate::sink::Store;
 }

@@ -4,9 +4,9 @@ use anyhow::Context;
 use clap::{Parser, Subcommand};
 use std::path::PathBuf;
 use std::process::ExitCode;
-use xxgk::config::Config;
 use xxgk::run::{self, IngestOptions};
-use xxgk::sink::OutputFormat;
+use xxgk::Config;
+use xxgk::OutputFormat;
 
 /// jemalloc: glibc's malloc was a fifth of the CPU on large runs (many short-lived
 /// strings on every worker). It serves C's `malloc` too (zstd's contexts, one per

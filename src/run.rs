@@ -771,7 +771,7 @@ pub(crate) fn process_file(
 
 /// `process_file` for bytes read elsewhere (an object store's prefetcher):
 /// a read error becomes a reject, the bytes are hashed, decoded and parsed.
-pub fn process_read(
+pub(crate) fn process_read(
     file: &SourceFile,
     read: Result<Vec<u8>, ReadError>,
     resolver: &RegionResolver,

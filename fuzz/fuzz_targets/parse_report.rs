@@ -8,6 +8,7 @@ fuzz_target!(|data: &[u8]| {
         format: xxgk::internal::SourceFormat::Text,
         encoding: "UTF-8".into(),
         blocks: xxgk::internal::text_to_lines(&text),
+        findings: Vec::new(),
     };
     if let Ok(mut report) = xxgk::internal::parse(&doc) {
         xxgk::internal::validate(&mut report);

@@ -8,15 +8,17 @@
 //! read (committed files only) ─▶ aggregate (pure) ─▶ svg + html ─▶ FILE
 //! ```
 //!
-//! [`read`] knows the dataset's commit protocol and schema version,
-//! [`aggregate`] computes each chart's numbers, [`svg`] draws them and
-//! [`html`] lays out the page. `docs/quality-report.md` says how each number
+//! `read` knows the dataset's commit protocol and schema version,
+//! `aggregate` computes each chart's numbers, `svg` draws them and
+//! `html` lays out the page. `docs/quality-report.md` says how each number
 //! is computed.
 
-pub mod aggregate;
-pub mod html;
-pub mod read;
-pub mod svg;
+mod aggregate;
+mod html;
+mod read;
+mod svg;
+
+pub use html::FIGURE_IDS;
 
 #[cfg(test)]
 mod tests;
@@ -125,7 +127,7 @@ pub struct ReportSummary {
 }
 
 /// Read the dataset in `dataset` and return the page.
-pub fn render(dataset: &Path) -> Result<(String, ReportSummary), ReportError> {
+pub(crate) fn render(dataset: &Path) -> Result<(String, ReportSummary), ReportError> {
     let data = read::read_dataset(dataset)?;
     let page = build_page(&data)?;
     let html = html::render(&page);
@@ -137,7 +139,7 @@ pub fn render(dataset: &Path) -> Result<(String, ReportSummary), ReportError> {
 }
 
 /// Compute every chart's numbers and fetch the worst reports' findings.
-pub fn build_page(data: &read::Dataset) -> Result<html::Page, ReportError> {
+pub(crate) fn build_page(data: &read::Dataset) -> Result<html::Page, ReportError> {
     let ranked = aggregate::worst_reports(data, aggregate::WORST_REPORTS);
     let indices: Vec<usize> = ranked.iter().map(|r| r.report).collect();
     let mut details = read::finding_details(data, &indices)?;

@@ -254,8 +254,6 @@ pub struct CrossRow {
 /// The committed dataset, as the report reads it.
 #[derive(Debug, Clone, Default)]
 pub struct Dataset {
-    /// The dataset directory.
-    pub root: PathBuf,
     /// Committed runs, in order.
     pub runs: Vec<RunInfo>,
     /// Latest report versions, in file order (partition, then row).
@@ -288,8 +286,8 @@ struct Files {
 /// Read the committed dataset in `root`.
 pub fn read_dataset(root: &Path) -> Result<Dataset, ReportError> {
     let (runs, before) = committed_runs(root)?;
-    let read = list_files(root, &runs)
-        .and_then(|files| Ok((read_tables(root, &runs, &files)?, files.ignored)));
+    let read =
+        list_files(root, &runs).and_then(|files| Ok((read_tables(&runs, &files)?, files.ignored)));
     // A run committed or a refresh swapped in while we read: the rows may mix
     // two states (or a file vanished). The run records say so.
     match committed_runs(root) {
@@ -627,7 +625,7 @@ enum Piece {
     Ledger(Vec<(String, bool)>),
 }
 
-fn read_tables(root: &Path, runs: &[RunInfo], files: &Files) -> Result<Dataset, ReportError> {
+fn read_tables(runs: &[RunInfo], files: &Files) -> Result<Dataset, ReportError> {
     let table_files = |t: Table| files.by_table.get(&t).map(Vec::as_slice).unwrap_or(&[]);
 
     // Reports first: they decide which report ids the other tables keep.
@@ -690,7 +688,6 @@ fn read_tables(root: &Path, runs: &[RunInfo], files: &Files) -> Result<Dataset, 
         .collect::<Result<_, _>>()?;
 
     let mut dataset = Dataset {
-        root: root.to_path_buf(),
         superseded,
         copies,
         ..Dataset::default()

@@ -16,8 +16,8 @@ pub mod schema;
 pub mod store;
 pub mod writer;
 
-pub use store::{FailingStore, LocalStore, Store, Versioned};
-pub use writer::{DatasetWriter, OutputFormat, SinkError, WriteStats, WriterOptions};
+pub use store::{FailingStore, LocalStore, Store};
+pub use writer::{DatasetWriter, OutputFormat, SinkError, WriterOptions};
 
 #[cfg(test)]
 mod tests;

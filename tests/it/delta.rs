@@ -12,7 +12,7 @@ use crate::s3::Moto;
 use crate::util;
 use std::path::Path;
 use std::process::Command;
-use xxgk::sink::Store;
+use xxgk::internal::Store;
 
 /// Compares, table by table, the Parquet dataset at argv[1] (read with
 /// pyarrow, Hive partitions) with the Delta tables at argv[2] read by

@@ -113,7 +113,7 @@ fn without_links(page: &str) -> String {
 
 #[test]
 fn the_figure_list_is_the_renderers() {
-    assert_eq!(FIGURES, xxgk::report::html::FIGURE_IDS);
+    assert_eq!(FIGURES, xxgk::report::FIGURE_IDS);
 }
 
 #[test]

@@ -14,8 +14,8 @@ use std::net::{TcpListener, TcpStream};
 use std::process::{Child, Command, Output, Stdio};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
-use xxgk::cloud::{ObjectLocation, ObjectStoreStore};
-use xxgk::sink::Store;
+use xxgk::internal::Store;
+use xxgk::internal::{ObjectLocation, ObjectStoreStore};
 
 /// A moto S3 server on 127.0.0.1, killed on drop.
 pub(crate) struct Moto {
