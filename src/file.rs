@@ -5,9 +5,10 @@
 //! locate), and builds its rows with the same function the Parquet writer uses
 //! (`sink::schema::append_report`), so a report's rows here are the rows the
 //! dataset holds, `report_id` included. What a single input cannot know is left
-//! to the caller: `supersedes` (set by a run from its ledger: an earlier report
-//! of the same path, or the same agency and year) is always NULL here, and
-//! `run_id` is the parser's ([`Parser::with_run_id`]).
+//! to the caller: `supersedes` (an earlier report from the same path, which
+//! only a run's ledger knows) is always NULL here, `run_id` is the parser's
+//! ([`Parser::with_run_id`]), and the findings across reports come from
+//! [`cross_findings`] over many reports' ledger rows.
 //!
 //! Partition columns: the Parquet files do not store `region` and `year` (they
 //! are in the Hive paths), so the batches of [`ReportBatches`] have the files'
@@ -21,7 +22,8 @@ use crate::config::Config;
 use crate::decode::PdfOptions;
 use crate::model::{Outcome, Reject, RejectReason, Report};
 use crate::region::RegionResolver;
-use crate::sink::schema::{self, ReportBuffers, Table, TableBuffer};
+use crate::sink::ledger::Ledger;
+use crate::sink::schema::{self, LedgerEntry, ReportBuffers, Table, TableBuffer};
 use crate::walk::{self, ReadError};
 use arrow_array::{Array, ArrayRef, Int32Array, RecordBatch, StringArray};
 use arrow_schema::{ArrowError, DataType, Field, Schema, SchemaRef};
@@ -208,10 +210,17 @@ impl Parser {
     fn report_batches(&self, report: &Report) -> Result<ReportBatches, Rejected> {
         let mut buffers = OneReport(REPORT_TABLES.map(TableBuffer::new));
         schema::append_report(report, &self.run_id, &mut buffers);
-        let built: Result<Vec<RecordBatch>, ArrowError> =
-            buffers.0.iter_mut().map(TableBuffer::finish).collect();
+        let mut ledger = TableBuffer::new(Table::Ledger);
+        let entry = crate::run::report_ledger_entry(report, self.run_id.clone());
+        schema::append_ledger(&entry, |_, values| ledger.append(values));
+        let built: Result<(Vec<RecordBatch>, RecordBatch), ArrowError> = buffers
+            .0
+            .iter_mut()
+            .map(TableBuffer::finish)
+            .collect::<Result<_, _>>()
+            .and_then(|batches| Ok((batches, ledger.finish()?)));
         match built {
-            Ok(batches) => Ok(ReportBatches {
+            Ok((batches, ledger)) => Ok(ReportBatches {
                 report_id: report.report_id.clone(),
                 region: report
                     .region
@@ -220,6 +229,7 @@ impl Parser {
                     .filter(|slug| crate::sink::writer::is_safe_slug(slug)),
                 year: report.parsed.year,
                 batches,
+                ledger,
             }),
             // The rows follow the schema by construction: a failure is a bug.
             Err(e) => Err(self.rejected(Reject {
@@ -272,11 +282,17 @@ pub struct ReportBatches {
     /// The `year` partition value; None for the NULL partition.
     pub year: Option<i32>,
     batches: Vec<RecordBatch>,
+    ledger: RecordBatch,
 }
 
 impl ReportBatches {
-    /// The rows of `table` (empty for [`Table::Rejects`] and [`Table::Ledger`]).
+    /// The rows of `table`: for [`Table::Ledger`], the report's one ledger
+    /// row, the facts [`cross_findings`] compares (`xxgk ingest` writes it
+    /// to `_ledger/`); empty for [`Table::Rejects`] and [`Table::CrossFindings`].
     pub fn batch(&self, table: Table) -> RecordBatch {
+        if table == Table::Ledger {
+            return self.ledger.clone();
+        }
         REPORT_TABLES
             .iter()
             .position(|t| *t == table)
@@ -355,6 +371,40 @@ pub fn parse_file(bytes: &[u8], source_path: &str) -> Result<ReportBatches, Reje
             })
         }
     }
+}
+
+/// The findings across reports (table `cross_findings`) of a dataset whose
+/// current reports have these ledger rows ([`ReportBatches::batch`] of
+/// [`Table::Ledger`], or the dataset's `_ledger/` files), in the order they
+/// were ingested: a later row of the same `source_path` replaces an earlier
+/// one, and rows of rejects are passed over. The rows `xxgk ingest` writes
+/// after a run over the same inputs, in the same order.
+///
+/// ```
+/// use xxgk::{parse_file, Table};
+/// // The same report in two files: one report, and a copy.
+/// let text = std::fs::read("data/samples/003_45d03742e780f514.txt")?;
+/// let ledger: Vec<_> = ["a/003.txt", "b/003.txt"]
+///     .iter()
+///     .map(|path| parse_file(&text, path).expect("a report").batch(Table::Ledger))
+///     .collect();
+/// let found = xxgk::cross_findings(&ledger)?;
+/// assert_eq!(found.num_rows(), 1);
+/// assert_eq!(found.schema(), xxgk::arrow_schema(Table::CrossFindings));
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+pub fn cross_findings(ledger: &[RecordBatch]) -> Result<RecordBatch, ArrowError> {
+    let mut known = Ledger::default();
+    for batch in ledger {
+        for entry in LedgerEntry::from_batch(batch).map_err(ArrowError::InvalidArgumentError)? {
+            known.note(&entry);
+        }
+    }
+    let mut rows = TableBuffer::new(Table::CrossFindings);
+    for finding in crate::crosscheck::check(&known) {
+        schema::append_cross_finding(&finding, |_, values| rows.append(values));
+    }
+    rows.finish()
 }
 
 /// A table's schema as its Parquet files store it (no partition columns).
@@ -453,6 +503,34 @@ mod tests {
             assert_eq!(rejected.batch.schema(), arrow_schema(Table::Rejects));
             assert_eq!(rejected.source_path, path);
         }
+    }
+
+    #[test]
+    fn cross_findings_follow_the_ledger_rows() {
+        let text =
+            include_bytes!("../tests/fixtures/realworld/hongze_district_2023.pdftotext-layout.txt");
+        let parse = |path: &str| parse_file(text, path).expect("a report");
+        let ledger = |path: &str| parse(path).batch(Table::Ledger);
+        assert_eq!(ledger("a.txt").num_rows(), 1);
+        assert_eq!(ledger("a.txt").schema(), arrow_schema(Table::Ledger));
+        // One report in two files: the second path is the copy.
+        let found = cross_findings(&[ledger("b.txt"), ledger("a.txt")]).unwrap();
+        assert_eq!(found.num_rows(), 1);
+        let column = |name: &str| {
+            let c = found.column_by_name(name).unwrap();
+            c.as_any()
+                .downcast_ref::<StringArray>()
+                .unwrap()
+                .value(0)
+                .to_string()
+        };
+        assert_eq!(column("rule"), "same_report_other_file");
+        assert_eq!(column("report_id"), content_id(text));
+        // The same path again is a later version, not a second file.
+        let again = cross_findings(&[ledger("a.txt"), ledger("a.txt")]).unwrap();
+        assert_eq!(again.num_rows(), 0);
+        // Rows of another table are an error, never an empty answer.
+        assert!(cross_findings(&[parse("a.txt").batch(Table::Reports)]).is_err());
     }
 
     #[test]

@@ -60,8 +60,8 @@ mod walk;
 
 pub use config::Config;
 pub use file::{
-    arrow_schema, content_id, explain_region, hive_schema, parse_file, Parser, ParserError,
-    Rejected, ReportBatches, DEFAULT_RUN_ID, REPORT_TABLES,
+    arrow_schema, content_id, cross_findings, explain_region, hive_schema, parse_file, Parser,
+    ParserError, Rejected, ReportBatches, DEFAULT_RUN_ID, REPORT_TABLES,
 };
 pub use model::RejectReason;
 pub use sink::OutputFormat;

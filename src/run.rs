@@ -666,17 +666,7 @@ impl Sink<'_, '_> {
                 if report.supersedes.is_some() {
                     s.superseding += 1;
                 }
-                let entry = LedgerEntry {
-                    content_id: report.report_id.clone(),
-                    source_path: report.source_path.clone(),
-                    bytes: report.bytes,
-                    outcome: "report",
-                    reason: None,
-                    agency: report.parsed.agency.clone(),
-                    year: report.parsed.year,
-                    facts: crosscheck::facts(&report),
-                    run_id,
-                };
+                let entry = report_ledger_entry(&report, run_id);
                 self.ledger.note(&entry);
                 self.writer.add_report(&report)?;
                 self.writer.add_ledger(&entry)
@@ -708,6 +698,21 @@ impl Sink<'_, '_> {
                 self.writer.add_ledger(&entry)
             }
         }
+    }
+}
+
+/// A report's ledger entry: what later runs (and the checks across reports) know of it.
+pub(crate) fn report_ledger_entry(report: &Report, run_id: String) -> LedgerEntry {
+    LedgerEntry {
+        content_id: report.report_id.clone(),
+        source_path: report.source_path.clone(),
+        bytes: report.bytes,
+        outcome: "report",
+        reason: None,
+        agency: report.parsed.agency.clone(),
+        year: report.parsed.year,
+        facts: crosscheck::facts(report),
+        run_id,
     }
 }
 
