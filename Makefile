@@ -82,9 +82,13 @@ test-analytics: ## Run the polars analytics tool's tests (first run ~15 min on 2
 PYTHON ?= python3
 WHEELS := $(TARGET_DIR)/wheels
 
+# The wheel's cargo profile: `release` (fat LTO, what `pip install .` builds) by default; CI's
+# `make test-python WHEEL_PROFILE=dev` tests the same code built in minutes rather than tens.
+WHEEL_PROFILE ?= release
+
 wheel: ## Build the Python wheel (parser extension + PySpark job) into target/wheels (needs maturin)
 	rm -f $(WHEELS)/xxgk-*.whl
-	$(PYTHON) -m maturin build --release --locked -o $(WHEELS)
+	$(PYTHON) -m maturin build --profile $(WHEEL_PROFILE) --locked -o $(WHEELS)
 
 test-python: wheel ## Python tests: the parse API, and the Spark job (local[2]) row for row against xxgk ingest
 	$(CARGO) build --locked --bins

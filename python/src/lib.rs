@@ -26,8 +26,11 @@ fn output_tables() -> impl Iterator<Item = Table> {
     REPORT_TABLES.into_iter().chain([Table::Rejects])
 }
 
+/// Any table of the dataset by name (`schema` knows them all).
 fn table_named(name: &str) -> PyResult<Table> {
-    output_tables()
+    Table::ALL
+        .iter()
+        .copied()
         .find(|t| t.name() == name)
         .ok_or_else(|| PyKeyError::new_err(format!("no table {name:?}")))
 }
@@ -48,7 +51,12 @@ impl Rows {
         &mut self,
         parsed: Result<xxgk::ReportBatches, xxgk::Rejected>,
         partition_columns: bool,
+        ledger: bool,
     ) -> Result<(), ArrowError> {
+        if let (Ok(report), true) = (&parsed, ledger) {
+            let row = report.batch(Table::Ledger);
+            self.tables.entry(Table::Ledger).or_default().push(row);
+        }
         match parsed {
             Ok(report) if partition_columns => {
                 for (table, batch) in report.with_partition_columns()? {
@@ -191,20 +199,21 @@ impl Parser {
                 Err(_) => vec![Table::Rejects],
             };
             let mut rows = Rows::default();
-            rows.add(parsed, partition_columns)?;
+            rows.add(parsed, partition_columns, false)?;
             rows.finish(tables.into_iter(), partition_columns)
         });
         to_dict(py, batches.map_err(arrow_err)?)
     }
 
     /// Parse many inputs at once; see `xxgk.parse_many`.
-    #[pyo3(signature = (paths, contents, *, partition_columns = true))]
+    #[pyo3(signature = (paths, contents, *, partition_columns = true, ledger = false))]
     fn parse_many<'py>(
         &self,
         py: Python<'py>,
         paths: &Bound<'py, PyAny>,
         contents: &Bound<'py, PyAny>,
         partition_columns: bool,
+        ledger: bool,
     ) -> PyResult<Bound<'py, PyDict>> {
         let paths = arrow_array::make_array(arrow_data::ArrayData::from_pyarrow_bound(paths)?);
         let contents =
@@ -226,9 +235,11 @@ impl Parser {
                 rows.add(
                     parser.parse(content.unwrap_or_default(), &path),
                     partition_columns,
+                    ledger,
                 )?;
             }
-            rows.finish(output_tables(), partition_columns)
+            let ledger_table = ledger.then_some(Table::Ledger);
+            rows.finish(output_tables().chain(ledger_table), partition_columns)
         });
         to_dict(py, batches.map_err(arrow_err)?)
     }
@@ -266,14 +277,29 @@ fn parse<'py>(
 
 /// Parse many inputs given as two Arrow arrays (see the stub).
 #[pyfunction]
-#[pyo3(signature = (paths, contents, *, partition_columns = true))]
+#[pyo3(signature = (paths, contents, *, partition_columns = true, ledger = false))]
 fn parse_many<'py>(
     py: Python<'py>,
     paths: &Bound<'py, PyAny>,
     contents: &Bound<'py, PyAny>,
     partition_columns: bool,
+    ledger: bool,
 ) -> PyResult<Bound<'py, PyDict>> {
-    default_parser()?.parse_many(py, paths, contents, partition_columns)
+    default_parser()?.parse_many(py, paths, contents, partition_columns, ledger)
+}
+
+/// The `cross_findings` rows of reports with these `_ledger` rows (see the stub).
+#[pyfunction]
+fn cross_findings<'py>(
+    py: Python<'py>,
+    ledger: Vec<Bound<'py, PyAny>>,
+) -> PyResult<Bound<'py, PyAny>> {
+    let batches = ledger
+        .iter()
+        .map(RecordBatch::from_pyarrow_bound)
+        .collect::<PyResult<Vec<_>>>()?;
+    let found = py.detach(|| xxgk::cross_findings(&batches));
+    found.map_err(arrow_err)?.to_pyarrow(py)
 }
 
 /// Whether `xxgk ingest` leaves the file at `path` out (built-in settings).
@@ -309,6 +335,7 @@ fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(is_skipped, m)?)?;
     m.add_function(wrap_pyfunction!(content_id, m)?)?;
     m.add_function(wrap_pyfunction!(schema, m)?)?;
+    m.add_function(wrap_pyfunction!(cross_findings, m)?)?;
     let names: Vec<&str> = output_tables().map(Table::name).collect();
     m.add("TABLES", pyo3::types::PyTuple::new(m.py(), names)?)?;
     m.add("SCHEMA_VERSION", xxgk::SCHEMA_VERSION)?;

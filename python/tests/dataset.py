@@ -22,7 +22,7 @@ def read_rows(root: Path, table: str) -> List[Tuple]:
     if not path.exists():
         return []
     partitioning = None
-    if table != "rejects":
+    if table in xxgk.REPORT_TABLES:
         partitioning = ds.HivePartitioning.discover(null_fallback=NULL_PARTITION)
     data = ds.dataset(path, format="parquet", partitioning=partitioning).to_table()
     if data.num_rows == 0:

@@ -41,8 +41,10 @@ def test_the_file_schema_is_the_parquet_one():
     assert reports.field("report_id").nullable is False
     assert reports.field("bytes").type == pa.int64()
     assert xxgk.schema("rejects") == xxgk.schema("rejects", partition_columns=False)
+    assert xxgk.schema("_ledger").field("cells_digest").type == pa.string()
+    assert xxgk.schema("cross_findings") == xxgk.schema("cross_findings", partition_columns=False)
     with pytest.raises(KeyError):
-        xxgk.schema("_ledger")
+        xxgk.schema("ledger")
 
 
 def test_parse_many_is_the_concatenation_of_parse():
@@ -61,6 +63,30 @@ def test_parse_many_is_the_concatenation_of_parse():
         xxgk.parse_many(pa.array(["a"]), pa.array([b"a", b"b"]))
     with pytest.raises(TypeError):
         xxgk.parse_many(pa.array([1]), pa.array([b"a"]))
+
+
+def test_ledger_rows_give_the_findings_across_reports():
+    """The ledger rows of a report and of its copy elsewhere: one `same_report_other_file`."""
+    data = (REPO / "data" / "samples" / "003_45d03742e780f514.txt").read_bytes()
+    garbage = bytes(range(256))
+    many = xxgk.parse_many(
+        pa.array(["b/003.txt", "a/003.txt", "junk.bin"]),
+        pa.array([data, data, garbage], pa.binary()),
+        ledger=True,
+    )
+    ledger = many["_ledger"]
+    assert ledger.schema == xxgk.schema("_ledger")
+    assert ledger.column("source_path").to_pylist() == ["b/003.txt", "a/003.txt"]
+    assert set(ledger.column("outcome").to_pylist()) == {"report"}
+    found = xxgk.cross_findings(ledger)
+    assert found.schema == xxgk.schema("cross_findings")
+    assert found.column("rule").to_pylist() == ["same_report_other_file"]
+    assert found.column("report_id").to_pylist() == [xxgk.content_id(data)]
+    # A pyarrow Table and a list of batches are taken too; rows of another table are refused.
+    assert xxgk.cross_findings(pa.Table.from_batches([ledger])).num_rows == 1
+    assert xxgk.cross_findings([ledger.slice(0, 1)]).num_rows == 0
+    with pytest.raises(ValueError):
+        xxgk.cross_findings(many["reports"])
 
 
 @pytest.mark.parametrize(

@@ -43,7 +43,7 @@ def inputs(corpus: Path) -> list:
 
 def assert_same_dataset(ingested: Path, sparked: Path, corpus: Path) -> None:
     files = inputs(corpus)
-    for table in xxgk.TABLES:
+    for table in xxgk.DATASET_TABLES:
         a, b = read_rows(ingested, table), read_rows(sparked, table)
         assert a == b, f"{table}: {differences(a, b)}"
     # Every input once: as a report or as a reject.
@@ -69,7 +69,8 @@ def synth_corpus(synth_bin, tmp_path_factory) -> Path:
 @pytest.fixture(scope="session")
 def broken_corpus(tmp_path_factory) -> Path:
     """Samples beside what is no report: garbage, a cut DOCX, an empty file, files the
-    walk skips, a nested folder with a CJK name, and a corrected copy (a `supersedes` link)."""
+    walk skips, a nested folder with a CJK name, and a copy of a report with a note appended
+    under another path (the same cells: a `same_report_other_file` finding, no `supersedes`)."""
     root = tmp_path_factory.mktemp("broken")
     samples = REPO / "data" / "samples"
     shutil.copytree(samples, root / "甘肃" / "samples")
@@ -81,7 +82,7 @@ def broken_corpus(tmp_path_factory) -> Path:
     (root / ".hidden.txt").write_text("skipped too")
     first = sorted(samples.glob("0*.txt"))[0]
     text = first.read_bytes()
-    # After the original in walk order ("samples" < "更正"): it supersedes it.
+    # After the original by path ("samples" < "更正"): the copy, the original is the report.
     (root / "甘肃" / "更正").mkdir()
     (root / "甘肃" / "更正" / first.name).write_bytes(text + "\n（更正）\n".encode())
     return root
@@ -110,8 +111,13 @@ def test_spark_job_writes_the_rows_ingest_writes(
         assert reasons["garbage.bin"] == "binary"
         assert reasons["empty.txt"] == "empty"
         assert reasons["cut.docx"] == "corrupt"
-        superseding = [r for r in read_rows(tmp_path / "spark", "reports") if r[22] is not None]
-        assert [r[1] for r in superseding] == [f"甘肃/更正/{sorted(p.name for p in (REPO / 'data' / 'samples').glob('0*.txt'))[0]}"]
+        names = [n for n in xxgk.schema("reports").names if n != "run_id"]  # as read_rows
+        supersedes = names.index("supersedes")
+        assert all(r[supersedes] is None for r in read_rows(tmp_path / "spark", "reports"))
+        first = sorted(p.name for p in (REPO / "data" / "samples").glob("0*.txt"))[0]
+        copy = xxgk.content_id((broken_corpus / "甘肃" / "更正" / first).read_bytes())
+        cross = read_rows(tmp_path / "spark", "cross_findings")
+        assert [(r[0], r[2]) for r in cross] == [(copy, "same_report_other_file")]
 
 
 def test_the_command_line_job_on_the_samples(xxgk_bin, tmp_path):

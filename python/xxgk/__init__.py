@@ -23,7 +23,7 @@ writes the whole dataset (see :mod:`xxgk.spark`).
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Dict
+from typing import TYPE_CHECKING, Dict, Iterable, Union
 
 from . import _native
 from ._native import DEFAULT_RUN_ID, SCHEMA_VERSION, TABLES, Parser, __version__
@@ -38,7 +38,9 @@ __all__ = [
     "TABLES",
     "Parser",
     "__version__",
+    "DATASET_TABLES",
     "content_id",
+    "cross_findings",
     "is_skipped",
     "parse",
     "parse_many",
@@ -47,6 +49,9 @@ __all__ = [
 
 #: The tables a report has rows in, in the order ``xxgk ingest`` writes them.
 REPORT_TABLES = tuple(t for t in TABLES if t != "rejects")
+#: The tables of a dataset (what ``xxgk ingest`` and the Spark job write, but
+#: ``_ledger``): :data:`TABLES`, then ``cross_findings`` (see :func:`cross_findings`).
+DATASET_TABLES = TABLES + ("cross_findings",)
 
 
 def parse(data: bytes, path: str, *, partition_columns: bool = True) -> Dict[str, "pyarrow.RecordBatch"]:
@@ -77,7 +82,11 @@ def parse(data: bytes, path: str, *, partition_columns: bool = True) -> Dict[str
 
 
 def parse_many(
-    paths: "pyarrow.Array", contents: "pyarrow.Array", *, partition_columns: bool = True
+    paths: "pyarrow.Array",
+    contents: "pyarrow.Array",
+    *,
+    partition_columns: bool = True,
+    ledger: bool = False,
 ) -> Dict[str, "pyarrow.RecordBatch"]:
     """Parse many inputs in one call, given as two Arrow arrays of equal length.
 
@@ -86,13 +95,43 @@ def parse_many(
         contents: a binary array of their bytes (read through the Arrow C data
             interface: no copy through Python objects).
         partition_columns: as for :func:`parse`.
+        ledger: also return ``"_ledger"``: each report's ledger row (the facts
+            :func:`cross_findings` compares), as ``xxgk ingest`` writes it.
 
     Returns:
         One batch per table of :data:`TABLES` (report tables and ``rejects``)
         holding every input's rows in input order: the concatenation of what
-        :func:`parse` returns for each.
+        :func:`parse` returns for each (and ``"_ledger"`` if asked).
     """
-    return _native.parse_many(paths, contents, partition_columns=partition_columns)
+    return _native.parse_many(paths, contents, partition_columns=partition_columns, ledger=ledger)
+
+
+def cross_findings(
+    ledger: Union["pyarrow.Table", "pyarrow.RecordBatch", Iterable["pyarrow.RecordBatch"]],
+) -> "pyarrow.RecordBatch":
+    """The findings across reports of a set of reports, from their ledger rows.
+
+    Args:
+        ledger: ``_ledger`` rows (from :func:`parse_many` with ``ledger=True``,
+            or a dataset's ``_ledger/`` files) with the ``_ledger`` schema, in
+            the order the reports were ingested: a later row of the same
+            ``source_path`` replaces an earlier one; rows of rejects are passed over.
+
+    Returns:
+        The ``cross_findings`` rows ``xxgk ingest`` writes after a run over the
+        same inputs: copies of one report in other files, conflicting reports
+        of one issuer and year, carry-overs that do not continue, jumps in
+        applications. Raises ``ValueError`` for rows of another schema.
+    """
+    import pyarrow as pa
+
+    if isinstance(ledger, pa.Table):
+        batches = ledger.to_batches()
+    elif isinstance(ledger, pa.RecordBatch):
+        batches = [ledger]
+    else:
+        batches = list(ledger)
+    return _native.cross_findings(batches)
 
 
 def is_skipped(path: str) -> bool:
@@ -118,7 +157,8 @@ def schema(table: str, *, partition_columns: bool = True) -> "pyarrow.Schema":
     """The schema of ``table``'s batches as :func:`parse` returns them.
 
     With ``partition_columns`` (the default), the report tables end in
-    ``region`` and ``year``; ``rejects`` is not partitioned. Raises
-    ``KeyError`` for a name not in :data:`TABLES`.
+    ``region`` and ``year``; ``rejects``, ``cross_findings`` and ``_ledger``
+    are not partitioned. Raises ``KeyError`` for a name that is none of the
+    dataset's tables (:data:`DATASET_TABLES` and ``_ledger``).
     """
     return _native.schema(table, partition_columns=partition_columns)

@@ -1,6 +1,6 @@
 """Type hints of the extension module (python/src/lib.rs). Use the ``xxgk`` package."""
 
-from typing import Dict, Optional, Tuple
+from typing import Dict, List, Optional, Tuple
 
 import pyarrow
 
@@ -28,7 +28,12 @@ class Parser:
     ) -> Dict[str, pyarrow.RecordBatch]:
         """Parse one input; see ``xxgk.parse``."""
     def parse_many(
-        self, paths: pyarrow.Array, contents: pyarrow.Array, *, partition_columns: bool = True
+        self,
+        paths: pyarrow.Array,
+        contents: pyarrow.Array,
+        *,
+        partition_columns: bool = True,
+        ledger: bool = False,
     ) -> Dict[str, pyarrow.RecordBatch]:
         """Parse many inputs; see ``xxgk.parse_many``."""
     def is_skipped(self, path: str) -> bool:
@@ -38,7 +43,11 @@ def parse(data: bytes, path: str, *, partition_columns: bool = True) -> Dict[str
     """Parse one input with the built-in settings; see ``xxgk.parse``."""
 
 def parse_many(
-    paths: pyarrow.Array, contents: pyarrow.Array, *, partition_columns: bool = True
+    paths: pyarrow.Array,
+    contents: pyarrow.Array,
+    *,
+    partition_columns: bool = True,
+    ledger: bool = False,
 ) -> Dict[str, pyarrow.RecordBatch]:
     """Parse many inputs with the built-in settings; see ``xxgk.parse_many``."""
 
@@ -50,3 +59,6 @@ def content_id(data: bytes) -> str:
 
 def schema(table: str, *, partition_columns: bool = True) -> pyarrow.Schema:
     """The schema of ``table``'s batches."""
+
+def cross_findings(ledger: List[pyarrow.RecordBatch]) -> pyarrow.RecordBatch:
+    """The ``cross_findings`` rows of reports with these ``_ledger`` rows; see ``xxgk.cross_findings``."""

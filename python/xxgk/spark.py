@@ -7,10 +7,10 @@ interface), and writes the tables ``xxgk ingest`` writes, as Parquet in the
 same Hive layout (``OUTPUT/<table>/region=…/year=…/``; ``OUTPUT/rejects/``
 unpartitioned), with the same rows and ``report_id``\\ s.
 
-How one pass over the files gives seven tables
-----------------------------------------------
+How one pass over the files gives every table
+---------------------------------------------
 ``mapInArrow`` yields batches of one schema, and a file gives rows in up to six
-tables (or one reject). The parsing pass therefore yields a *union*: one wide
+tables and a ledger row (or one reject). The parsing pass therefore yields a *union*: one wide
 schema with a ``table`` tag, the ``region`` and ``year`` partition columns,
 and every table's columns side by side (``reports__title``,
 ``applications__count``, …); a row fills only its own table's columns. The
@@ -29,8 +29,12 @@ splits, which every table's write would scan again.
 What differs from ``xxgk ingest``
 ---------------------------------
 * ``supersedes``: ``xxgk ingest`` links a report to the earlier version from
-  the same source path; a full build sees each path once, so it is NULL.
-* ``cross_findings`` (the checks across reports) is not computed by the job.
+  the same source path; a full build sees each path once, so it is NULL (as
+  in a first ``xxgk ingest`` run).
+* ``cross_findings`` (the checks across reports) come from the reports' ledger
+  rows, which the parsing pass yields beside the tables: they are collected to
+  the driver (one small row per report) and checked there by the same code as
+  ``xxgk ingest`` (:func:`xxgk.cross_findings`), then written as one file.
 * It builds the whole dataset every time (each table folder is overwritten):
   there is no ledger (``_ledger/``), no ``_runs/`` record and no incremental
   update. ``OUTPUT/_SUCCESS`` is written last, as ``xxgk ingest`` does.
@@ -57,6 +61,10 @@ import xxgk
 
 #: The union's tag column.
 TAG = "table"
+#: The ledger rows' tag: the facts the checks across reports compare.
+LEDGER = "_ledger"
+#: The tables of the parsing pass: the report tables, ``rejects`` and the ledger rows.
+UNION_TABLES = xxgk.TABLES + (LEDGER,)
 #: The most files one parsing task takes when the job chooses the task count.
 FILES_PER_TASK = 500
 #: The partition columns.
@@ -77,7 +85,7 @@ def union_column(table: str, column: str) -> str:
 def union_schema() -> pa.Schema:
     """The schema of the parsing pass: the tag, the partition columns, every table's columns."""
     fields = [pa.field(TAG, pa.string()), pa.field("region", pa.string()), pa.field("year", pa.int32())]
-    for table in xxgk.TABLES:
+    for table in UNION_TABLES:
         for f in xxgk.schema(table, partition_columns=False):
             fields.append(pa.field(union_column(table, f.name), f.type))
     return pa.schema(fields)
@@ -97,7 +105,10 @@ def to_union(table: str, batch: pa.RecordBatch, schema: pa.Schema) -> pa.RecordB
         if f.name == TAG:
             arrays.append(pa.array([table] * n, pa.string()))
         elif f.name in PARTITION_COLUMNS:
-            arrays.append(batch.column(f.name) if f.name in names else pa.nulls(n, f.type))
+            # Only the report tables carry the partition columns (the ledger's
+            # own `region` and `year` are columns of its rows).
+            partitioned = table in xxgk.REPORT_TABLES and f.name in names
+            arrays.append(batch.column(f.name) if partitioned else pa.nulls(n, f.type))
         else:
             owner, _, column = f.name.partition("__")
             arrays.append(batch.column(column) if owner == table else pa.nulls(n, f.type))
@@ -148,10 +159,10 @@ def parse_partition(
             contents = batch.column("content").filter(keep)
             if len(paths) == 0:
                 continue
-            rows = parser.parse_many(paths, contents)
+            rows = parser.parse_many(paths, contents, ledger=True)
             if parsed is not None:
                 parsed.add(len(paths))
-            for table in xxgk.TABLES:
+            for table in UNION_TABLES:
                 if rows[table].num_rows:
                     yield to_union(table, rows[table], schema)
 
@@ -189,15 +200,27 @@ def input_root(spark, input_path: str) -> str:
     return qualified.getParent().toString()
 
 
-def with_supersedes(reports):
-    """``supersedes`` as ``xxgk ingest`` sets it in one run over these inputs.
+def cross_findings(spark, union):
+    """The ``cross_findings`` rows of the parsed reports, as a DataFrame.
 
-    The ingest's ledger links a report to the latest earlier report from the
-    same source path; one run sees each path once, so a full build links none
-    (another file of the same agency and year is a copy or a conflict, which
-    ``cross_findings`` reports; the job does not compute that table yet).
+    The checks compare reports of one issuer across files and years, so they
+    run once over every report's ledger row, collected to the driver (a few
+    hundred bytes a report) and checked by :func:`xxgk.cross_findings`, the
+    code ``xxgk ingest`` runs after each run. Each path is one input of this
+    full build, so the rows' order does not matter.
     """
-    return reports
+    from pyspark.sql import functions as F
+
+    schema = xxgk.schema(LEDGER)
+    rows = union.where(F.col(TAG) == LEDGER).select(
+        *[F.col(union_column(LEDGER, c)).alias(c) for c in schema.names]
+    )
+    ledger = pa.Table.from_pylist([r.asDict() for r in rows.collect()], schema=schema)
+    found = xxgk.cross_findings(ledger)
+    table = pa.Table.from_batches([found])
+    return spark.createDataFrame(
+        [tuple(r.values()) for r in table.to_pylist()], spark_ddl(found.schema)
+    )
 
 
 def build(
@@ -264,8 +287,6 @@ def build(
             rows = union.where(F.col(TAG) == table).select(
                 *[F.col(union_column(table, c)).alias(c) for c in columns], *PARTITION_COLUMNS
             )
-            if table == "reports":
-                rows = with_supersedes(rows)
             if table == "rejects":
                 rows = rows.drop(*PARTITION_COLUMNS)
                 if empty_rejects:
@@ -278,6 +299,12 @@ def build(
                 rows = rows.repartition(*PARTITION_COLUMNS)
                 writer = rows.write.partitionBy(*PARTITION_COLUMNS)
             writer.mode("overwrite").option("compression", "zstd").parquet(f"{out}/{table}")
+        cross = cross_findings(spark, union)
+        counts["cross_findings"] = cross.count()
+        # One file, unpartitioned, as `xxgk ingest` writes it.
+        cross.coalesce(1).write.mode("overwrite").option("compression", "zstd").parquet(
+            f"{out}/cross_findings"
+        )
         _touch(spark, f"{out}/_SUCCESS")
     finally:
         union.unpersist()
@@ -285,7 +312,9 @@ def build(
         parsed=parsed.value + len(unread),
         reports=counts.get("reports", 0),
         rejects=counts.get("rejects", 0) + len(unread),
-        rows={t: counts.get(t, 0) + (len(unread) if t == "rejects" else 0) for t in xxgk.TABLES},
+        rows={
+            t: counts.get(t, 0) + (len(unread) if t == "rejects" else 0) for t in xxgk.DATASET_TABLES
+        },
     )
 
 
