@@ -28,8 +28,7 @@
 //!   own thread so a large output cannot deadlock the pipe; stdout is capped
 //!   ([`PdfOptions::max_output_bytes`]) — past the cap the pipe is closed and
 //!   the child killed;
-//! * the child gets [`PdfOptions::timeout`] (via `wait-timeout`); then it is
-//!   killed and reaped, and the file is an [`DecodeError::ExtractorFailed`]. A
+//! * the child gets [`PdfOptions::timeout`]; then it is killed and reaped, and the file is an [`DecodeError::ExtractorFailed`]. A
 //!   crash (signal) or a failing exit is also `ExtractorFailed`, except that a
 //!   file poppler cannot parse ("Syntax Error", "Couldn't …", "May not be a PDF")
 //!   is [`DecodeError::Corrupt`], and a password or copy-protected one
@@ -51,9 +50,9 @@ use pages::text_to_blocks;
 use std::io::{ErrorKind, Read, Write};
 use std::path::PathBuf;
 use std::process::{Child, ChildStdin, Command, ExitStatus, Stdio};
+use std::sync::mpsc::{self, Receiver, RecvTimeoutError};
 use std::thread::JoinHandle;
 use std::time::{Duration, Instant};
-use wait_timeout::ChildExt;
 
 mod geometry;
 mod pages;
@@ -186,6 +185,8 @@ struct Pending {
     child: Reaped,
     started: Instant,
     stdout: JoinHandle<Drained>,
+    /// Disconnected when the stdout thread ends: the child closed its output.
+    stdout_closed: Receiver<()>,
     stderr: JoinHandle<Drained>,
 }
 
@@ -216,14 +217,15 @@ impl Pending {
                 }
             })?;
         let stdin = child.stdin.take().map(|pipe| feed(pipe, bytes.to_vec()));
+        let (closed_tx, stdout_closed) = mpsc::channel();
         let stdout = child
             .stdout
             .take()
-            .map(|pipe| drain(pipe, opts.max_output_bytes, false));
+            .map(|pipe| drain(pipe, opts.max_output_bytes, false, Some(closed_tx)));
         let stderr = child
             .stderr
             .take()
-            .map(|pipe| drain(pipe, MAX_STDERR_BYTES, true));
+            .map(|pipe| drain(pipe, MAX_STDERR_BYTES, true, None));
         match (stdin, stdout, stderr) {
             // The feeding thread ends by itself: the bytes are written, or the
             // pipe breaks when the child exits or is killed.
@@ -231,6 +233,7 @@ impl Pending {
                 child: Reaped(Some(child)),
                 started,
                 stdout,
+                stdout_closed,
                 stderr,
             }),
             _ => {
@@ -249,6 +252,7 @@ impl Pending {
             mut child,
             started,
             stdout,
+            stdout_closed,
             stderr,
         } = self;
         let Some(mut child) = child.0.take() else {
@@ -256,8 +260,7 @@ impl Pending {
                 "pdftotext was not started".into(),
             ));
         };
-        let left = opts.timeout.saturating_sub(started.elapsed());
-        let status = match child.wait_timeout(left) {
+        let status = match wait_until(&mut child, &stdout_closed, started + opts.timeout) {
             Ok(Some(status)) => status,
             // On these paths the reader threads are left to finish on their own
             // (they end when the pipes close), so nothing here can block.
@@ -291,6 +294,37 @@ impl Pending {
     }
 }
 
+/// Wait for the child to exit until `deadline`: None if it is still running then.
+///
+/// No signal handler: a SIGCHLD handler is process-wide, and a host process
+/// may reset it at any time (PySpark's worker sets SIGCHLD to its default for
+/// every task, after which a handler-based wait saw no child exit and ran
+/// into the timeout). The end of the child's stdout is the signal instead,
+/// received without polling; the exit that follows it is polled, with pauses
+/// growing from 50 µs.
+fn wait_until(
+    child: &mut Child,
+    stdout_closed: &Receiver<()>,
+    deadline: Instant,
+) -> std::io::Result<Option<ExitStatus>> {
+    let left = deadline.saturating_duration_since(Instant::now());
+    if let Err(RecvTimeoutError::Timeout) = stdout_closed.recv_timeout(left) {
+        return child.try_wait();
+    }
+    let mut pause = Duration::from_micros(50);
+    loop {
+        if let Some(status) = child.try_wait()? {
+            return Ok(Some(status));
+        }
+        let now = Instant::now();
+        if now >= deadline {
+            return Ok(None);
+        }
+        std::thread::sleep(pause.min(deadline - now));
+        pause = (pause * 2).min(Duration::from_millis(10));
+    }
+}
+
 /// A child that is killed and reaped when dropped unless taken out first.
 struct Reaped(Option<Child>);
 
@@ -316,14 +350,17 @@ fn feed(mut pipe: ChildStdin, bytes: Vec<u8>) -> std::io::Result<JoinHandle<()>>
 /// Read a pipe on a thread, keeping at most `limit` bytes. Past the limit the
 /// pipe is either drained and discarded (`keep_draining`, for stderr) or
 /// closed (stdout: the child then dies of SIGPIPE or is killed).
+/// `closed` is dropped when the thread ends, which its receiver sees.
 fn drain<R: Read + Send + 'static>(
     mut pipe: R,
     limit: usize,
     keep_draining: bool,
+    closed: Option<mpsc::Sender<()>>,
 ) -> std::io::Result<JoinHandle<Drained>> {
     std::thread::Builder::new()
         .name("pdftotext-pipe".into())
         .spawn(move || {
+            let _closed = closed;
             let mut kept = Vec::new();
             let mut buf = [0u8; 64 * 1024];
             let mut overflow = false;

@@ -185,6 +185,34 @@ fn sample_fixture_pdf() {
         .any(|x| x.contains("五、政府信息公开工作存在的主要问题及改进情况")));
 }
 
+/// A host process owns SIGCHLD: PySpark's worker resets it for every task. A
+/// wait that relied on a SIGCHLD handler of its own (the `wait-timeout` crate
+/// did) saw no child exit after that and ran into the time limit.
+#[test]
+fn the_host_owning_sigchld_does_not_stall_the_wait() {
+    if !have_pdftotext() {
+        return;
+    }
+    extern "C" fn ignore(_: libc::c_int) {}
+    let pdf = fixture("sample_000.pdf");
+    let opts = PdfOptions {
+        timeout: Duration::from_secs(20),
+        ..PdfOptions::default()
+    };
+    decode(&pdf, &opts).unwrap();
+    // SAFETY: a handler that does nothing, put back after the decode.
+    let previous = unsafe { libc::signal(libc::SIGCHLD, ignore as libc::sighandler_t) };
+    let start = Instant::now();
+    let decoded = decode(&pdf, &opts);
+    unsafe { libc::signal(libc::SIGCHLD, previous) };
+    assert!(decoded.is_ok(), "{decoded:?}");
+    assert!(
+        start.elapsed() < Duration::from_secs(10),
+        "{:?}",
+        start.elapsed()
+    );
+}
+
 #[test]
 fn not_a_pdf_is_corrupt_and_a_scan_has_no_text_layer() {
     if !have_pdftotext() {
@@ -305,6 +333,22 @@ mod standins {
     fn hang_is_killed_at_the_time_limit() {
         let start = Instant::now();
         match run("exec sleep 30", Duration::from_millis(500), 1 << 20) {
+            Err(DecodeError::ExtractorFailed(msg)) => {
+                assert!(msg.contains("did not finish"), "{msg}")
+            }
+            other => panic!("{other:?}"),
+        }
+        assert!(start.elapsed() < Duration::from_secs(10));
+    }
+
+    #[test]
+    fn a_child_that_closes_its_output_and_hangs_is_killed_at_the_time_limit() {
+        let start = Instant::now();
+        match run(
+            "echo text; exec >&-; exec sleep 30",
+            Duration::from_millis(500),
+            1 << 20,
+        ) {
             Err(DecodeError::ExtractorFailed(msg)) => {
                 assert!(msg.contains("did not finish"), "{msg}")
             }
