@@ -201,7 +201,8 @@ fn the_host_owning_sigchld_does_not_stall_the_wait() {
     };
     decode(&pdf, &opts).unwrap();
     // SAFETY: a handler that does nothing, put back after the decode.
-    let previous = unsafe { libc::signal(libc::SIGCHLD, ignore as libc::sighandler_t) };
+    let handler = ignore as extern "C" fn(libc::c_int) as libc::sighandler_t;
+    let previous = unsafe { libc::signal(libc::SIGCHLD, handler) };
     let start = Instant::now();
     let decoded = decode(&pdf, &opts);
     unsafe { libc::signal(libc::SIGCHLD, previous) };
