@@ -207,7 +207,7 @@ impl Store for ObjectStoreStore {
         self.block_on(self.promote_one(from, to))
     }
 
-    /// [`CONCURRENT_REQUESTS`] moves in flight: each is two round trips.
+    /// `CONCURRENT_REQUESTS` moves in flight: each is two round trips.
     fn promote_all(&self, moves: &[(String, String)]) -> io::Result<()> {
         self.block_on(
             futures::stream::iter(moves)
