@@ -25,7 +25,8 @@ check: ## rustfmt and clippy with warnings as errors
 	$(CARGO) fmt --all -- --check
 	$(CARGO) clippy --locked --all-targets -- -D warnings
 	$(CARGO) clippy --locked --all-targets --features delta -- -D warnings
-	# The fuzz targets (a workspace of their own) still compile against the library.
+	# The fuzz targets (a workspace of their own) still compile against the library. A change
+	# of the library's dependencies changes fuzz/Cargo.lock too: run this once without --locked.
 	$(CARGO) check --locked --manifest-path fuzz/Cargo.toml
 
 doc: ## Build the API docs (private items too), warnings denied
