@@ -28,8 +28,27 @@ struct Measure {
     /// Words one of which every match contains: a stretch without any is
     /// not searched (a substring test costs far less than a regex search).
     keys: &'static [&'static str],
+    /// The counting words a match may end in, one bit each by its place in
+    /// [`UNITS`]: a piece without a figure in one of them is not searched.
+    ends: u16,
     pattern: Regex,
     accept: fn(&Captures) -> bool,
+}
+
+/// The bits of [`Measure::ends`] for a pattern's counting words
+/// (`件|条`, `万元|元`): each alternative ends in one of [`UNITS`].
+fn unit_bits(units: &str) -> u16 {
+    units
+        .split('|')
+        .map(|u| {
+            let last = u.chars().next_back().expect("a counting word");
+            let i = UNITS
+                .iter()
+                .position(|&c| c == last)
+                .expect("counting words end in one of UNITS");
+            1 << i
+        })
+        .fold(0, |bits, bit| bits | bit)
 }
 
 /// The words between key and figure, as matched.
@@ -75,6 +94,7 @@ fn measure(
     Measure {
         code,
         keys,
+        ends: unit_bits(units),
         pattern: Regex::new(&pattern).expect("narrative pattern"),
         accept,
     }
@@ -89,6 +109,7 @@ static MEASURES: LazyLock<Vec<Measure>> = LazyLock::new(|| {
         Measure {
             code: "active_disclosed",
             keys: &["公开"],
+            ends: unit_bits("条"),
             pattern: Regex::new(&format!(
                 r"(?P<pre>应|申请)?(?P<active>主动)?公开(?:了)?(?P<mid>{FILLER}{{0,4}}?)(?P<gov>政府)?信息(?:共计|合计|总计|总数|共)?\s*{FIGURE}(?P<unit>条)"
             ))
@@ -158,21 +179,9 @@ fn figure_value(num: &str) -> Option<f64> {
 }
 
 /// Counting words a figure may end in (`万元` ends in 元).
-const UNITS: [&str; 11] = [
-    "条", "件", "个", "份", "起", "宗", "元", "场", "次", "篇", "期",
+const UNITS: [char; 11] = [
+    '条', '件', '个', '份', '起', '宗', '元', '场', '次', '篇', '期',
 ];
-
-/// One SIMD substring searcher per counting word: eleven passes of
-/// `memmem` cost less than one byte-at-a-time automaton over text whose
-/// every character starts with the same few lead bytes.
-static UNIT_FINDERS: LazyLock<Vec<memchr::memmem::Finder<'static>>> =
-    LazyLock::new(|| UNITS.iter().map(memchr::memmem::Finder::new).collect());
-
-/// Marks that end a stretch of text: no pattern crosses one. (Line breaks
-/// do not end one: PDF text wraps `351` / `件`.)
-fn is_stop(c: char) -> bool {
-    matches!(c, '。' | '！' | '？' | '；' | '!' | '?' | ';')
-}
 
 /// A character a figure is written with.
 fn is_numeral(c: char) -> bool {
@@ -200,6 +209,51 @@ fn is_numeral(c: char) -> bool {
     )
 }
 
+/// A character no match of any measure contains: the marks [`FILLER`]
+/// excludes, but for the commas (a figure's digits may hold them) and the
+/// line break (the whitespace around a figure may be one).
+fn never_in_a_match(c: char) -> bool {
+    matches!(
+        c,
+        '。' | '；'
+            | '、'
+            | '：'
+            | ':'
+            | ';'
+            | '！'
+            | '？'
+            | '!'
+            | '?'
+            | '（'
+            | '）'
+            | '('
+            | ')'
+            | '“'
+            | '”'
+    )
+}
+
+/// A character a match may go on with after whitespace that holds a line
+/// break: a figure's first character, `余`/`多`, or a counting word (see
+/// [`FIGURE`]; the break is in one of its `\s*`).
+fn continues_after_a_break(c: char) -> bool {
+    is_numeral(c) || matches!(c, '余' | '多') || UNITS.contains(&c)
+}
+
+/// An Arabic digit, or a comma between a figure's digits.
+fn in_arabic_figure(c: char) -> bool {
+    matches!(c, '0'..='9' | '０'..='９' | ',' | '，')
+}
+
+/// One SIMD substring searcher per counting word: eleven passes of
+/// `memmem` cost less than decoding the text character by character.
+static UNIT_FINDERS: LazyLock<Vec<memchr::memmem::Finder<'static>>> = LazyLock::new(|| {
+    UNITS
+        .iter()
+        .map(|u| memchr::memmem::Finder::new(u.encode_utf8(&mut [0; 4]).as_bytes()).into_owned())
+        .collect()
+});
+
 /// Whether the counting word at `text[at..]` follows a numeral (spaces and
 /// 余/多 may stand between).
 fn follows_a_numeral(text: &str, at: usize) -> bool {
@@ -211,34 +265,96 @@ fn follows_a_numeral(text: &str, at: usize) -> bool {
     }
 }
 
-/// The stretches of text (cut after each stop mark) that may state a figure:
-/// a numeral before a counting word. Most of a report — its tables' labels
-/// and bare numbers, its prose without figures — does not, and the
-/// measures' patterns need not run over it.
-fn stretches_with_figures(text: &str) -> Vec<(usize, &str)> {
-    let mut hits: Vec<usize> = UNIT_FINDERS
+/// Whether a match may hold the comma at `text[at..]`: only between the
+/// digits of a figure, right after a digit or another comma.
+fn comma_may_be_in_a_match(text: &str, at: usize) -> bool {
+    text[..at].chars().next_back().is_some_and(in_arabic_figure)
+}
+
+/// Where the piece holding `text[at..]` starts, not before `from` (a place
+/// no match crosses): after the nearest place before `at` no match crosses.
+fn piece_start(text: &str, from: usize, at: usize) -> usize {
+    // The nearest character after the one looked at that is not whitespace.
+    let mut next = text[at..].chars().next();
+    for (i, c) in text[from..at].char_indices().rev() {
+        let i = from + i;
+        if c.is_whitespace() {
+            if c == '\n' && !next.is_some_and(continues_after_a_break) {
+                return i + 1;
+            }
+            continue;
+        }
+        if never_in_a_match(c) || (matches!(c, ',' | '，') && !comma_may_be_in_a_match(text, i)) {
+            return i + c.len_utf8();
+        }
+        next = Some(c);
+    }
+    from
+}
+
+/// Where the piece holding `text[at..]` ends: at the nearest place after
+/// `at` no match crosses.
+fn piece_end(text: &str, at: usize) -> usize {
+    let mut line_break: Option<usize> = None;
+    let mut prev: Option<char> = None;
+    for (i, c) in text[at..].char_indices() {
+        let i = at + i;
+        let before = prev.replace(c);
+        if c.is_whitespace() {
+            if c == '\n' && line_break.is_none() {
+                line_break = Some(i);
+            }
+            continue;
+        }
+        if let Some(b) = line_break.take() {
+            if !continues_after_a_break(c) {
+                return b;
+            }
+        }
+        if never_in_a_match(c) || (matches!(c, ',' | '，') && !before.is_some_and(in_arabic_figure))
+        {
+            return i;
+        }
+    }
+    line_break.unwrap_or(text.len())
+}
+
+/// The pieces of text a match may lie in, with their offsets: the text cut
+/// at places no match of any measure crosses, keeping only the pieces that
+/// hold a numeral before a counting word (every match ends in one). Most of
+/// a report — its tables' labels and bare numbers, its prose without
+/// figures — has none, and the measures' patterns need not run over it.
+///
+/// A match never holds a mark [`never_in_a_match`]; holds a comma only
+/// inside a figure's digits (after a digit or comma); and holds a line
+/// break only in the whitespace before a figure, a `余`/`多` or its
+/// counting word. The patterns look at nothing around a match, so the
+/// leftmost-first matches within a piece are those of the whole text, and
+/// reading piece by piece gives the same figures as reading the text.
+///
+/// Each piece comes with the bits (see [`Measure::ends`]) of the counting
+/// words it holds a figure in.
+fn pieces_with_figures(text: &str) -> Vec<(usize, &str, u16)> {
+    let mut hits: Vec<(usize, u16)> = UNIT_FINDERS
         .iter()
-        .flat_map(|f| f.find_iter(text.as_bytes()))
-        .filter(|&at| follows_a_numeral(text, at))
+        .enumerate()
+        .flat_map(|(i, f)| f.find_iter(text.as_bytes()).map(move |at| (at, 1 << i)))
+        .filter(|&(at, _)| follows_a_numeral(text, at))
         .collect();
     hits.sort_unstable();
-    let mut out: Vec<(usize, &str)> = Vec::new();
+    let mut out: Vec<(usize, &str, u16)> = Vec::new();
     let mut covered = 0;
-    for at in hits {
+    for (at, bit) in hits {
         if at < covered {
-            continue; // in the stretch already taken
+            // In the piece already taken.
+            if let Some(last) = out.last_mut() {
+                last.2 |= bit;
+            }
+            continue;
         }
-        let start = text[..at]
-            .char_indices()
-            .rev()
-            .find(|(_, c)| is_stop(*c))
-            .map_or(0, |(i, c)| i + c.len_utf8())
-            .max(covered);
-        let end = text[at..]
-            .char_indices()
-            .find(|(_, c)| is_stop(*c))
-            .map_or(text.len(), |(i, c)| at + i + c.len_utf8());
-        out.push((start, &text[start..end]));
+        let start = piece_start(text, covered, at);
+        let end = piece_end(text, at);
+        out.push((start, &text[start..end], bit));
         covered = end;
     }
     out
@@ -247,12 +363,12 @@ fn stretches_with_figures(text: &str) -> Vec<(usize, &str)> {
 /// Every figure the text states, in measure order, then in text order.
 pub fn read_figures(text: &str) -> Vec<NarrativeFigure> {
     let mut found: Vec<(usize, usize, NarrativeFigure)> = Vec::new();
-    for (offset, stretch) in stretches_with_figures(text) {
+    for (offset, piece, ends) in pieces_with_figures(text) {
         for (order, m) in MEASURES.iter().enumerate() {
-            if !m.keys.iter().any(|k| stretch.contains(k)) {
+            if m.ends & ends == 0 || !m.keys.iter().any(|k| piece.contains(k)) {
                 continue;
             }
-            for caps in m.pattern.captures_iter(stretch) {
+            for caps in m.pattern.captures_iter(piece) {
                 if let Some(figure) = figure(m, &caps, text, offset) {
                     found.push((order, offset + caps.get(0).map_or(0, |x| x.start()), figure));
                 }
@@ -326,11 +442,11 @@ mod tests {
     }
 
     #[test]
-    fn only_stretches_with_a_numeral_before_a_counting_word_are_read() {
+    fn only_pieces_with_a_numeral_before_a_counting_word_are_read() {
         let read = |t: &str| -> Vec<String> {
-            stretches_with_figures(t)
+            pieces_with_figures(t)
                 .into_iter()
-                .map(|(at, s)| {
+                .map(|(at, s, _)| {
                     assert_eq!(&t[at..at + s.len()], s);
                     s.to_string()
                 })
@@ -338,13 +454,59 @@ mod tests {
         };
         assert_eq!(
             read("概述。主动公开政府信息1,601条。本年新收 5 3 0（单位：件）；收取三十万元"),
-            vec!["主动公开政府信息1,601条。", "收取三十万元"]
+            vec!["主动公开政府信息1,601条", "收取三十万元"]
         );
         assert_eq!(
             read("行政复议 351\n件；3000余条"),
-            vec!["行政复议 351\n件；", "3000余条"]
+            vec!["行政复议 351\n件", "3000余条"]
+        );
+        // A line break before a label ends a piece; one before a figure does not.
+        assert_eq!(
+            read("本年新收\n5\n3\n收到申请\n 12\n件，其中"),
+            vec!["收到申请\n 12\n件"]
         );
         assert_eq!(read("召开新闻发布会。"), Vec::<String>::new());
+    }
+
+    /// The measures' patterns over the whole text, as if no piece were cut.
+    fn read_whole(text: &str) -> Vec<NarrativeFigure> {
+        let mut found = Vec::new();
+        for (order, m) in MEASURES.iter().enumerate() {
+            for caps in m.pattern.captures_iter(text) {
+                if let Some(f) = figure(m, &caps, text, 0) {
+                    found.push((order, caps.get(0).map_or(0, |x| x.start()), f));
+                }
+            }
+        }
+        found.sort_by_key(|(order, at, _)| (*order, *at));
+        found.into_iter().map(|(_, _, f)| f).collect()
+    }
+
+    #[test]
+    fn reading_by_pieces_finds_what_the_whole_text_holds() {
+        let texts = [
+            "2021年，主动公开政府信息1,601条。共收到政府信息公开申请70件，办结69件，\
+             结转下年度继续办理1件；上年结转2件。发生行政复议案件3起，行政诉讼两件。",
+            "收到申请\n 12\n件，办结\n\n3 余\n件（含）“行政复议\n2起”, 受理 1,2,3 件",
+            "新闻发布会，5场 新闻发布会 5,\n6场 信息处理费 三十\n万元：政策解读\n\t46篇",
+            "应主动公开政府信息36条\n主动公开政府信息\n36条 依申请公开信息数182条",
+        ];
+        let mut all = String::new();
+        for t in texts {
+            assert_eq!(read_figures(t), read_whole(t), "{t}");
+            all.push_str(t);
+        }
+        for dir in ["data/samples", "tests/fixtures"] {
+            let Ok(entries) = std::fs::read_dir(dir) else {
+                continue;
+            };
+            for e in entries.flatten() {
+                if let Ok(t) = std::fs::read_to_string(e.path()) {
+                    assert_eq!(read_figures(&t), read_whole(&t), "{:?}", e.path());
+                }
+            }
+        }
+        assert_eq!(read_figures(&all), read_whole(&all));
     }
 
     #[test]
