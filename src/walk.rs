@@ -254,15 +254,16 @@ mod tests {
 
     #[test]
     fn skipping_a_relative_path_agrees_with_the_walk() {
-        let dir = tempfile::tempdir().unwrap();
-        for rel in [
+        const FILES: [&str; 6] = [
             "a/r.txt",
             "a/README.md",
             ".hidden/x.txt",
             "b/.x/y.txt",
             "b/c.json",
             "c.txt",
-        ] {
+        ];
+        let dir = tempfile::tempdir().unwrap();
+        for rel in FILES {
             let path = dir.path().join(rel);
             std::fs::create_dir_all(path.parent().unwrap()).unwrap();
             std::fs::write(&path, b"x").unwrap();
@@ -272,14 +273,7 @@ mod tests {
         let kept: Vec<&str> = walked.files.iter().map(|f| f.rel_path.as_str()).collect();
         assert_eq!(kept, ["a/r.txt", "c.txt"]);
         let skip = skip_set(&config).unwrap();
-        for rel in [
-            "a/r.txt",
-            "a/README.md",
-            ".hidden/x.txt",
-            "b/.x/y.txt",
-            "b/c.json",
-            "c.txt",
-        ] {
+        for rel in FILES {
             assert_eq!(is_skipped(&skip, rel), !kept.contains(&rel), "{rel}");
         }
     }

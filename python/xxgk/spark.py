@@ -200,8 +200,8 @@ def input_root(spark, input_path: str) -> str:
     return qualified.getParent().toString()
 
 
-def cross_findings(spark, union):
-    """The ``cross_findings`` rows of the parsed reports, as a DataFrame.
+def cross_findings(union) -> pa.RecordBatch:
+    """The ``cross_findings`` rows of the parsed reports.
 
     The checks compare reports of one issuer across files and years, so they
     run once over every report's ledger row, collected to the driver (a few
@@ -216,11 +216,7 @@ def cross_findings(spark, union):
         *[F.col(union_column(LEDGER, c)).alias(c) for c in schema.names]
     )
     ledger = pa.Table.from_pylist([r.asDict() for r in rows.collect()], schema=schema)
-    found = xxgk.cross_findings(ledger)
-    table = pa.Table.from_batches([found])
-    return spark.createDataFrame(
-        [tuple(r.values()) for r in table.to_pylist()], spark_ddl(found.schema)
-    )
+    return xxgk.cross_findings(ledger)
 
 
 def build(
@@ -299,8 +295,11 @@ def build(
                 rows = rows.repartition(*PARTITION_COLUMNS)
                 writer = rows.write.partitionBy(*PARTITION_COLUMNS)
             writer.mode("overwrite").option("compression", "zstd").parquet(f"{out}/{table}")
-        cross = cross_findings(spark, union)
-        counts["cross_findings"] = cross.count()
+        found = cross_findings(union)
+        counts["cross_findings"] = found.num_rows
+        cross = spark.createDataFrame(
+            [tuple(r.values()) for r in found.to_pylist()], spark_ddl(found.schema)
+        )
         # One file, unpartitioned, as `xxgk ingest` writes it.
         cross.coalesce(1).write.mode("overwrite").option("compression", "zstd").parquet(
             f"{out}/cross_findings"

@@ -176,13 +176,7 @@ fn killed_runs_are_recovered_to_a_clean_runs_rows() {
         }
         assert!(run(inputs.path(), clean.path(), &[], None).status.success());
         let expected = snapshot(clean.path());
-        for point in [
-            "parse",
-            "write",
-            "commit-manifest",
-            "commit-move",
-            "commit-success",
-        ] {
+        for point in util::COMMIT_FAILPOINTS {
             let out = tempfile::tempdir().unwrap();
             if let Some(earlier) = earlier {
                 assert!(run(earlier, out.path(), &[], None).status.success());

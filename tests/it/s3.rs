@@ -304,13 +304,7 @@ fn s3_killed_runs_and_refreshes_are_recovered() {
         "clean run",
     );
     let expected = s3_snapshot(&moto.store("warehouse", "clean"));
-    for point in [
-        "parse",
-        "write",
-        "commit-manifest",
-        "commit-move",
-        "commit-success",
-    ] {
+    for point in crate::util::COMMIT_FAILPOINTS {
         let url = format!("s3://warehouse/kill-{point}");
         let killed = moto.ingest(three_url, &url, &[], Some(point));
         assert_aborted(&killed, point);

@@ -6,6 +6,16 @@ use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
+/// The failpoints of a run's commit, in the order a run reaches them: a run
+/// killed at any of them must leave the dataset exactly old or exactly new.
+pub const COMMIT_FAILPOINTS: [&str; 5] = [
+    "parse",
+    "write",
+    "commit-manifest",
+    "commit-move",
+    "commit-success",
+];
+
 /// The crate root.
 pub fn root() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
