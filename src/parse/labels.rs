@@ -352,12 +352,17 @@ const HIT_AUDIT: u8 = 16;
 const HIT_APPLICANT_SECTION: u8 = 32;
 const NO_ROW: u8 = u8::MAX;
 
+impl Hits {
+    /// No key phrase.
+    pub const NONE: Hits = Hits {
+        flags: 0,
+        row_key: NO_ROW,
+    };
+}
+
 impl Default for Hits {
     fn default() -> Self {
-        Hits {
-            flags: 0,
-            row_key: NO_ROW,
-        }
+        Hits::NONE
     }
 }
 

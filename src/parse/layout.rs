@@ -16,6 +16,7 @@ use super::labels;
 use super::number::{parse_number, NumberCell};
 use crate::model::{Block, Document};
 use std::borrow::Cow;
+use std::collections::HashMap;
 
 /// One unit of the stream the table parser reads.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -65,36 +66,91 @@ impl<'a> Token<'a> {
     pub fn at(text: Cow<'a, str>, col: Option<u32>) -> Self {
         // Prose is never a label or a number: skip the work for long cells.
         if text.len() > LONG_CELL_BYTES {
-            let norm = match &text {
-                Cow::Borrowed(s) => Cow::Borrowed(*s),
-                Cow::Owned(s) => Cow::Owned(s.clone()),
-            };
-            return Token::Cell {
-                text,
-                norm,
-                col,
-                class: CellClass::Text,
-                hits: labels::Hits::default(),
-            };
+            return Token::read(text, col, &Reading::PROSE);
         }
-        let class = classify(&text);
-        let norm = match &text {
-            Cow::Borrowed(s) => labels::norm(s),
-            Cow::Owned(s) => Cow::Owned(labels::norm(s).into_owned()),
-        };
-        // Numbers and blanks are never labels: only text cells are looked up.
-        let hits = if class == CellClass::Text {
-            labels::Hits::of(&norm)
-        } else {
-            labels::Hits::default()
+        if text.len() > MEMO_MAX_BYTES {
+            let reading = Reading::of(&text);
+            return Token::read(text, col, &reading);
+        }
+        // Short cells through this thread's memo: the same labels and numbers
+        // stand in report after report, and a hash look-up costs less than
+        // classifying, normalising and scanning for key phrases again.
+        READINGS.with_borrow_mut(|memo| {
+            if let Some(reading) = memo.get(text.as_ref()) {
+                return Token::read(text, col, reading);
+            }
+            let reading = Reading::of(&text);
+            if memo.len() >= MEMO_MAX_ENTRIES {
+                // Bounded: start again rather than track what is least used.
+                memo.clear();
+            }
+            memo.insert(text.as_ref().into(), reading.clone());
+            Token::read(text, col, &reading)
+        })
+    }
+
+    /// The token of a cell whose reading is known.
+    fn read(text: Cow<'a, str>, col: Option<u32>, reading: &Reading) -> Self {
+        let norm = match (&reading.norm, &text) {
+            (Some(norm), _) => Cow::Owned(norm.to_string()),
+            (None, Cow::Borrowed(s)) => Cow::Borrowed(*s),
+            (None, Cow::Owned(s)) => Cow::Owned(s.clone()),
         };
         Token::Cell {
             text,
             norm,
             col,
-            class,
-            hits,
+            class: reading.class,
+            hits: reading.hits,
         }
+    }
+}
+
+/// Cells up to this many bytes go through the memo ([`Token::remembered`]):
+/// labels and numbers; longer cells are mostly prose, seen once.
+const MEMO_MAX_BYTES: usize = 96;
+
+/// Most readings a thread remembers (a few MB) before it forgets them all.
+const MEMO_MAX_ENTRIES: usize = 1 << 14;
+
+thread_local! {
+    /// Each thread's memo of cell readings, by cell text. A pure function's
+    /// results: the tokens are the same with or without it.
+    static READINGS: std::cell::RefCell<HashMap<Box<str>, Reading, foldhash::fast::FixedState>> =
+        std::cell::RefCell::new(HashMap::with_hasher(foldhash::fast::FixedState::default()));
+}
+
+/// What a cell's text holds: its class, its normalised text when that
+/// differs, and its key phrases.
+#[derive(Debug, Clone)]
+struct Reading {
+    class: CellClass,
+    /// [`labels::norm`] of the text; None when it is the text itself.
+    norm: Option<Box<str>>,
+    hits: labels::Hits,
+}
+
+impl Reading {
+    /// A long cell: prose, never a label or a number (not looked at).
+    const PROSE: Reading = Reading {
+        class: CellClass::Text,
+        norm: None,
+        hits: labels::Hits::NONE,
+    };
+
+    fn of(text: &str) -> Reading {
+        let class = classify(text);
+        let norm = match labels::norm(text) {
+            Cow::Borrowed(_) => None,
+            Cow::Owned(s) => Some(s.into_boxed_str()),
+        };
+        // Numbers and blanks are never labels: only text cells are looked up.
+        let hits = if class == CellClass::Text {
+            labels::Hits::of(norm.as_deref().unwrap_or(text))
+        } else {
+            labels::Hits::default()
+        };
+        Reading { class, norm, hits }
     }
 }
 
@@ -381,6 +437,41 @@ mod tests {
             split_wide_spaces("  第二十条 第（一）项"),
             vec![(2, "第二十条 第（一）项")]
         );
+    }
+
+    proptest::proptest! {
+        /// The memo only remembers: a cell read through it (first time or
+        /// again, borrowed or owned) is the cell read afresh. Cells drawn from
+        /// pieces of labels, numbers, blanks and the characters `norm` changes.
+        #[test]
+        fn a_remembered_reading_is_the_fresh_reading(
+            cells in proptest::collection::vec(
+                "(本年新收|政府信息|行政复议|自然人|1|0|12|3.5|无|/|-| |\\(|\\)|、|:|\\*|\u{3000}|规章){0,6}",
+                1..12,
+            )
+        ) {
+            for text in cells.iter().chain(cells.iter()) {
+                let fresh = Token::read(Cow::Borrowed(text), Some(3), &Reading::of(text));
+                proptest::prop_assert_eq!(Token::at(Cow::Borrowed(text), Some(3)), fresh.clone());
+                proptest::prop_assert_eq!(Token::at(Cow::Owned(text.clone()), Some(3)), fresh);
+            }
+        }
+    }
+
+    #[test]
+    fn the_memo_stays_bounded_and_still_reads_after_forgetting() {
+        for i in 0..MEMO_MAX_ENTRIES + 10 {
+            let _ = Token::cell(Cow::Owned(format!("第{i}项")));
+        }
+        assert!(READINGS.with_borrow(|memo| memo.len()) <= MEMO_MAX_ENTRIES);
+        let Token::Cell {
+            class, norm, hits, ..
+        } = Token::cell(Cow::Borrowed("自 然 人"))
+        else {
+            panic!("a cell");
+        };
+        assert_eq!((class, norm.as_ref()), (CellClass::Text, "自然人"));
+        assert_ne!(hits, labels::Hits::NONE, "自然人 is an applicant header");
     }
 
     proptest::proptest! {
