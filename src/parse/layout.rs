@@ -13,7 +13,7 @@
 //! as cells, so a merged number is read once.
 
 use super::labels;
-use super::number::{parse_number, NumberCell};
+use super::number::{self, parse_number, NumberCell};
 use crate::model::{Block, Document};
 use std::borrow::Cow;
 use std::collections::HashMap;
@@ -71,6 +71,13 @@ impl<'a> Token<'a> {
         if text.len() > MEMO_MAX_BYTES {
             let reading = Reading::of(&text);
             return Token::read(text, col, &reading);
+        }
+        // Most cells are blank or a plain count: known without a look-up.
+        if text.is_empty() {
+            return Token::read(text, col, &Reading::BLANK);
+        }
+        if text.len() <= number::MAX_PLAIN_DIGITS && text.bytes().all(|b| b.is_ascii_digit()) {
+            return Token::read(text, col, &Reading::COUNT);
         }
         // Short cells through this thread's memo: the same labels and numbers
         // stand in report after report, and a hash look-up costs less than
@@ -134,6 +141,20 @@ impl Reading {
     /// A long cell: prose, never a label or a number (not looked at).
     const PROSE: Reading = Reading {
         class: CellClass::Text,
+        norm: None,
+        hits: labels::Hits::NONE,
+    };
+
+    /// An empty cell.
+    const BLANK: Reading = Reading {
+        class: CellClass::Blank,
+        norm: None,
+        hits: labels::Hits::NONE,
+    };
+
+    /// Plain ASCII digits (a count [`parse_number`] reads on its fast path).
+    const COUNT: Reading = Reading {
+        class: CellClass::Number,
         norm: None,
         hits: labels::Hits::NONE,
     };

@@ -44,6 +44,9 @@ pub enum NumberCell {
     Invalid,
 }
 
+/// Most ASCII digits a cell may have to be read on the fast path (fits a u64).
+pub const MAX_PLAIN_DIGITS: usize = 18;
+
 /// Parse one cell's text.
 ///
 /// ```
@@ -57,7 +60,10 @@ pub fn parse_number(raw: &str) -> NumberCell {
     let trimmed = raw.trim();
     // Fast paths without allocation: plain ASCII integers, and labels (which
     // start with a character no number or placeholder starts with).
-    if !trimmed.is_empty() && trimmed.len() <= 18 && trimmed.bytes().all(|b| b.is_ascii_digit()) {
+    if !trimmed.is_empty()
+        && trimmed.len() <= MAX_PLAIN_DIGITS
+        && trimmed.bytes().all(|b| b.is_ascii_digit())
+    {
         if let Ok(v) = trimmed.parse::<u64>() {
             return NumberCell::Value {
                 value: v as f64,
