@@ -113,7 +113,7 @@ impl<'a> Token<'a> {
     }
 }
 
-/// Cells up to this many bytes go through the memo ([`Token::remembered`]):
+/// Cells up to this many bytes go through the memo ([`READINGS`], in [`Token::at`]):
 /// labels and numbers; longer cells are mostly prose, seen once.
 const MEMO_MAX_BYTES: usize = 96;
 
