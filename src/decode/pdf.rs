@@ -28,7 +28,8 @@
 //!   own thread so a large output cannot deadlock the pipe; stdout is capped
 //!   ([`PdfOptions::max_output_bytes`]) — past the cap the pipe is closed and
 //!   the child killed;
-//! * the child gets [`PdfOptions::timeout`]; then it is killed and reaped, and the file is an [`DecodeError::ExtractorFailed`]. A
+//! * the child gets [`PdfOptions::timeout`]; then it is killed and reaped,
+//!   and the file is an [`DecodeError::ExtractorFailed`]. A
 //!   crash (signal) or a failing exit is also `ExtractorFailed`, except that a
 //!   file poppler cannot parse ("Syntax Error", "Couldn't …", "May not be a PDF")
 //!   is [`DecodeError::Corrupt`], and a password or copy-protected one

@@ -76,7 +76,7 @@ impl<'a> Token<'a> {
         if text.is_empty() {
             return Token::read(text, col, &Reading::BLANK);
         }
-        if text.len() <= number::MAX_PLAIN_DIGITS && text.bytes().all(|b| b.is_ascii_digit()) {
+        if number::is_plain_count(&text) {
             return Token::read(text, col, &Reading::COUNT);
         }
         // Short cells through this thread's memo: the same labels and numbers
@@ -86,13 +86,14 @@ impl<'a> Token<'a> {
             if let Some(reading) = memo.get(text.as_ref()) {
                 return Token::read(text, col, reading);
             }
-            let reading = Reading::of(&text);
             if memo.len() >= MEMO_MAX_ENTRIES {
                 // Bounded: start again rather than track what is least used.
                 memo.clear();
             }
-            memo.insert(text.as_ref().into(), reading.clone());
-            Token::read(text, col, &reading)
+            let reading = memo
+                .entry(text.as_ref().into())
+                .or_insert_with(|| Reading::of(&text));
+            Token::read(text, col, reading)
         })
     }
 
@@ -169,7 +170,7 @@ impl Reading {
         let hits = if class == CellClass::Text {
             labels::Hits::of(norm.as_deref().unwrap_or(text))
         } else {
-            labels::Hits::default()
+            labels::Hits::NONE
         };
         Reading { class, norm, hits }
     }

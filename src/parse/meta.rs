@@ -110,7 +110,6 @@ pub fn read_meta(text: &str) -> Meta {
         meta.year = PERIOD_YEAR.captures(text).and_then(|c| c[1].parse().ok());
     }
     if !meta.looks_like_report {
-        let head_end = char_offset(text, HEAD_CHARS);
         let head: String = text[..head_end]
             .chars()
             .filter(|c| !c.is_whitespace())

@@ -45,7 +45,13 @@ pub enum NumberCell {
 }
 
 /// Most ASCII digits a cell may have to be read on the fast path (fits a u64).
-pub const MAX_PLAIN_DIGITS: usize = 18;
+const MAX_PLAIN_DIGITS: usize = 18;
+
+/// Whether a (trimmed) cell is a plain count: 1 to [`MAX_PLAIN_DIGITS`] ASCII
+/// digits, which [`parse_number`] reads without allocating.
+pub fn is_plain_count(text: &str) -> bool {
+    !text.is_empty() && text.len() <= MAX_PLAIN_DIGITS && text.bytes().all(|b| b.is_ascii_digit())
+}
 
 /// Parse one cell's text.
 ///
@@ -60,10 +66,7 @@ pub fn parse_number(raw: &str) -> NumberCell {
     let trimmed = raw.trim();
     // Fast paths without allocation: plain ASCII integers, and labels (which
     // start with a character no number or placeholder starts with).
-    if !trimmed.is_empty()
-        && trimmed.len() <= MAX_PLAIN_DIGITS
-        && trimmed.bytes().all(|b| b.is_ascii_digit())
-    {
+    if is_plain_count(trimmed) {
         if let Ok(v) = trimmed.parse::<u64>() {
             return NumberCell::Value {
                 value: v as f64,
