@@ -57,6 +57,23 @@ use std::time::{Duration, Instant};
 
 mod geometry;
 mod pages;
+#[cfg(unix)]
+mod worker;
+/// Without `poll(2)` and exit signals there is no worker: `pdftotext` per file.
+#[cfg(not(unix))]
+mod worker {
+    pub fn default_program() -> Option<std::path::PathBuf> {
+        None
+    }
+    pub(super) fn extract(
+        _: &std::path::Path,
+        _: &[u8],
+        _: super::Mode,
+        _: &super::PdfOptions,
+    ) -> Option<Result<super::Run, super::DecodeError>> {
+        None
+    }
+}
 
 /// Message of [`DecodeError::ExtractorMissing`] for PDFs.
 pub const PDFTOTEXT_MISSING: &str =
@@ -72,6 +89,11 @@ pub struct PdfOptions {
     pub timeout: Duration,
     /// The `pdftotext` executable (a name looked up in `PATH`, or a path).
     pub program: PathBuf,
+    /// The persistent worker, `xxgk-pdftext` ([`worker`]): one poppler per
+    /// thread for document after document, the same output as `program`.
+    /// None: one `program` process per document. Defaults to the one found
+    /// next to the executable or built with the crate.
+    pub worker: Option<PathBuf>,
     /// Most bytes of extracted text accepted from one document; more is `ExtractorFailed`.
     pub max_output_bytes: usize,
 }
@@ -81,6 +103,7 @@ impl Default for PdfOptions {
         PdfOptions {
             timeout: Duration::from_secs(60),
             program: PathBuf::from("pdftotext"),
+            worker: worker::default_program(),
             max_output_bytes: 256 << 20,
         }
     }
@@ -98,25 +121,54 @@ pub fn decode(bytes: &[u8], opts: &PdfOptions) -> Result<Document, DecodeError> 
         return Err(DecodeError::Empty);
     }
     let deadline = Instant::now().checked_add(opts.timeout);
-    let boxes = Pending::start(bytes, opts, Mode::Boxes)?;
-    let geometry = geometry::scan(bytes, deadline).filter(|g| g.has_tables());
-    let blocks = match geometry {
-        Some(geometry) => {
-            let run = boxes.finish(opts)?;
-            if !run.status.success() {
-                return Err(classify_failure(run.status, &run.stderr));
-            }
-            match geometry.blocks(&run.stdout) {
-                Some(blocks) => blocks,
-                None => layout_blocks(bytes, opts)?,
-            }
+    let blocks = if opts.worker.is_some() {
+        // The worker is already running: read the ruling lines first and ask
+        // it for exactly the output needed.
+        match geometry::scan(bytes, deadline).filter(|g| g.has_tables()) {
+            Some(geometry) => tables(&geometry, extract(bytes, opts, Mode::Boxes)?, bytes, opts)?,
+            None => layout_blocks(bytes, opts)?,
         }
-        None => {
-            drop(boxes); // killed and reaped
-            layout_blocks(bytes, opts)?
+    } else {
+        // A process per document: start `-bbox` at once so that the ruling
+        // lines are read while poppler starts up.
+        let boxes = Pending::start(bytes, opts, Mode::Boxes)?;
+        match geometry::scan(bytes, deadline).filter(|g| g.has_tables()) {
+            Some(geometry) => tables(&geometry, boxes.finish(opts)?, bytes, opts)?,
+            None => {
+                drop(boxes); // killed and reaped
+                layout_blocks(bytes, opts)?
+            }
         }
     };
     document(blocks)
+}
+
+/// The blocks of a PDF with ruled tables, from its `-bbox` run; the `-layout`
+/// text if the words do not fit the pages.
+fn tables(
+    geometry: &geometry::Geometry,
+    boxes: Run,
+    bytes: &[u8],
+    opts: &PdfOptions,
+) -> Result<Vec<Block>, DecodeError> {
+    if !boxes.status.success() {
+        return Err(classify_failure(boxes.status, &boxes.stderr));
+    }
+    match geometry.blocks(&boxes.stdout) {
+        Some(blocks) => Ok(blocks),
+        None => layout_blocks(bytes, opts),
+    }
+}
+
+/// One extraction, by the worker if there is one that runs, else by a
+/// `pdftotext` process.
+fn extract(bytes: &[u8], opts: &PdfOptions, mode: Mode) -> Result<Run, DecodeError> {
+    if let Some(program) = &opts.worker {
+        if let Some(run) = worker::extract(program, bytes, mode, opts) {
+            return run;
+        }
+    }
+    Pending::start(bytes, opts, mode)?.finish(opts)
 }
 
 /// Decode a PDF the `-layout` way only (no geometry): the lines of
@@ -132,7 +184,7 @@ pub(crate) fn decode_layout(bytes: &[u8], opts: &PdfOptions) -> Result<Document,
 
 /// `pdftotext -layout` text → lines, page breaks.
 fn layout_blocks(bytes: &[u8], opts: &PdfOptions) -> Result<Vec<Block>, DecodeError> {
-    let run = Pending::start(bytes, opts, Mode::Layout)?.finish(opts)?;
+    let run = extract(bytes, opts, Mode::Layout)?;
     if !run.status.success() {
         return Err(classify_failure(run.status, &run.stderr));
     }

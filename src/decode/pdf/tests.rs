@@ -195,23 +195,27 @@ fn the_host_owning_sigchld_does_not_stall_the_wait() {
     }
     extern "C" fn ignore(_: libc::c_int) {}
     let pdf = fixture("sample_000.pdf");
-    let opts = PdfOptions {
-        timeout: Duration::from_secs(20),
-        ..PdfOptions::default()
-    };
-    decode(&pdf, &opts).unwrap();
-    // SAFETY: a handler that does nothing, put back after the decode.
-    let handler = ignore as extern "C" fn(libc::c_int) as libc::sighandler_t;
-    let previous = unsafe { libc::signal(libc::SIGCHLD, handler) };
-    let start = Instant::now();
-    let decoded = decode(&pdf, &opts);
-    unsafe { libc::signal(libc::SIGCHLD, previous) };
-    assert!(decoded.is_ok(), "{decoded:?}");
-    assert!(
-        start.elapsed() < Duration::from_secs(10),
-        "{:?}",
-        start.elapsed()
-    );
+    // Both ways: a pdftotext process per document, and the persistent worker.
+    for worker in [None, PdfOptions::default().worker] {
+        let opts = PdfOptions {
+            timeout: Duration::from_secs(20),
+            worker,
+            ..PdfOptions::default()
+        };
+        decode(&pdf, &opts).unwrap();
+        // SAFETY: a handler that does nothing, put back after the decode.
+        let handler = ignore as extern "C" fn(libc::c_int) as libc::sighandler_t;
+        let previous = unsafe { libc::signal(libc::SIGCHLD, handler) };
+        let start = Instant::now();
+        let decoded = decode(&pdf, &opts);
+        unsafe { libc::signal(libc::SIGCHLD, previous) };
+        assert!(decoded.is_ok(), "{decoded:?}");
+        assert!(
+            start.elapsed() < Duration::from_secs(10),
+            "{:?}",
+            start.elapsed()
+        );
+    }
 }
 
 #[test]
@@ -250,6 +254,7 @@ fn not_a_pdf_is_corrupt_and_a_scan_has_no_text_layer() {
 fn missing_extractor() {
     let opts = PdfOptions {
         program: "/nonexistent/pdftotext-xxgk".into(),
+        worker: None,
         ..PdfOptions::default()
     };
     match decode(b"%PDF-1.4", &opts) {
@@ -277,6 +282,7 @@ mod standins {
         let opts = PdfOptions {
             timeout,
             program,
+            worker: None,
             max_output_bytes: max,
         };
         // A script just written can be "busy" while another test thread forks.
@@ -313,6 +319,7 @@ mod standins {
         let opts = PdfOptions {
             timeout: Duration::from_secs(20),
             program,
+            worker: None,
             max_output_bytes: 1 << 20,
         };
         let mut input = b"%PDF-1.4 ".to_vec();
