@@ -22,8 +22,8 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 COPIES=${1:-30}
-XXGK=${2:-target/release/xxgk}
-OTHER=${3:-}
+XXGK=$(realpath "${2:-target/release/xxgk}")
+OTHER=${3:+$(realpath "$3")}
 WORK=$(mktemp -d)
 trap 'rm -rf "$WORK"' EXIT
 mkdir -p "$WORK/corpus"
@@ -50,7 +50,8 @@ def ingest(binary):
     def run():
         out = f"{work}/out"
         shutil.rmtree(out, ignore_errors=True)
-        subprocess.run([binary, "ingest", f"{work}/corpus", "--out", out, "--quiet", "--jobs", "1"], check=True)
+        # From a scratch folder: each binary uses its built-in config, not ./config of this checkout.
+        subprocess.run([binary, "ingest", f"{work}/corpus", "--out", out, "--quiet", "--jobs", "1"], check=True, cwd=work)
     return run
 
 cmds = [("pdftotext -layout", tool("-layout")), ("pdftotext -bbox", tool("-bbox")),

@@ -70,11 +70,18 @@ impl Default for WalkConfig {
 pub struct PdfConfig {
     /// Seconds pdftotext may take on one document.
     pub timeout_secs: u64,
+    /// Extract with the persistent poppler worker (`xxgk-pdftext`, one per
+    /// thread) when it was built; false: one `pdftotext` process per file.
+    /// The output is the same either way.
+    pub persistent_worker: bool,
 }
 
 impl Default for PdfConfig {
     fn default() -> Self {
-        PdfConfig { timeout_secs: 60 }
+        PdfConfig {
+            timeout_secs: 60,
+            persistent_worker: true,
+        }
     }
 }
 
@@ -167,9 +174,11 @@ impl Config {
 
     /// PDF extraction options from the `[pdf]` section.
     pub(crate) fn pdf_options(&self) -> crate::decode::PdfOptions {
+        let defaults = crate::decode::PdfOptions::default();
         crate::decode::PdfOptions {
             timeout: std::time::Duration::from_secs(self.pdf.timeout_secs),
-            ..crate::decode::PdfOptions::default()
+            worker: defaults.worker.filter(|_| self.pdf.persistent_worker),
+            ..defaults
         }
     }
 
@@ -192,6 +201,15 @@ mod tests {
     fn shipped_config_is_valid() {
         let text = include_str!("../config/xxgk.toml");
         Config::parse(text).unwrap();
+    }
+
+    #[test]
+    fn the_pdf_worker_can_be_turned_off() {
+        let on = Config::parse("[pdf]\ntimeout_secs = 5\n").unwrap().pdf_options();
+        assert_eq!(on.worker, crate::decode::PdfOptions::default().worker);
+        assert_eq!(on.timeout, std::time::Duration::from_secs(5));
+        let off = Config::parse("[pdf]\npersistent_worker = false\n").unwrap();
+        assert_eq!(off.pdf_options().worker, None);
     }
 
     #[test]

@@ -179,6 +179,16 @@ impl Worker {
             mark_unusable(program);
             return None;
         };
+        // Writes wait in poll(2), with the deadline, not in write(2).
+        // SAFETY: fcntl on a pipe this struct owns.
+        unsafe {
+            let fd = stdin.as_raw_fd();
+            libc::fcntl(
+                fd,
+                libc::F_SETFL,
+                libc::fcntl(fd, libc::F_GETFL) | libc::O_NONBLOCK,
+            );
+        }
         Some(Worker {
             program: program.to_path_buf(),
             child,
@@ -202,11 +212,10 @@ impl Worker {
             Mode::Boxes => b'B',
         });
         head.extend_from_slice(&(bytes.len() as u64).to_le_bytes());
-        // The child reads the whole request before it answers, so plain
-        // blocking writes cannot deadlock; a dead child makes them fail.
-        self.stdin.write_all(&head)?;
-        self.stdin.write_all(bytes)?;
-        self.stdin.flush()?;
+        // The child reads the whole request before it answers; one that
+        // stops reading runs into the deadline, one that died breaks the pipe.
+        write_by(&self.stdin, &head, deadline)?;
+        write_by(&self.stdin, bytes, deadline)?;
 
         let mut reader = DeadlineReader {
             pipe: &mut self.stdout,
@@ -295,6 +304,56 @@ impl Drop for Worker {
     }
 }
 
+/// Write all of `buf` to a non-blocking pipe, waiting with `poll(2)` no later
+/// than `deadline`.
+fn write_by(pipe: &ChildStdin, mut buf: &[u8], deadline: Instant) -> std::io::Result<()> {
+    let mut pipe = pipe;
+    while !buf.is_empty() {
+        match pipe.write(buf) {
+            Ok(0) => return Err(ErrorKind::WriteZero.into()),
+            Ok(n) => buf = &buf[n..],
+            Err(e) if e.kind() == ErrorKind::WouldBlock => {
+                wait_for(pipe.as_raw_fd(), libc::POLLOUT, deadline)?
+            }
+            Err(e) if e.kind() == ErrorKind::Interrupted => {}
+            Err(e) => return Err(e),
+        }
+    }
+    Ok(())
+}
+
+/// Until `fd` is ready for `events` (or hung up), or `deadline` passes.
+fn wait_for(
+    fd: std::os::fd::RawFd,
+    events: libc::c_short,
+    deadline: Instant,
+) -> std::io::Result<()> {
+    loop {
+        let left = deadline.saturating_duration_since(Instant::now());
+        if left.is_zero() {
+            return Err(ErrorKind::TimedOut.into());
+        }
+        let mut poll_fd = libc::pollfd {
+            fd,
+            events,
+            revents: 0,
+        };
+        // Whole milliseconds, rounded up so a short remainder still waits.
+        let ms = left.as_millis().saturating_add(1).min(i32::MAX as u128) as i32;
+        // SAFETY: one valid pollfd for the duration of the call.
+        let ready = unsafe { libc::poll(&mut poll_fd, 1, ms) };
+        if ready > 0 {
+            return Ok(()); // ready, or hung up: the read or write tells which
+        }
+        if ready < 0 {
+            let e = std::io::Error::last_os_error();
+            if e.kind() != ErrorKind::Interrupted {
+                return Err(e);
+            }
+        }
+    }
+}
+
 /// Reads from a pipe, waiting with `poll(2)` no later than a deadline.
 struct DeadlineReader<'a> {
     pipe: &'a mut ChildStdout,
@@ -329,30 +388,7 @@ impl DeadlineReader<'_> {
 
     /// Until the pipe has data (or is closed), or the deadline passes.
     fn wait_readable(&self) -> std::io::Result<()> {
-        loop {
-            let left = self.deadline.saturating_duration_since(Instant::now());
-            if left.is_zero() {
-                return Err(ErrorKind::TimedOut.into());
-            }
-            let mut fd = libc::pollfd {
-                fd: self.pipe.as_raw_fd(),
-                events: libc::POLLIN,
-                revents: 0,
-            };
-            // Whole milliseconds, rounded up so a short remainder still waits.
-            let ms = left.as_millis().saturating_add(1).min(i32::MAX as u128) as i32;
-            // SAFETY: one valid pollfd for the duration of the call.
-            let ready = unsafe { libc::poll(&mut fd, 1, ms) };
-            if ready > 0 {
-                return Ok(()); // data, or hang-up: the read tells which
-            }
-            if ready < 0 {
-                let e = std::io::Error::last_os_error();
-                if e.kind() != ErrorKind::Interrupted {
-                    return Err(e);
-                }
-            }
-        }
+        wait_for(self.pipe.as_raw_fd(), libc::POLLIN, self.deadline)
     }
 }
 

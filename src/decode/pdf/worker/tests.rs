@@ -283,3 +283,33 @@ fn a_worker_that_cannot_run_leaves_the_work_to_pdftotext() {
     }
     assert!(unusable(&broken));
 }
+
+#[test]
+fn a_child_that_stops_reading_is_killed_at_the_time_limit() {
+    use std::os::unix::fs::PermissionsExt;
+    let dir = tempfile::tempdir().unwrap();
+    let program = dir.path().join("deaf-worker");
+    std::fs::write(&program, "#!/bin/sh\nexec sleep 60\n").unwrap();
+    std::fs::set_permissions(&program, std::fs::Permissions::from_mode(0o755)).unwrap();
+    let opts = PdfOptions {
+        timeout: Duration::from_millis(1500),
+        program: "/nonexistent/pdftotext-xxgk".into(),
+        worker: Some(program),
+        max_output_bytes: 1 << 20,
+    };
+    // Far more than a pipe holds: the write itself has to give up.
+    let mut pdf = b"%PDF-1.4 ".to_vec();
+    pdf.resize(4 << 20, b' ');
+    let start = Instant::now();
+    match decode_each(&opts, &[&pdf]).remove(0) {
+        Err(DecodeError::ExtractorFailed(msg)) => {
+            assert!(msg.contains("did not finish within 1.5 s"), "{msg}")
+        }
+        other => panic!("{other:?}"),
+    }
+    assert!(
+        start.elapsed() < Duration::from_secs(15),
+        "{:?}",
+        start.elapsed()
+    );
+}
