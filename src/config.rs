@@ -205,7 +205,9 @@ mod tests {
 
     #[test]
     fn the_pdf_worker_can_be_turned_off() {
-        let on = Config::parse("[pdf]\ntimeout_secs = 5\n").unwrap().pdf_options();
+        let on = Config::parse("[pdf]\ntimeout_secs = 5\n")
+            .unwrap()
+            .pdf_options();
         assert_eq!(on.worker, crate::decode::PdfOptions::default().worker);
         assert_eq!(on.timeout, std::time::Duration::from_secs(5));
         let off = Config::parse("[pdf]\npersistent_worker = false\n").unwrap();

@@ -18,7 +18,16 @@
 //!   (encrypted, unusual filters, damaged), or whose word pages do not match
 //!   its pages, is read with `pdftotext -layout` as before.
 //!
-//! Every extractor run is a child process:
+//! The extractor is poppler in a child process, one of two kinds:
+//!
+//! * `xxgk-pdftext` ([`worker`]), when `build.rs` could compile it: one per
+//!   thread, kept for document after document, printing what `pdftotext`
+//!   prints. The ruling lines are read first, and the worker is asked for
+//!   exactly the output needed. Its own module says how a hang, crash or
+//!   flood is contained.
+//! * otherwise `pdftotext`, a process per document, as follows.
+//!
+//! A `pdftotext` run:
 //!
 //! * the bytes go to `pdftotext`'s stdin (input file `-`), written on a thread
 //!   of their own (no temporary file); `pdftotext -bbox` is started before the

@@ -93,6 +93,12 @@ pub(super) fn extract(
         // Out of the slot while in use: a failed exchange simply never puts it back.
         let idle = slot.borrow_mut().take();
         let mut worker = match idle {
+            // Inherited through fork(2) (a host process forking after a
+            // decode): the child and its pipes are the parent's to use.
+            Some(w) if w.owner != std::process::id() => {
+                std::mem::forget(w);
+                Worker::start(program)?
+            }
             Some(w) if w.program == program && w.served < DOCUMENTS_PER_CHILD => w,
             _ => Worker::start(program)?, // an old one is killed as it drops
         };
@@ -143,6 +149,8 @@ struct Worker {
     stdout: ChildStdout,
     /// Documents extracted so far.
     served: u32,
+    /// The process that started the child.
+    owner: u32,
 }
 
 impl Worker {
@@ -195,6 +203,7 @@ impl Worker {
             stdin,
             stdout,
             served: 0,
+            owner: std::process::id(),
         })
     }
 
