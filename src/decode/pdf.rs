@@ -98,7 +98,7 @@ pub struct PdfOptions {
     pub timeout: Duration,
     /// The `pdftotext` executable (a name looked up in `PATH`, or a path).
     pub program: PathBuf,
-    /// The persistent worker, `xxgk-pdftext` ([`worker`]): one poppler per
+    /// The persistent worker, `xxgk-pdftext` (`decode/pdf/worker.rs`): one poppler per
     /// thread for document after document, the same output as `program`.
     /// None: one `program` process per document. Defaults to the one found
     /// next to the executable or built with the crate.

@@ -67,7 +67,7 @@ static UNUSABLE: Mutex<Vec<PathBuf>> = Mutex::new(Vec::new());
 fn unusable(program: &Path) -> bool {
     UNUSABLE
         .lock()
-        .map_or(false, |list| list.iter().any(|p| p == program))
+        .is_ok_and(|list| list.iter().any(|p| p == program))
 }
 
 fn mark_unusable(program: &Path) {
