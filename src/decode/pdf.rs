@@ -130,10 +130,11 @@ pub fn decode(bytes: &[u8], opts: &PdfOptions) -> Result<Document, DecodeError> 
         return Err(DecodeError::Empty);
     }
     let deadline = Instant::now().checked_add(opts.timeout);
+    let ruled = || geometry::scan(bytes, deadline).filter(|g| g.has_tables());
     let blocks = if opts.worker.is_some() {
         // The worker is already running: read the ruling lines first and ask
         // it for exactly the output needed.
-        match geometry::scan(bytes, deadline).filter(|g| g.has_tables()) {
+        match ruled() {
             Some(geometry) => tables(&geometry, extract(bytes, opts, Mode::Boxes)?, bytes, opts)?,
             None => layout_blocks(bytes, opts)?,
         }
@@ -141,7 +142,7 @@ pub fn decode(bytes: &[u8], opts: &PdfOptions) -> Result<Document, DecodeError> 
         // A process per document: start `-bbox` at once so that the ruling
         // lines are read while poppler starts up.
         let boxes = Pending::start(bytes, opts, Mode::Boxes)?;
-        match geometry::scan(bytes, deadline).filter(|g| g.has_tables()) {
+        match ruled() {
             Some(geometry) => tables(&geometry, boxes.finish(opts)?, bytes, opts)?,
             None => {
                 drop(boxes); // killed and reaped

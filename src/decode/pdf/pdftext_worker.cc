@@ -64,10 +64,11 @@ void collect_message(ErrorCategory category, Goffset pos, const char *msg) {
     messages += '\n';
 }
 
-bool read_exact(void *buf, size_t len) {
-    auto *p = static_cast<char *>(buf);
+// read(2) or write(2) (`io`) on `fd` until `len` bytes have moved; false at
+// end of file or on an error.
+template <typename Io> bool move_all(Io io, int fd, char *p, size_t len) {
     while (len > 0) {
-        ssize_t n = read(0, p, len);
+        ssize_t n = io(fd, p, len);
         if (n < 0 && errno == EINTR) {
             continue;
         }
@@ -80,20 +81,13 @@ bool read_exact(void *buf, size_t len) {
     return true;
 }
 
+bool read_exact(void *buf, size_t len) {
+    return move_all(read, 0, static_cast<char *>(buf), len);
+}
+
 bool write_exact(const void *buf, size_t len) {
-    auto *p = static_cast<const char *>(buf);
-    while (len > 0) {
-        ssize_t n = write(1, p, len);
-        if (n < 0 && errno == EINTR) {
-            continue;
-        }
-        if (n <= 0) {
-            return false;
-        }
-        p += n;
-        len -= static_cast<size_t>(n);
-    }
-    return true;
+    auto io = [](int fd, char *p, size_t n) { return write(fd, p, n); };
+    return move_all(io, 1, const_cast<char *>(static_cast<const char *>(buf)), len);
 }
 
 uint64_t le64(const unsigned char *b) {

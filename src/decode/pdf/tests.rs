@@ -32,7 +32,7 @@ fn have_pdftotext() -> bool {
     ok
 }
 
-fn lines(doc: &Document) -> Vec<&str> {
+pub(super) fn lines(doc: &Document) -> Vec<&str> {
     doc.lines().collect()
 }
 
@@ -263,19 +263,20 @@ fn missing_extractor() {
     }
 }
 
+/// A stand-in program (for pdftotext, or the worker): a shell script in its own temp dir.
+#[cfg(unix)]
+pub(super) fn script(body: &str) -> (tempfile::TempDir, PathBuf) {
+    use std::os::unix::fs::PermissionsExt;
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("stand-in");
+    std::fs::write(&path, format!("#!/bin/sh\n{body}\n")).unwrap();
+    std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o755)).unwrap();
+    (dir, path)
+}
+
 #[cfg(unix)]
 mod standins {
     use super::*;
-    use std::os::unix::fs::PermissionsExt;
-
-    /// A stand-in for pdftotext: a shell script in its own temp dir.
-    fn script(body: &str) -> (tempfile::TempDir, PathBuf) {
-        let dir = tempfile::tempdir().unwrap();
-        let path = dir.path().join("fake-pdftotext");
-        std::fs::write(&path, format!("#!/bin/sh\n{body}\n")).unwrap();
-        std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o755)).unwrap();
-        (dir, path)
-    }
 
     fn run(body: &str, timeout: Duration, max: usize) -> Result<Document, DecodeError> {
         let (_dir, program) = script(body);

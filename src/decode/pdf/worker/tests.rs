@@ -3,9 +3,10 @@
 //! (Python scripts speaking the protocol): a hang, a crash, a flood, garbage,
 //! a program that cannot run.
 
+use super::super::tests::{lines as text, script};
 use super::super::{decode, Mode, PdfOptions, Pending};
 use super::*;
-use crate::model::{Block, Document};
+use crate::model::Document;
 use std::time::Duration;
 
 /// The worker `build.rs` compiled. Its absence fails the test run unless the
@@ -163,16 +164,6 @@ while True:
     }
 }
 
-fn text(doc: &Document) -> Vec<&str> {
-    doc.blocks
-        .iter()
-        .filter_map(|b| match b {
-            Block::Line(l) => Some(l.as_str()),
-            _ => None,
-        })
-        .collect()
-}
-
 /// Decode on a thread of its own, so that the thread's child is the stand-in's.
 fn decode_each(opts: &PdfOptions, docs: &[&[u8]]) -> Vec<Result<Document, DecodeError>> {
     std::thread::scope(|s| {
@@ -251,16 +242,9 @@ fn a_flood_or_garbage_is_refused_and_the_child_replaced() {
 
 #[test]
 fn a_worker_that_cannot_run_leaves_the_work_to_pdftotext() {
-    use std::os::unix::fs::PermissionsExt;
-    let dir = tempfile::tempdir().unwrap();
     // As a worker whose poppler library is missing: the loader exits 127.
-    let broken = dir.path().join("broken-worker");
-    std::fs::write(&broken, "#!/bin/sh\nexit 127\n").unwrap();
-    let tool = dir.path().join("stand-in-pdftotext");
-    std::fs::write(&tool, "#!/bin/sh\ncat >/dev/null\necho 'from pdftotext'\n").unwrap();
-    for p in [&broken, &tool] {
-        std::fs::set_permissions(p, std::fs::Permissions::from_mode(0o755)).unwrap();
-    }
+    let (_broken_dir, broken) = script("exit 127");
+    let (_tool_dir, tool) = script("cat >/dev/null\necho 'from pdftotext'");
     let opts = PdfOptions {
         timeout: Duration::from_secs(20),
         program: tool,
@@ -286,11 +270,7 @@ fn a_worker_that_cannot_run_leaves_the_work_to_pdftotext() {
 
 #[test]
 fn a_child_that_stops_reading_is_killed_at_the_time_limit() {
-    use std::os::unix::fs::PermissionsExt;
-    let dir = tempfile::tempdir().unwrap();
-    let program = dir.path().join("deaf-worker");
-    std::fs::write(&program, "#!/bin/sh\nexec sleep 60\n").unwrap();
-    std::fs::set_permissions(&program, std::fs::Permissions::from_mode(0o755)).unwrap();
+    let (_dir, program) = script("exec sleep 60");
     let opts = PdfOptions {
         timeout: Duration::from_millis(1500),
         program: "/nonexistent/pdftotext-xxgk".into(),
